@@ -108,8 +108,8 @@ func (k *PrivateKey) FullEvaluate(x []byte) ([]byte, error) {
 // Blinding is a client's state between Blind and Finalize. It holds the
 // secret blinds and must not be reused for another evaluation.
 type Blinding struct {
-	client  oprf.VerifiableClient
-	data    *oprf.FinalizeData
+	client oprf.VerifiableClient
+	data   *oprf.FinalizeData
 	// Elements are the encoded blinded elements to send for evaluation.
 	Elements [][]byte
 }
