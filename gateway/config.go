@@ -1,0 +1,141 @@
+package gateway
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/store"
+)
+
+// Courier is one courier registered with the gateway.
+type Courier struct {
+	ID       string
+	Name     string
+	Factor   string // crypto.FactorNone or crypto.FactorPhoneLast4
+	Mode     string // api.ModePush or api.ModePull
+	Patterns []api.Pattern
+	// Host reaches the courier host, in process or remote.
+	Host api.CourierHost
+	// SigningKey verifies the courier's signed publishes; required in push mode.
+	SigningKey ed25519.PublicKey
+}
+
+// Config is everything a Gateway needs. New validates it once; zero
+// durations and limits take the defaults noted.
+type Config struct {
+	BucketBits int
+	Couriers   []Courier
+	Store      store.Store
+
+	// EvaluateTimeout bounds the fan-out of one evaluation (default 3s).
+	EvaluateTimeout time.Duration
+	// FetchTimeout bounds live fetches from pull-mode couriers (default 3s).
+	FetchTimeout time.Duration
+	// PullCacheTTL is how long a pull courier's bucket is reused (default 2s).
+	PullCacheTTL time.Duration
+	// DirectoryRefresh is how often the hosts' keys are fetched again (default 1m).
+	DirectoryRefresh time.Duration
+
+	// EvaluateRate and EvaluateBurst limit elements evaluated per client
+	// address (defaults 20/s, burst 64).
+	EvaluateRate  rate.Limit
+	EvaluateBurst int
+	// MaxBodyBytes bounds request bodies other than publishes (default 64 KiB);
+	// MaxPublishBytes bounds publishes (default 4 MiB).
+	MaxBodyBytes    int64
+	MaxPublishBytes int64
+
+	// TrustedProxies are the proxy addresses or CIDRs whose forwarding
+	// headers are believed when finding the client address for rate
+	// limiting; empty trusts none.
+	TrustedProxies []string
+
+	// Demo lists sample parcels while simulated couriers run; nil makes
+	// GET /v1/demo/parcels answer 404.
+	Demo func() []api.DemoParcel
+
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+var courierIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
+
+func (c *Config) withDefaults() {
+	setDuration := func(d *time.Duration, def time.Duration) {
+		if *d == 0 {
+			*d = def
+		}
+	}
+	setDuration(&c.EvaluateTimeout, 3*time.Second)
+	setDuration(&c.FetchTimeout, 3*time.Second)
+	setDuration(&c.PullCacheTTL, 2*time.Second)
+	setDuration(&c.DirectoryRefresh, time.Minute)
+	if c.EvaluateRate == 0 {
+		c.EvaluateRate = 20
+	}
+	if c.EvaluateBurst == 0 {
+		c.EvaluateBurst = 64
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 64 << 10
+	}
+	if c.MaxPublishBytes == 0 {
+		c.MaxPublishBytes = 4 << 20
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// ErrConfig wraps every configuration error.
+var ErrConfig = errors.New("invalid gateway configuration")
+
+func (c *Config) validate() error {
+	if err := crypto.CheckBucketBits(c.BucketBits); err != nil {
+		return fmt.Errorf("%w: bucket_bits: %v", ErrConfig, err)
+	}
+	if c.Store == nil {
+		return fmt.Errorf("%w: store: a store is required", ErrConfig)
+	}
+	if len(c.Couriers) == 0 {
+		return fmt.Errorf("%w: couriers: register at least one courier", ErrConfig)
+	}
+	seen := map[string]bool{}
+	for i, co := range c.Couriers {
+		where := fmt.Sprintf("couriers[%d]", i)
+		switch {
+		case !courierIDPattern.MatchString(co.ID):
+			return fmt.Errorf("%w: %s.id %q must match %s", ErrConfig, where, co.ID, courierIDPattern)
+		case seen[co.ID]:
+			return fmt.Errorf("%w: %s.id %q is registered twice", ErrConfig, where, co.ID)
+		case co.Name == "":
+			return fmt.Errorf("%w: %s.name is required", ErrConfig, where)
+		case co.Factor != crypto.FactorNone && co.Factor != crypto.FactorPhoneLast4:
+			return fmt.Errorf("%w: %s.factor %q must be %q or %q", ErrConfig, where, co.Factor, crypto.FactorNone, crypto.FactorPhoneLast4)
+		case co.Mode != api.ModePush && co.Mode != api.ModePull:
+			return fmt.Errorf("%w: %s.mode %q must be %q or %q", ErrConfig, where, co.Mode, api.ModePush, api.ModePull)
+		case co.Host == nil:
+			return fmt.Errorf("%w: %s: no courier host to reach", ErrConfig, where)
+		case co.Mode == api.ModePush && len(co.SigningKey) != ed25519.PublicKeySize:
+			return fmt.Errorf("%w: %s.signing_key: a push-mode courier needs its Ed25519 public key", ErrConfig, where)
+		}
+		for j, p := range co.Patterns {
+			if _, err := regexp.Compile(p.Regex); err != nil {
+				return fmt.Errorf("%w: %s.patterns[%d].regex: %v", ErrConfig, where, j, err)
+			}
+		}
+		seen[co.ID] = true
+	}
+	return nil
+}

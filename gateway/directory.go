@@ -1,0 +1,192 @@
+package gateway
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+)
+
+// directory is the assembled GET /v1/couriers answer: the same bytes and
+// ETag for every client, so clients can compare what they were served.
+type directory struct {
+	body []byte
+	etag string
+	// kids holds, per courier, the kids a client may ask for now;
+	// allKids every kid listed, current or not (records may be sealed
+	// under a key that is listed but not yet or no longer current).
+	kids    map[string]map[string]bool
+	allKids map[string]map[string]bool
+	// complete is true once every courier's keys were fetched.
+	complete bool
+}
+
+func (d *directory) hasKey(courier, kid string) bool { return d.kids[courier][kid] }
+
+func (d *directory) knowsKey(courier, kid string) bool { return d.allKids[courier][kid] }
+
+// directoryKeeper assembles the directory from the courier hosts' keys and
+// keeps the last good keys of a host that cannot be reached.
+type directoryKeeper struct {
+	g *Gateway
+
+	mu      sync.RWMutex
+	current *directory
+	keys    map[string][]api.Key // last keys fetched per courier
+}
+
+func (k *directoryKeeper) get() *directory {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.current
+}
+
+// refresh fetches every host's keys in parallel and rebuilds the directory.
+func (k *directoryKeeper) refresh(ctx context.Context) error {
+	cfg := &k.g.cfg
+	fetched := make([][]api.Key, len(cfg.Couriers))
+	failed := make([]error, len(cfg.Couriers))
+	var wg sync.WaitGroup
+	for i, co := range cfg.Couriers {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, cfg.FetchTimeout)
+			defer cancel()
+			keys, err := co.Host.Keys(ctx)
+			if err == nil {
+				keys, err = validKeys(keys)
+			}
+			fetched[i], failed[i] = keys, err
+		})
+	}
+	wg.Wait()
+
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.keys == nil {
+		k.keys = map[string][]api.Key{}
+	}
+	var firstErr error
+	for i, co := range cfg.Couriers {
+		if failed[i] != nil {
+			cfg.Logger.Warn("courier keys not refreshed", "courier", co.ID, "error", failed[i])
+			if firstErr == nil {
+				firstErr = fmt.Errorf("keys of %s: %w", co.ID, failed[i])
+			}
+			continue
+		}
+		k.keys[co.ID] = fetched[i]
+	}
+	dir, err := k.assemble(cfg.Now())
+	if err != nil {
+		return err
+	}
+	k.current = dir
+	return firstErr
+}
+
+// validKeys keeps the keys whose public key parses and whose kid matches it.
+func validKeys(keys []api.Key) ([]api.Key, error) {
+	out := make([]api.Key, 0, len(keys))
+	for _, key := range keys {
+		pk, err := crypto.ParsePublicKey(key.PublicKey)
+		if err != nil || pk.KeyID() != key.KeyID || !key.NotAfter.After(key.NotBefore) {
+			continue
+		}
+		out = append(out, key)
+	}
+	if len(out) == 0 && len(keys) > 0 {
+		return nil, fmt.Errorf("host served %d keys and none is valid", len(keys))
+	}
+	return out, nil
+}
+
+func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
+	cfg := &k.g.cfg
+	doc := api.Directory{
+		Protocol:   api.Protocol,
+		Suite:      crypto.Suite,
+		BucketBits: cfg.BucketBits,
+		Couriers:   []api.CourierEntry{},
+	}
+	dir := &directory{kids: map[string]map[string]bool{}, allKids: map[string]map[string]bool{}, complete: true}
+	for _, co := range cfg.Couriers {
+		keys, ok := k.keys[co.ID]
+		if !ok {
+			dir.complete = false
+			continue // never reached: nothing a client could use yet
+		}
+		patterns := co.Patterns
+		if patterns == nil {
+			patterns = []api.Pattern{}
+		}
+		doc.Couriers = append(doc.Couriers, api.CourierEntry{
+			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode,
+			Keys: keys, Patterns: patterns,
+		})
+		dir.kids[co.ID] = map[string]bool{}
+		dir.allKids[co.ID] = map[string]bool{}
+		for _, key := range keys {
+			dir.allKids[co.ID][key.KeyID] = true
+			if !now.Before(key.NotBefore) && now.Before(key.NotAfter) {
+				dir.kids[co.ID][key.KeyID] = true
+			}
+		}
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode directory: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	dir.body = body
+	dir.etag = `"` + crypto.EncodeB64(sum[:]) + `"`
+	return dir, nil
+}
+
+// run refreshes the directory every DirectoryRefresh until ctx ends.
+func (k *directoryKeeper) run(ctx context.Context) {
+	t := time.NewTicker(k.g.cfg.DirectoryRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = k.refresh(ctx) // failures are logged per courier
+		}
+	}
+}
+
+func (g *Gateway) handleDirectory(c *gin.Context) {
+	dir := g.dir.get()
+	if dir == nil {
+		g.unavailable(c, "The courier directory is being assembled; try again shortly.")
+		return
+	}
+	c.Header("ETag", dir.etag)
+	c.Header("Cache-Control", "public, max-age=60")
+	if etagMatches(c.GetHeader("If-None-Match"), dir.etag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, "application/json", dir.body)
+}
+
+// etagMatches implements If-None-Match's weak comparison (RFC 9110 §13.1.2).
+func etagMatches(header, etag string) bool {
+	for _, candidate := range strings.Split(header, ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == "*" || candidate == etag {
+			return true
+		}
+	}
+	return false
+}

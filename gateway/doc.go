@@ -1,0 +1,26 @@
+// Package gateway is the neutral tg1 gateway (PROTOCOL.md §7): the HTTP
+// service a shopper's client, a marketplace and the courier hosts talk to.
+//
+// It serves the courier directory, relays blinded evaluations to courier
+// hosts (fanning out to every courier at once and answering with whatever
+// arrived by a deadline), stores the sealed records that push-mode
+// couriers publish, and fetches records live from pull-mode couriers. It
+// never sees a tracking number, a second factor or a tracking event: it
+// handles blinded group elements, locators, buckets and ciphertext only,
+// and its logs hold routes, statuses, counts and durations, never those.
+//
+// The pieces:
+//
+//   - config.go: Config and the registered couriers, validated once by New.
+//   - server.go: the gin engine, its middleware and routes.
+//   - directory.go: GET /v1/couriers, assembled from the hosts' keys, ETag.
+//   - evaluate.go: POST /v1/evaluate and its fan-out.
+//   - fetch.go: GET /v1/buckets/{bucket} and /v1/records/{locator},
+//     merging the store with pull-mode couriers.
+//   - publish.go: PUT /v1/couriers/{courier}/records, signed (§9), and the
+//     in-process publisher the embedded default uses.
+//   - ratelimit.go: the gateway's own per-client evaluation limit.
+//
+// Courier hosts are reached through api.CourierHost, in process or over
+// HTTP (package remotehost); the gateway takes the same path for both.
+package gateway

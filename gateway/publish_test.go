@@ -1,0 +1,110 @@
+package gateway
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/signing"
+)
+
+func TestPublishStoresAndAppliesTheVersionRule(t *testing.T) {
+	h := newHarness(t)
+	r := h.sealedFor("alpha", 3)
+	status, body := h.publish(h.signers["alpha"], "alpha", mustJSON(t, api.Records{Records: []crypto.SealedRecord{r}}))
+	if status != http.StatusOK || !strings.Contains(string(body), `"stored":1`) {
+		t.Fatalf("first publish: %d %s", status, body)
+	}
+	older := h.sealedFor("alpha", 2)
+	older.Locator = r.Locator
+	same := r
+	for _, stale := range []crypto.SealedRecord{older, same} {
+		status, body = h.publish(h.signers["alpha"], "alpha", mustJSON(t, api.Records{Records: []crypto.SealedRecord{stale}}))
+		var res api.PublishResponse
+		if err := json.Unmarshal(body, &res); status != http.StatusOK || err != nil || res.Stored != 0 || res.Stale != 1 {
+			t.Fatalf("stale publish v%d: %d %s", stale.Version, status, body)
+		}
+	}
+	got, err := h.store.Get(t.Context(), r.Locator, time.Now())
+	if err != nil || got.Version != 3 || !bytes.Equal(got.Ciphertext, r.Ciphertext) {
+		t.Fatalf("stored record regressed: v%d err %v", got.Version, err)
+	}
+}
+
+func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
+	h := newHarness(t)
+	good := mustJSON(t, api.Records{Records: []crypto.SealedRecord{h.sealedFor("alpha", 1)}})
+	_, strangerKey, _ := ed25519.GenerateKey(rand.Reader)
+	stale := &signing.Signer{KeyID: "alpha", Key: h.signers["alpha"].Key, Now: func() time.Time { return time.Now().Add(-301 * time.Second) }}
+	withRecord := func(edit func(*crypto.SealedRecord)) []byte {
+		r := h.sealedFor("alpha", 1)
+		edit(&r)
+		return mustJSON(t, api.Records{Records: []crypto.SealedRecord{r}})
+	}
+	tooMany := make([]crypto.SealedRecord, crypto.MaxPublishSize+1)
+	for i := range tooMany {
+		tooMany[i] = h.sealedFor("alpha", 1)
+	}
+	cases := []struct {
+		name    string
+		signer  *signing.Signer
+		courier string
+		body    []byte
+		tamper  func(*http.Request)
+		status  int
+	}{
+		{"unsigned", nil, "alpha", good, nil, http.StatusUnauthorized},
+		{"signed by an unknown key", &signing.Signer{KeyID: "alpha", Key: strangerKey}, "alpha", good, nil, http.StatusUnauthorized},
+		{"unregistered key id", &signing.Signer{KeyID: "nobody", Key: strangerKey}, "alpha", good, nil, http.StatusUnauthorized},
+		{"stale timestamp", stale, "alpha", good, nil, http.StatusUnauthorized},
+		{"signed by another courier", h.signers["beta"], "alpha", good, nil, http.StatusForbidden},
+		{"record of another courier", h.signers["beta"], "beta", good, nil, http.StatusBadRequest},
+		{"malformed JSON", h.signers["alpha"], "alpha", []byte(`{"records":[`), nil, http.StatusBadRequest},
+		{"bad base64", h.signers["alpha"], "alpha", []byte(`{"records":[{"courier":"alpha","locator":"***"}]}`), nil, http.StatusBadRequest},
+		{"short locator", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Locator = r.Locator[:15] }), nil, http.StatusBadRequest},
+		{"zero version", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Version = 0 }), nil, http.StatusBadRequest},
+		{"unknown kid", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.KeyID = make([]byte, 8) }), nil, http.StatusBadRequest},
+		{"unpadded ciphertext", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Ciphertext = r.Ciphertext[:100] }), nil, http.StatusBadRequest},
+		{"too many records", h.signers["alpha"], "alpha", mustJSON(t, api.Records{Records: tooMany}), nil, http.StatusBadRequest},
+		{"oversized body", h.signers["alpha"], "alpha", bytes.Repeat([]byte(" "), 5<<20), nil, http.StatusRequestEntityTooLarge},
+		{"timestamp changed after signing", h.signers["alpha"], "alpha", good, func(r *http.Request) {
+			r.Header.Set(crypto.HeaderTimestamp, strconv.FormatInt(time.Now().Unix()+1, 10))
+		}, http.StatusUnauthorized},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPut, h.srv.URL+"/v1/couriers/"+c.courier+"/records", bytes.NewReader(c.body))
+			req.Header.Set("Content-Type", "application/json")
+			if c.signer != nil {
+				if err := c.signer.Sign(req, c.body); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.tamper != nil {
+				c.tamper(req)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var buf bytes.Buffer
+			buf.ReadFrom(resp.Body)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, buf.Bytes())
+			}
+			assertProblem(t, resp.Header, buf.Bytes(), c.status)
+			if n := h.store.Len(); n != 0 {
+				t.Fatalf("a refused publish changed the store: %d records", n)
+			}
+		})
+	}
+}

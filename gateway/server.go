@@ -1,0 +1,190 @@
+package gateway
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/signing"
+)
+
+// Gateway is the tg1 gateway. Build it with New, start its background work
+// with Run and serve Handler.
+type Gateway struct {
+	cfg      Config
+	couriers map[string]*Courier
+	dir      directoryKeeper
+	limiter  *clientLimiter
+	verifier *signing.Verifier
+	pull     pullCache
+	fetches  singleflight.Group
+	engine   *gin.Engine
+}
+
+// New validates cfg and builds a gateway. It does not reach the courier
+// hosts yet: Run (or Refresh) assembles the directory.
+func New(cfg Config) (*Gateway, error) {
+	cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	g := &Gateway{
+		cfg:      cfg,
+		couriers: map[string]*Courier{},
+		limiter:  newClientLimiter(cfg.EvaluateRate, cfg.EvaluateBurst),
+	}
+	for i := range g.cfg.Couriers {
+		co := &g.cfg.Couriers[i]
+		g.couriers[co.ID] = co
+	}
+	g.dir.g = g
+	g.pull.entries = map[pullKey]pullEntry{}
+	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Now: cfg.Now}
+	engine, err := g.newEngine()
+	if err != nil {
+		return nil, err
+	}
+	g.engine = engine
+	return g, nil
+}
+
+// Handler returns the HTTP handler of the gateway.
+func (g *Gateway) Handler() http.Handler { return g.engine }
+
+// Refresh fetches the courier hosts' keys once and rebuilds the directory.
+// The error names couriers that could not be reached; the others are
+// served regardless.
+func (g *Gateway) Refresh(ctx context.Context) error { return g.dir.refresh(ctx) }
+
+// Run assembles the directory and keeps it fresh until ctx ends.
+func (g *Gateway) Run(ctx context.Context) {
+	if err := g.Refresh(ctx); err != nil {
+		g.cfg.Logger.Warn("directory incomplete at start", "error", err)
+	}
+	g.dir.run(ctx)
+}
+
+// Ready reports whether every courier is in the directory and the store
+// answers.
+func (g *Gateway) Ready(ctx context.Context) error {
+	dir := g.dir.get()
+	if dir == nil || !dir.complete {
+		return errors.New("courier directory incomplete")
+	}
+	if err := g.cfg.Store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+func (g *Gateway) courierSigningKey(id string) (ed25519.PublicKey, bool) {
+	co, ok := g.couriers[id]
+	if !ok || len(co.SigningKey) == 0 {
+		return nil, false
+	}
+	return co.SigningKey, true
+}
+
+func (g *Gateway) newEngine() (*gin.Engine, error) {
+	e := gin.New()
+	// Trust no forwarding header unless the operator names its proxies.
+	if err := e.SetTrustedProxies(g.cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("%w: trusted_proxies: %v", ErrConfig, err)
+	}
+	e.HandleMethodNotAllowed = true
+	e.NoRoute(func(c *gin.Context) { problem.Abort(c, http.StatusNotFound, "There is no such resource.") })
+	e.NoMethod(func(c *gin.Context) {
+		problem.Abort(c, http.StatusMethodNotAllowed, "This resource does not support that method.")
+	})
+	e.Use(g.recoverPanics(), g.logRequests())
+
+	v1 := e.Group("/v1")
+	small := limitBody(g.cfg.MaxBodyBytes)
+	v1.GET("/couriers", g.handleDirectory)
+	v1.POST("/evaluate", small, g.handleEvaluate)
+	v1.GET("/buckets/:bucket", g.handleBucket)
+	v1.GET("/records/:locator", g.handleRecord)
+	v1.PUT("/couriers/:courier/records", limitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), g.handlePublish)
+	v1.GET("/demo/parcels", g.handleDemo)
+	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", g.handleReady)
+	return e, nil
+}
+
+func (g *Gateway) handleReady(c *gin.Context) {
+	if err := g.Ready(c.Request.Context()); err != nil {
+		g.cfg.Logger.Info("not ready", "reason", err)
+		g.unavailable(c, "The gateway is not ready to serve yet.")
+		return
+	}
+	c.String(http.StatusOK, "ready\n")
+}
+
+func (g *Gateway) handleDemo(c *gin.Context) {
+	if g.cfg.Demo == nil {
+		problem.Abort(c, http.StatusNotFound, "No simulated couriers run on this gateway.")
+		return
+	}
+	parcels := g.cfg.Demo()
+	if parcels == nil {
+		parcels = []api.DemoParcel{}
+	}
+	c.JSON(http.StatusOK, api.DemoParcels{Parcels: parcels})
+}
+
+// unavailable answers 503 with Retry-After.
+func (g *Gateway) unavailable(c *gin.Context, detail string) {
+	problem.AbortRetry(c, http.StatusServiceUnavailable, 5*time.Second, detail)
+}
+
+// limitBody bounds the request body; reading past n fails with
+// *http.MaxBytesError, which handlers answer with 413.
+func limitBody(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n {
+			problem.Abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than the %d bytes this endpoint accepts.", n))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}
+
+// recoverPanics answers a generic 500 and logs the panic without the
+// request's path or body.
+func (g *Gateway) recoverPanics() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				g.cfg.Logger.Error("handler panic", "route", c.FullPath(), "panic", fmt.Sprint(r))
+				problem.Abort(c, http.StatusInternalServerError, "The gateway failed to handle this request.")
+			}
+		}()
+		c.Next()
+	}
+}
+
+// logRequests logs one line per request: the route template (never the
+// concrete path, which may carry a locator or bucket), status, size and
+// duration. No query string, client address or header is logged.
+func (g *Gateway) logRequests() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "(unmatched)"
+		}
+		g.cfg.Logger.Info("request",
+			"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+			"bytes", c.Writer.Size(), "duration", time.Since(start).Round(time.Microsecond))
+	}
+}

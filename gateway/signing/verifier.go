@@ -1,0 +1,104 @@
+package signing
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/problem"
+)
+
+// KeyIDContextKey is the gin context key under which Require stores the
+// verified key id.
+const KeyIDContextKey = "tg1.signer"
+
+// Keys looks up the Ed25519 public key registered under id.
+type Keys func(id string) (ed25519.PublicKey, bool)
+
+// Verifier checks §9 signatures against registered keys.
+type Verifier struct {
+	Keys Keys
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Verify checks the signature headers of req against its body and returns
+// the verified key id. Errors wrap crypto.ErrBadSignature,
+// crypto.ErrStaleTimestamp or ErrUnknownKey.
+func (v *Verifier) Verify(req *http.Request, body []byte) (string, error) {
+	id := req.Header.Get(crypto.HeaderKeyID)
+	if id == "" {
+		return "", ErrUnsigned
+	}
+	pk, ok := v.Keys(id)
+	if !ok {
+		return "", ErrUnknownKey
+	}
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	err := crypto.VerifyRequest(pk, req.Method, req.URL.RequestURI(),
+		req.Header.Get(crypto.HeaderTimestamp), req.Header.Get(crypto.HeaderSignature), body, now())
+	if err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// Errors of Verify besides those of crypto.VerifyRequest.
+var (
+	ErrUnsigned   = errors.New("request is not signed")
+	ErrUnknownKey = errors.New("unknown signing key id")
+)
+
+// Require is gin middleware that lets only correctly signed requests
+// through. It reads the whole body (bound it first with a size limit),
+// puts it back for the handler, and stores the key id under
+// KeyIDContextKey. Failures answer 401 problem+json (413 when the body is
+// over the limit).
+func (v *Verifier) Require() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				problem.Abort(c, http.StatusRequestEntityTooLarge, "The request body is larger than this endpoint accepts.")
+				return
+			}
+			problem.Abort(c, http.StatusBadRequest, "The request body could not be read.")
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		id, err := v.Verify(c.Request, body)
+		if err != nil {
+			c.Header("WWW-Authenticate", `TG-Signature realm="tg1"`)
+			problem.Abort(c, http.StatusUnauthorized, unauthorizedDetail(err))
+			return
+		}
+		c.Set(KeyIDContextKey, id)
+		c.Next()
+	}
+}
+
+func unauthorizedDetail(err error) string {
+	switch {
+	case errors.Is(err, ErrUnsigned):
+		return "This endpoint requires a signed request (TG-Key-Id, TG-Timestamp, TG-Signature)."
+	case errors.Is(err, ErrUnknownKey):
+		return "The TG-Key-Id is not registered here."
+	case errors.Is(err, crypto.ErrStaleTimestamp):
+		return "The TG-Timestamp is more than 300 seconds away from this server's clock."
+	default:
+		return "The TG-Signature does not verify for this request."
+	}
+}
+
+// KeyID returns the verified key id that Require stored, or "".
+func KeyID(c *gin.Context) string { return c.GetString(KeyIDContextKey) }
