@@ -1,0 +1,33 @@
+# The few verbs people type. `make test` is the whole suite, as CI runs it.
+GO      ?= go
+PKGS    ?= ./...
+FUZZTIME ?= 20s
+
+.PHONY: test bench fuzz lint run
+
+## test: vet, then every test with the race detector (what .ci/run calls)
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+## bench: the benchmarks of the crypto core, the courier host and the gateway
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./crypto/... ./gateway/...
+
+## fuzz: each fuzz target for FUZZTIME
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet $(PKGS)
+
+## run: the embedded default gateway on 127.0.0.1:8080
+run:
+	$(GO) run ./cmd/trackgate serve
