@@ -66,12 +66,12 @@ func TestRecordFetchFindsPushedAndPulledRecords(t *testing.T) {
 func TestFetchRejectsBadBucketsAndLocators(t *testing.T) {
 	h := newHarness(t)
 	cases := []string{
-		"/v1/buckets/10",      // 16 is above 2^4 buckets
-		"/v1/buckets/0a",      // leading zero
-		"/v1/buckets/A",       // upper case
-		"/v1/buckets/xyz",     // not hex
-		"/v1/buckets/-1",      // sign
-		"/v1/records/short",   // not 16 bytes
+		"/v1/buckets/10",    // 16 is above 2^4 buckets
+		"/v1/buckets/0a",    // leading zero
+		"/v1/buckets/A",     // upper case
+		"/v1/buckets/xyz",   // not hex
+		"/v1/buckets/-1",    // sign
+		"/v1/records/short", // not 16 bytes
 		"/v1/records/" + strings.Repeat("A", 23),
 		"/v1/records/" + strings.Repeat("A", 21) + "=",
 		"/v1/records/" + strings.Repeat("+", 22),
