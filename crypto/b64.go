@@ -3,6 +3,7 @@ package crypto
 import (
 	"encoding/base64"
 	"fmt"
+	"strings"
 )
 
 // b64 is base64url without padding (RFC 4648 §5). Strict decoding refuses
@@ -15,6 +16,11 @@ func EncodeB64(b []byte) string { return b64.EncodeToString(b) }
 // DecodeB64 decodes unpadded base64url; padding, the standard alphabet,
 // white space and non-canonical trailing bits are all refused.
 func DecodeB64(s string) ([]byte, error) {
+	// encoding/base64 skips CR and LF even in strict mode, which would give
+	// one byte string many accepted encodings.
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, fmt.Errorf("%w: contains a line break", ErrBadBase64)
+	}
 	b, err := b64.DecodeString(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadBase64, err)

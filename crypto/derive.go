@@ -58,6 +58,9 @@ func FormatBucket(b uint32) string { return strconv.FormatUint(uint64(b), 16) }
 // ParseBucket parses a bucket from a URL and checks that it exists for
 // bits: the canonical form only, and below 2^bits.
 func ParseBucket(s string, bits int) (uint32, error) {
+	if err := CheckBucketBits(bits); err != nil {
+		return 0, err
+	}
 	if s == "" || len(s) > 8 {
 		return 0, fmt.Errorf("%w: %q is not 1 to 8 lowercase hex digits", ErrInvalidBucket, s)
 	}

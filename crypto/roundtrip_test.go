@@ -3,6 +3,7 @@ package crypto
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"testing"
 )
 
@@ -33,7 +34,7 @@ func TestLookupRoundTripMatchesFullEvaluate(t *testing.T) {
 	}
 	other, _ := GenerateKey(rand.Reader)
 	ev2, proof2, _ := other.Evaluate(b.Elements)
-	if _, err := b.Finalize(ev2, proof2); err != ErrInvalidProof {
+	if _, err := b.Finalize(ev2, proof2); !errors.Is(err, ErrInvalidProof) {
 		t.Fatalf("finalize under another key: got %v, want ErrInvalidProof", err)
 	}
 }
