@@ -17,7 +17,11 @@ import (
 // Errors of Publish; the HTTP handler maps them to statuses.
 var (
 	ErrUnknownCourier = errors.New("unknown courier")
-	ErrBadPublish     = errors.New("malformed publish")
+	// ErrBadPublish: the request as a whole is malformed (400).
+	ErrBadPublish = errors.New("malformed publish")
+	// ErrUnprocessableRecord: a well-formed record the gateway cannot
+	// accept — another courier's, an unknown kid, a bad shape (422).
+	ErrUnprocessableRecord = errors.New("unprocessable record")
 )
 
 // handlePublish serves PUT /v1/couriers/{courier}/records. The signature
@@ -40,6 +44,8 @@ func (g *Gateway) handlePublish(c *gin.Context) {
 		c.JSON(http.StatusOK, res)
 	case errors.Is(err, ErrBadPublish), errors.Is(err, ErrUnknownCourier):
 		problem.Abort(c, http.StatusBadRequest, err.Error())
+	case errors.Is(err, ErrUnprocessableRecord):
+		problem.Abort(c, http.StatusUnprocessableEntity, err.Error())
 	default:
 		g.storeFailed(c, err)
 	}
@@ -73,13 +79,13 @@ func (g *Gateway) checkPublish(courier string, records []crypto.SealedRecord) er
 	for i := range records {
 		r := &records[i]
 		if err := r.Check(); err != nil {
-			return fmt.Errorf("%w: records[%d]: %v", ErrBadPublish, i, err)
+			return fmt.Errorf("%w: records[%d]: %v", ErrUnprocessableRecord, i, err)
 		}
 		if r.Courier != courier {
-			return fmt.Errorf("%w: records[%d] names another courier", ErrBadPublish, i)
+			return fmt.Errorf("%w: records[%d] names another courier", ErrUnprocessableRecord, i)
 		}
 		if dir == nil || !dir.knowsKey(courier, crypto.EncodeB64(r.KeyID)) {
-			return fmt.Errorf("%w: records[%d] is sealed under a kid the directory does not list for %s", ErrBadPublish, i, courier)
+			return fmt.Errorf("%w: records[%d] is sealed under a kid the directory does not list for %s", ErrUnprocessableRecord, i, courier)
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/openapi"
 )
 
 // Gateway is the tg1 gateway. Build it with New, start its background work
@@ -99,6 +100,9 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	if err := e.SetTrustedProxies(g.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("%w: trusted_proxies: %v", ErrConfig, err)
 	}
+	// Redirects would answer before validation and logging see the request.
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
 	e.HandleMethodNotAllowed = true
 	e.NoRoute(func(c *gin.Context) { problem.Abort(c, http.StatusNotFound, "There is no such resource.") })
 	e.NoMethod(func(c *gin.Context) {
@@ -106,16 +110,31 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	})
 	e.Use(g.recoverPanics(), g.logRequests())
 
-	v1 := e.Group("/v1")
+	// Every request is checked against the OpenAPI document before its
+	// handler runs; on the signed route the signature is checked first, so
+	// an unsigned request is 401, not a 400 about missing headers.
+	doc, err := openapi.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load the OpenAPI document: %w", err)
+	}
+	validator, err := openapi.NewValidator(doc)
+	if err != nil {
+		return nil, err
+	}
+	checked := validator.Middleware()
 	small := limitBody(g.cfg.MaxBodyBytes)
-	v1.GET("/couriers", g.handleDirectory)
-	v1.POST("/evaluate", small, g.handleEvaluate)
-	v1.GET("/buckets/:bucket", g.handleBucket)
-	v1.GET("/records/:locator", g.handleRecord)
-	v1.PUT("/couriers/:courier/records", limitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), g.handlePublish)
-	v1.GET("/demo/parcels", g.handleDemo)
-	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
-	e.GET("/readyz", g.handleReady)
+
+	v1 := e.Group("/v1")
+	v1.GET("/couriers", checked, g.handleDirectory)
+	v1.POST("/evaluate", small, checked, g.handleEvaluate)
+	v1.GET("/buckets/:bucket", checked, g.handleBucket)
+	v1.GET("/records/:locator", checked, g.handleRecord)
+	v1.PUT("/couriers/:courier/records", limitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
+	v1.GET("/demo/parcels", checked, g.handleDemo)
+	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/readyz", checked, g.handleReady)
+	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))
+	e.GET("/docs", checked, gin.WrapH(openapi.DocsHandler(doc)))
 	return e, nil
 }
 
@@ -125,7 +144,7 @@ func (g *Gateway) handleReady(c *gin.Context) {
 		g.unavailable(c, "The gateway is not ready to serve yet.")
 		return
 	}
-	c.String(http.StatusOK, "ready\n")
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
 func (g *Gateway) handleDemo(c *gin.Context) {

@@ -1,0 +1,131 @@
+package openapi
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/problem"
+)
+
+// The schemas must name exactly the JSON fields of the Go documents, and
+// require exactly those the Go side always writes (no omitempty).
+func TestSchemasMatchTheGoDocuments(t *testing.T) {
+	doc := mustLoad(t)
+	tests := []struct {
+		schema string
+		goType any
+	}{
+		{"Directory", api.Directory{}},
+		{"CourierEntry", api.CourierEntry{}},
+		{"Key", api.Key{}},
+		{"Pattern", api.Pattern{}},
+		{"KeysResponse", api.KeysResponse{}},
+		{"EvaluateRequest", api.EvaluateRequest{}},
+		{"CourierEvaluation", api.CourierEvaluation{}},
+		{"EvaluateResponse", api.EvaluateResponse{}},
+		{"EvaluateResult", api.EvaluateResult{}},
+		{"HostEvaluateRequest", api.HostEvaluateRequest{}},
+		{"HostEvaluateResponse", api.HostEvaluateResponse{}},
+		{"Records", api.Records{}},
+		{"PublishRequest", api.Records{}},
+		{"PublishResponse", api.PublishResponse{}},
+		{"DemoParcels", api.DemoParcels{}},
+		{"DemoParcel", api.DemoParcel{}},
+		{"SealedRecord", crypto.SealedRecord{}},
+		{"Problem", problem.Details{}},
+		{"TrackingView", adapters.View{}},
+		{"TrackingEvent", adapters.Event{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.schema, func(t *testing.T) {
+			ref := doc.Components.Schemas[tt.schema]
+			if ref == nil {
+				t.Fatalf("no schema %s", tt.schema)
+			}
+			var goFields, goRequired []string
+			typ := reflect.TypeOf(tt.goType)
+			for i := range typ.NumField() {
+				name, opts, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+				goFields = append(goFields, name)
+				if !strings.Contains(opts, "omitempty") {
+					goRequired = append(goRequired, name)
+				}
+			}
+			schemaFields := sortedKeys(ref.Value.Properties)
+			slices.Sort(goFields)
+			if !slices.Equal(schemaFields, goFields) {
+				t.Errorf("schema properties %v, Go fields %v", schemaFields, goFields)
+			}
+			required := slices.Sorted(slices.Values(ref.Value.Required))
+			slices.Sort(goRequired)
+			if !slices.Equal(required, goRequired) {
+				t.Errorf("schema requires %v, Go always writes %v", required, goRequired)
+			}
+		})
+	}
+}
+
+// The enums must list exactly the values the Go code knows.
+func TestEnumsMatchTheGoConstants(t *testing.T) {
+	doc := mustLoad(t)
+	schemas := doc.Components.Schemas
+	var statuses []string
+	for _, s := range adapters.Statuses {
+		statuses = append(statuses, string(s))
+	}
+	tests := []struct {
+		name string
+		enum []any
+		want []string
+	}{
+		{"evaluate result status", schemas["EvaluateResult"].Value.Properties["status"].Value.Enum,
+			[]string{api.StatusOK, api.StatusTimeout, api.StatusUnavailable, api.StatusRateLimited, api.StatusInvalid}},
+		{"factor", schemas["CourierEntry"].Value.Properties["factor"].Value.Enum, []string{crypto.FactorNone, crypto.FactorPhoneLast4}},
+		{"mode", schemas["CourierEntry"].Value.Properties["mode"].Value.Enum, []string{api.ModePush, api.ModePull}},
+		{"protocol", schemas["Directory"].Value.Properties["protocol"].Value.Enum, []string{api.Protocol}},
+		{"suite", schemas["Directory"].Value.Properties["suite"].Value.Enum, []string{crypto.Suite}},
+		{"parcel status", schemas["ParcelStatus"].Value.Enum, statuses},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, v := range tt.enum {
+				s, _ := v.(string)
+				got = append(got, s)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("enum %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// The caps in the document must be the ones the crypto package enforces.
+func TestCapsMatchTheCryptoPackage(t *testing.T) {
+	doc := mustLoad(t)
+	schemas := doc.Components.Schemas
+	tests := []struct {
+		name string
+		max  *uint64
+		want int
+	}{
+		{"couriers per evaluation", schemas["EvaluateRequest"].Value.Properties["requests"].Value.MaxItems, crypto.MaxCouriers},
+		{"elements per courier", schemas["CourierEvaluation"].Value.Properties["blinded"].Value.MaxItems, crypto.MaxBatch},
+		{"elements per host evaluation", schemas["HostEvaluateRequest"].Value.Properties["blinded"].Value.MaxItems, crypto.MaxBatch},
+		{"records per publish", schemas["PublishRequest"].Value.Properties["records"].Value.MaxItems, crypto.MaxPublishSize},
+	}
+	for _, tt := range tests {
+		if tt.max == nil || *tt.max != uint64(tt.want) {
+			t.Errorf("%s: maxItems %v, want %d", tt.name, tt.max, tt.want)
+		}
+	}
+	bits := schemas["Directory"].Value.Properties["bucket_bits"].Value.Max
+	if bits == nil || *bits != crypto.MaxBucketBits {
+		t.Errorf("bucket_bits maximum %v, want %d", bits, crypto.MaxBucketBits)
+	}
+}

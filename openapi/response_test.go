@@ -1,0 +1,106 @@
+package openapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/problem"
+)
+
+func TestValidateResponse(t *testing.T) {
+	f := newFixture(t)
+	v, err := NewValidator(mustLoad(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	directory := api.Directory{
+		Protocol: api.Protocol, Suite: crypto.Suite, BucketBits: 12,
+		Couriers: []api.CourierEntry{{
+			ID: "yunda-sim", Name: "Yunda (simulated)", Factor: crypto.FactorNone, Mode: api.ModePush,
+			Keys: []api.Key{{
+				KeyID: f.kid(), PublicKey: f.key.Public().Bytes(),
+				NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2027, 1, 1, 0, 0, 0, 0, time.FixedZone("", 8*3600)),
+			}},
+			Patterns: []api.Pattern{{Regex: `^YD[0-9]{10}$`}},
+		}},
+	}
+	goodDirectory := mustJSON(t, directory)
+	var withoutProtocol map[string]any
+	if err := json.Unmarshal([]byte(goodDirectory), &withoutProtocol); err != nil {
+		t.Fatal(err)
+	}
+	delete(withoutProtocol, "protocol")
+	etag := `"` + strings.Repeat("A", 43) + `"`
+	jsonHeader := http.Header{"Content-Type": {jsonType}}
+	directoryHeader := http.Header{"Content-Type": {jsonType}, "Etag": {etag}}
+	problemHeader := http.Header{"Content-Type": {problem.ContentType}}
+	problemBody := func(status int) string { return mustJSON(t, problem.New(status, "Something specific.")) }
+	evaluated := mustJSON(t, api.EvaluateResponse{Results: []api.EvaluateResult{
+		{Courier: "yunda-sim", KeyID: f.kid(), Status: api.StatusOK, Evaluated: b64s(f.evaluated), Proof: f.proof},
+		{Courier: "other-post", KeyID: "AAAA", Status: api.StatusInvalid},
+		{Courier: "slow-post", KeyID: f.kid(), Status: api.StatusTimeout},
+	}})
+	locator := crypto.EncodeB64(f.record.Locator)
+	retryHeader := http.Header{"Content-Type": {problem.ContentType}, "Retry-After": {"2"}}
+
+	tests := []struct {
+		name         string
+		method, path string
+		status       int
+		header       http.Header
+		body         string
+		wantErr      bool
+	}{
+		{"a good directory", http.MethodGet, "/v1/couriers", 200, directoryHeader, goodDirectory, false},
+		{"a directory without protocol", http.MethodGet, "/v1/couriers", 200, directoryHeader, mustJSON(t, withoutProtocol), true},
+		{"a directory of another protocol", http.MethodGet, "/v1/couriers", 200, directoryHeader, strings.Replace(goodDirectory, `"tg1"`, `"tg2"`, 1), true},
+		{"a directory without its ETag", http.MethodGet, "/v1/couriers", 200, jsonHeader, goodDirectory, true},
+		{"not modified", http.MethodGet, "/v1/couriers", 304, http.Header{"Etag": {etag}}, "", false},
+		{"directory being assembled", http.MethodGet, "/v1/couriers", 503, retryHeader, problemBody(503), false},
+		{"503 without Retry-After", http.MethodGet, "/v1/couriers", 503, problemHeader, problemBody(503), true},
+		{"an evaluation", http.MethodPost, "/v1/evaluate", 200, jsonHeader, evaluated, false},
+		{"an evaluation with an unknown status", http.MethodPost, "/v1/evaluate", 200, jsonHeader, strings.Replace(evaluated, `"timeout"`, `"late"`, 1), true},
+		{"a rate-limited evaluation", http.MethodPost, "/v1/evaluate", 429, retryHeader, problemBody(429), false},
+		{"a 400 problem", http.MethodPost, "/v1/evaluate", 400, problemHeader, problemBody(400), false},
+		{"a 400 as plain JSON", http.MethodPost, "/v1/evaluate", 400, jsonHeader, problemBody(400), true},
+		{"a problem without a title", http.MethodPost, "/v1/evaluate", 400, problemHeader, `{"type":"about:blank","status":400}`, true},
+		{"an undocumented status", http.MethodPost, "/v1/evaluate", http.StatusTeapot, problemHeader, problemBody(418), true},
+		{"a bucket", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, mustJSON(t, api.Records{Records: []crypto.SealedRecord{f.record}}), false},
+		{"an empty bucket", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, `{"records":[]}`, false},
+		{"a record", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, mustJSON(t, f.record), false},
+		{"a record with version 0", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, strings.Replace(mustJSON(t, f.record), `"version":7`, `"version":0`, 1), true},
+		{"no such record", http.MethodGet, "/v1/records/" + locator, 404, problemHeader, problemBody(404), false},
+		{"a publish answer", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Stored: 3, Stale: 1}), false},
+		{"demo parcels", http.MethodGet, "/v1/demo/parcels", 200, jsonHeader, mustJSON(t, api.DemoParcels{Parcels: []api.DemoParcel{{Courier: "yunda-sim", TrackingNumber: "YD1234567890", Factor: ""}, {Courier: "sf-sim", TrackingNumber: "SF1234567890123", Factor: "1234"}}}), false},
+		{"host keys", http.MethodGet, "/tg1/keys", 200, jsonHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), false},
+		{"host evaluation", http.MethodPost, "/tg1/evaluate", 200, jsonHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated), Proof: f.proof}), false},
+		{"host evaluation without a proof", http.MethodPost, "/tg1/evaluate", 200, jsonHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated)}), true},
+		{"health", http.MethodGet, "/healthz", 200, jsonHeader, `{"status":"ok"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.path, nil)
+			err := v.ValidateResponse(req, tt.status, tt.header, []byte(tt.body))
+			if (err != nil) != tt.wantErr {
+				t.Errorf("ValidateResponse = %v, want error: %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestValidateResponseRefusesAnUndocumentedRoute(t *testing.T) {
+	v, err := NewValidator(mustLoad(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/v1/nothing", nil)
+	if err := v.ValidateResponse(req, 200, http.Header{}, nil); err == nil {
+		t.Error("ValidateResponse accepted a response to an undocumented route")
+	}
+}

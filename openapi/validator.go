@@ -1,0 +1,182 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/gin-gonic/gin"
+
+	"github.com/trackgate/trackgate/gateway/problem"
+)
+
+// Validator checks requests and responses against the document.
+type Validator struct {
+	router routers.Router
+	// requestOptions leave authentication to gateway/signing, and never
+	// let validation rewrite a body with schema defaults.
+	requestOptions *openapi3filter.Options
+}
+
+// NewValidator builds a Validator for doc, which must have been validated
+// (Load does). The document's servers are ignored: requests match on path
+// and method alone, whatever host they were sent to.
+func NewValidator(doc *openapi3.T) (*Validator, error) {
+	anyHost := *doc
+	anyHost.Servers = nil
+	router, err := gorillamux.NewRouter(&anyHost)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: build router: %w", err)
+	}
+	return &Validator{
+		router: router,
+		requestOptions: &openapi3filter.Options{
+			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+			SkipSettingDefaults: true,
+		},
+	}, nil
+}
+
+// Middleware returns gin middleware that validates each request (path
+// parameters, query, headers and body) against the document before the
+// handler runs, and puts the body back for the handler.
+//
+// A request that fails is answered 400 problem+json whose detail names the
+// failing parameter or body field, never the value sent. A path the
+// document does not have is answered 404, a method it does not list for
+// the path 405 with an Allow header. OPTIONS on a documented path (a CORS
+// preflight) passes through unvalidated. Bound the body size before this
+// middleware (http.MaxBytesReader); a body over that bound is answered 413.
+func (v *Validator) Middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		req := c.Request
+		route, pathParams, err := v.router.FindRoute(req)
+		if err != nil {
+			v.abortUnrouted(c, err)
+			return
+		}
+		var body []byte
+		hasBody := route.Operation.RequestBody != nil
+		if hasBody {
+			var ok bool
+			if body, ok = readBody(c); !ok {
+				return
+			}
+			if len(body) > 0 && isJSON(req.Header.Get("Content-Type")) && !json.Valid(body) {
+				// Checked here as well because kin-openapi decodes only
+				// the first JSON value and would let trailing bytes pass.
+				problem.Abort(c, http.StatusBadRequest, "The request body is not valid JSON.")
+				return
+			}
+			req.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		input := &openapi3filter.RequestValidationInput{
+			Request:    req,
+			PathParams: pathParams,
+			Route:      route,
+			Options:    v.requestOptions,
+		}
+		err = openapi3filter.ValidateRequest(req.Context(), input)
+		if hasBody {
+			// Validation consumed the body; the handler reads it afresh.
+			req.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		if err != nil {
+			problem.Abort(c, http.StatusBadRequest, describe(err))
+			return
+		}
+		c.Next()
+	}
+}
+
+// abortUnrouted answers a request the document has no operation for.
+func (v *Validator) abortUnrouted(c *gin.Context, err error) {
+	if !errors.Is(err, routers.ErrMethodNotAllowed) {
+		problem.Abort(c, http.StatusNotFound, "This API has no operation at this path.")
+		return
+	}
+	if c.Request.Method == http.MethodOptions {
+		c.Next()
+		return
+	}
+	c.Header("Allow", strings.Join(v.allowedMethods(c.Request), ", "))
+	problem.Abort(c, http.StatusMethodNotAllowed, "This path does not accept this method; see the Allow header.")
+}
+
+// allowedMethods lists the methods the document has for req's path.
+func (v *Validator) allowedMethods(req *http.Request) []string {
+	var allowed []string
+	for _, method := range knownMethods {
+		probe := req.Clone(req.Context())
+		probe.Method = method
+		if _, _, err := v.router.FindRoute(probe); err == nil {
+			allowed = append(allowed, method)
+		}
+	}
+	return allowed
+}
+
+// readBody reads the whole request body, answering 413 when it is over the
+// bound the caller set with http.MaxBytesReader.
+func readBody(c *gin.Context) ([]byte, bool) {
+	if c.Request.Body == nil || c.Request.Body == http.NoBody {
+		return nil, true
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			problem.Abort(c, http.StatusRequestEntityTooLarge, "The request body is larger than this endpoint accepts.")
+			return nil, false
+		}
+		problem.Abort(c, http.StatusBadRequest, "The request body could not be read.")
+		return nil, false
+	}
+	return body, true
+}
+
+// isJSON reports whether a Content-Type is JSON (application/json or a
+// +json type).
+func isJSON(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mediaType == "application/json" || strings.HasSuffix(mediaType, "+json")
+}
+
+// ValidateResponse checks a response that a handler gave to req against the
+// document: the status must be documented for the operation, and the
+// headers and body must match it. Meant for tests; its errors quote values
+// and must not reach clients.
+func (v *Validator) ValidateResponse(req *http.Request, status int, header http.Header, body []byte) error {
+	route, pathParams, err := v.router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("openapi: response to %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    req,
+			PathParams: pathParams,
+			Route:      route,
+			Options:    v.requestOptions,
+		},
+		Status:  status,
+		Header:  header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	input.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(req.Context(), input); err != nil {
+		return fmt.Errorf("openapi: response %d to %s %s: %w", status, req.Method, route.Path, err)
+	}
+	return nil
+}
