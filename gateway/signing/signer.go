@@ -2,6 +2,7 @@ package signing
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -17,12 +18,17 @@ type Signer struct {
 	Now func() time.Time
 }
 
+// ErrNoSigningKey is returned by Sign when the signer has no key id or no
+// Ed25519 private key.
+var ErrNoSigningKey = errors.New("signer has no key")
+
 // Sign adds the §9 headers to req, whose body is body (nil for none).
 // The path and query signed are those the receiver will see:
 // req.URL.RequestURI().
 func (s *Signer) Sign(req *http.Request, body []byte) error {
 	if s == nil || len(s.Key) != ed25519.PrivateKeySize || s.KeyID == "" {
-		return fmt.Errorf("sign %s %s: signer has no key", req.Method, req.URL.Path)
+		// Not the path: it may carry a locator, and errors end up in logs.
+		return fmt.Errorf("sign %s request: %w", req.Method, ErrNoSigningKey)
 	}
 	now := time.Now
 	if s.Now != nil {

@@ -30,26 +30,39 @@ type Verifier struct {
 
 // Verify checks the signature headers of req against its body and returns
 // the verified key id. Errors wrap crypto.ErrBadSignature,
-// crypto.ErrStaleTimestamp or ErrUnknownKey.
+// crypto.ErrStaleTimestamp, ErrUnsigned or ErrUnknownKey.
 func (v *Verifier) Verify(req *http.Request, body []byte) (string, error) {
-	id := req.Header.Get(crypto.HeaderKeyID)
-	if id == "" {
-		return "", ErrUnsigned
-	}
-	pk, ok := v.Keys(id)
-	if !ok {
-		return "", ErrUnknownKey
+	id, pk, err := v.key(req)
+	if err != nil {
+		return "", err
 	}
 	now := time.Now
 	if v.Now != nil {
 		now = v.Now
 	}
-	err := crypto.VerifyRequest(pk, req.Method, req.URL.RequestURI(),
+	err = crypto.VerifyRequest(pk, req.Method, req.URL.RequestURI(),
 		req.Header.Get(crypto.HeaderTimestamp), req.Header.Get(crypto.HeaderSignature), body, now())
 	if err != nil {
 		return "", err
 	}
 	return id, nil
+}
+
+// key finds the public key registered under req's TG-Key-Id. A verifier
+// without Keys knows no one.
+func (v *Verifier) key(req *http.Request) (string, ed25519.PublicKey, error) {
+	id := req.Header.Get(crypto.HeaderKeyID)
+	if id == "" {
+		return "", nil, ErrUnsigned
+	}
+	if v.Keys == nil {
+		return "", nil, ErrUnknownKey
+	}
+	pk, ok := v.Keys(id)
+	if !ok {
+		return "", nil, ErrUnknownKey
+	}
+	return id, pk, nil
 }
 
 // Errors of Verify besides those of crypto.VerifyRequest.
@@ -62,29 +75,42 @@ var (
 // through. It reads the whole body (bound it first with a size limit),
 // puts it back for the handler, and stores the key id under
 // KeyIDContextKey. Failures answer 401 problem+json (413 when the body is
-// over the limit).
+// over the limit). A request without a registered key id is refused
+// before its body is read.
 func (v *Verifier) Require() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		body, err := io.ReadAll(c.Request.Body)
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				problem.Abort(c, http.StatusRequestEntityTooLarge, "The request body is larger than this endpoint accepts.")
+		if _, _, err := v.key(c.Request); err != nil {
+			unauthorized(c, err)
+			return
+		}
+		var body []byte
+		if c.Request.Body != nil {
+			var err error
+			body, err = io.ReadAll(c.Request.Body)
+			if err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					problem.Abort(c, http.StatusRequestEntityTooLarge, "The request body is larger than this endpoint accepts.")
+					return
+				}
+				problem.Abort(c, http.StatusBadRequest, "The request body could not be read.")
 				return
 			}
-			problem.Abort(c, http.StatusBadRequest, "The request body could not be read.")
-			return
 		}
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
 		id, err := v.Verify(c.Request, body)
 		if err != nil {
-			c.Header("WWW-Authenticate", `TG-Signature realm="tg1"`)
-			problem.Abort(c, http.StatusUnauthorized, unauthorizedDetail(err))
+			unauthorized(c, err)
 			return
 		}
 		c.Set(KeyIDContextKey, id)
 		c.Next()
 	}
+}
+
+func unauthorized(c *gin.Context, err error) {
+	c.Header("WWW-Authenticate", `TG-Signature realm="tg1"`)
+	problem.Abort(c, http.StatusUnauthorized, unauthorizedDetail(err))
 }
 
 func unauthorizedDetail(err error) string {

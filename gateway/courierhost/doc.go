@@ -1,0 +1,26 @@
+// Package courierhost is the courier host of PROTOCOL.md §8: the service a
+// courier runs next to its own systems. It holds the courier's OPRF keys
+// and its adapter, and it is the only place where a tracking number meets
+// a locator.
+//
+// The pieces:
+//
+//   - config.go: Config, validated once by New.
+//   - host.go: Host, its keys, Ready and the pull-mode Bucket and Record.
+//   - evaluate.go: blind evaluation under the host's own rate limit; the
+//     host never trusts the gateway to limit for it (§1).
+//   - index.go: the locator index. Every live parcel, for every second
+//     factor and every currently valid key, gives one sealed record at the
+//     locator derived from FullEvaluate (§4–§5).
+//   - sync.go: Run, which builds the index from the adapter's Lister and
+//     keeps it fresh from its Watcher, sweeping expired records.
+//   - publish.go, httppublisher.go: push mode, publishing changed records
+//     to the gateway with capped, jittered exponential backoff.
+//   - http.go, problems.go: the signed /tg1 HTTP API, errors as
+//     problem+json with type URIs that package remotehost understands.
+//
+// The same Host serves the gateway in process (it implements
+// api.CourierHost) and over HTTP (Handler), so both paths share one code
+// path. Logs hold counts and durations only: never a tracking number, a
+// factor, a locator, a group element or a view.
+package courierhost

@@ -1,0 +1,143 @@
+package courierhost
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+)
+
+// Host is a courier host. Build it with New, keep its index fresh with
+// Run, and reach it in process (it is an api.CourierHost) or over HTTP
+// (Handler).
+type Host struct {
+	cfg     Config
+	keys    []hostKey
+	lister  adapters.Lister  // nil when the Source cannot list
+	watcher adapters.Watcher // nil when the Source cannot watch
+	limiter *rate.Limiter
+	index   index
+	queue   *publishQueue // push mode only
+	ready   atomic.Bool
+	running atomic.Bool
+}
+
+var _ api.CourierHost = (*Host)(nil)
+
+// hostKey is one configured key with what the index and Keys need of it.
+type hostKey struct {
+	key       *crypto.PrivateKey
+	kid       string
+	kidBytes  []byte
+	notBefore time.Time
+	notAfter  time.Time
+}
+
+func (k *hostKey) validAt(now time.Time) bool {
+	return !now.Before(k.notBefore) && now.Before(k.notAfter)
+}
+
+// New validates cfg and builds a host. The index is empty until Run has
+// listed the adapter's parcels.
+func New(cfg Config) (*Host, error) {
+	cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	h := &Host{
+		cfg:     cfg,
+		limiter: rate.NewLimiter(cfg.EvaluateRate, cfg.EvaluateBurst),
+	}
+	h.lister, _ = cfg.Source.(adapters.Lister)
+	h.watcher, _ = cfg.Source.(adapters.Watcher)
+	for _, k := range cfg.Keys {
+		raw := k.Key.Public().Bytes()
+		h.keys = append(h.keys, hostKey{
+			key:       k.Key,
+			kid:       crypto.KeyID(raw),
+			kidBytes:  crypto.KeyIDBytes(raw),
+			notBefore: k.NotBefore,
+			notAfter:  k.NotAfter,
+		})
+	}
+	h.index.init(cfg.BucketBits)
+	if cfg.Mode == api.ModePush {
+		h.queue = newPublishQueue()
+	}
+	return h, nil
+}
+
+// Keys lists every configured key with its validity window, for the
+// gateway's directory.
+func (h *Host) Keys(context.Context) ([]api.Key, error) {
+	out := make([]api.Key, len(h.keys))
+	for i, k := range h.keys {
+		out[i] = api.Key{
+			KeyID:     k.kid,
+			PublicKey: k.key.Public().Bytes(),
+			NotBefore: k.notBefore,
+			NotAfter:  k.notAfter,
+		}
+	}
+	return out, nil
+}
+
+// validKeys returns the keys valid at now.
+func (h *Host) validKeys(now time.Time) []*hostKey {
+	var out []*hostKey
+	for i := range h.keys {
+		if h.keys[i].validAt(now) {
+			out = append(out, &h.keys[i])
+		}
+	}
+	return out
+}
+
+// Ready reports whether the index has been built once, so that Bucket,
+// Record and publishing reflect the adapter's parcels.
+func (h *Host) Ready() bool { return h.ready.Load() }
+
+// Bucket returns every live record whose locator falls in bucket,
+// possibly none. Pull mode only; otherwise api.ErrNotPullMode.
+func (h *Host) Bucket(_ context.Context, bucket uint32) ([]crypto.SealedRecord, error) {
+	if h.cfg.Mode != api.ModePull {
+		return nil, api.ErrNotPullMode
+	}
+	if bucket>>h.cfg.BucketBits != 0 {
+		return nil, fmt.Errorf("%w: bucket outside the %d bucket bits", api.ErrInvalidInput, h.cfg.BucketBits)
+	}
+	return h.index.bucket(bucket, h.cfg.Now()), nil
+}
+
+// Record returns the live record at locator, api.ErrNotFound when there
+// is none (unknown or expired). Pull mode only; otherwise
+// api.ErrNotPullMode.
+func (h *Host) Record(_ context.Context, locator []byte) (crypto.SealedRecord, error) {
+	if h.cfg.Mode != api.ModePull {
+		return crypto.SealedRecord{}, api.ErrNotPullMode
+	}
+	if len(locator) != crypto.LocatorSize {
+		return crypto.SealedRecord{}, fmt.Errorf("%w: locator of %d bytes", api.ErrInvalidInput, len(locator))
+	}
+	rec, ok := h.index.record(locatorKey(locator), h.cfg.Now())
+	if !ok {
+		return crypto.SealedRecord{}, api.ErrNotFound
+	}
+	return rec, nil
+}
+
+// Unpublished returns how many records wait for the gateway to
+// acknowledge them (always 0 in pull mode). Ready and no unpublished
+// records mean a push-mode host has caught up with its adapter.
+func (h *Host) Unpublished() int {
+	if h.queue == nil {
+		return 0
+	}
+	return h.queue.len()
+}

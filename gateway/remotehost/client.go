@@ -1,0 +1,128 @@
+package remotehost
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/signing"
+)
+
+// UserAgent is the only User-Agent a courier host sees from the gateway.
+const UserAgent = "trackgate-gateway"
+
+// Bounds on a host's answers. A bucket may hold many records (with few
+// bucket bits, all of a courier's); everything else is small.
+const (
+	MaxAnswerBytes = 64 << 10
+	MaxBucketBytes = 16 << 20
+)
+
+// DefaultTimeout bounds a request when New is given no client; callers
+// usually bound each call with their context too.
+const DefaultTimeout = 10 * time.Second
+
+// Client is a remote courier host. It is safe for concurrent use.
+type Client struct {
+	base   string
+	signer *signing.Signer
+	client *http.Client
+}
+
+// New returns a client of the courier host at baseURL (e.g.
+// https://tg1.courier.example, without /tg1), signing every request with
+// signer (registered with the host under the key id "gateway"). client
+// may be nil for a default one with DefaultTimeout; either way the
+// client's cookie jar is not used and redirects are not followed, so
+// signed requests go only where they were meant.
+func New(baseURL string, signer *signing.Signer, client *http.Client) *Client {
+	c := &http.Client{Timeout: DefaultTimeout}
+	if client != nil {
+		*c = *client
+	}
+	c.Jar = nil
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Client{base: strings.TrimRight(baseURL, "/"), signer: signer, client: c}
+}
+
+// answer is a host's response, read and bounded.
+type answer struct {
+	status      int
+	body        []byte
+	problemType string // the problem's "type", when the body is problem+json
+}
+
+// do sends one signed request. route is the path template for errors:
+// the concrete path may carry a locator or bucket, which must not reach
+// the gateway's logs. Failures to get an answer wrap api.ErrUnavailable
+// and the cause (a context error among them).
+func (c *Client) do(ctx context.Context, method, path, route string, body []byte, limit int64) (*answer, error) {
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, reader)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s: build request: %w", api.ErrUnavailable, method, route, unwrapURLError(err))
+	}
+	// Exactly these headers, plus what net/http adds for the transport
+	// (Host, Content-Length, Accept-Encoding).
+	req.Header = http.Header{}
+	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := c.signer.Sign(req, body); err != nil {
+		return nil, fmt.Errorf("%w: %s %s: %w", api.ErrUnavailable, method, route, err)
+	}
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s: %w", api.ErrUnavailable, method, route, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s: read answer: %w", api.ErrUnavailable, method, route, unwrapURLError(err))
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %s %s: answer larger than %d bytes", api.ErrUnavailable, method, route, limit)
+	}
+	a := &answer{status: resp.StatusCode, body: b}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == problem.ContentType {
+		var d problem.Details
+		if api.Decode(bytes.NewReader(b), &d) == nil {
+			a.problemType = d.Type
+		}
+	}
+	return a, nil
+}
+
+// unwrapURLError drops the *url.Error around a transport error: its text
+// holds the full URL, and with it a locator or bucket.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// unexpected is the error for an answer the route does not expect.
+func unexpected(method, route string, a *answer) error {
+	return fmt.Errorf("%w: %s %s: courier host answered %d", api.ErrUnavailable, method, route, a.status)
+}
+
+// malformed is the error for a 200 answer that fails its checks.
+func malformed(method, route string, err error) error {
+	return fmt.Errorf("%w: %s %s: malformed answer: %w", api.ErrUnavailable, method, route, err)
+}
