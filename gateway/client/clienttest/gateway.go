@@ -1,0 +1,243 @@
+// Package clienttest runs a fake tg1 gateway on loopback for tests of the
+// client SDK and of the programs built on it (the trackgate CLI).
+//
+// The fake is small but honest: its couriers hold real OPRF keys, it
+// evaluates blinded elements with them and serves records sealed with
+// crypto.Seal, so proofs, locators and records are the genuine article.
+// What a real gateway does between client and courier (fan-out, rate
+// limits, pull-mode fetches) is replaced by a per-courier Behaviour, and
+// every request is counted so tests can assert what went over the wire.
+package clienttest
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+)
+
+// Routes of the fake, as given to Hits and Fail.
+const (
+	RouteCouriers = "GET /v1/couriers"
+	RouteEvaluate = "POST /v1/evaluate"
+	RouteBuckets  = "GET /v1/buckets/{bucket}"
+	RouteRecords  = "GET /v1/records/{locator}"
+)
+
+// Behaviour is how the fake answers a courier's part of POST /v1/evaluate.
+type Behaviour int
+
+// Behaviours of a fake courier.
+const (
+	Answer      Behaviour = iota // evaluates with the courier's key
+	BadProof                     // evaluates with another key: the proof cannot verify
+	Timeout                      // status "timeout"
+	Unavailable                  // status "unavailable"
+	RateLimited                  // status "rate_limited"
+)
+
+// Courier configures one courier of the fake gateway.
+type Courier struct {
+	ID       string
+	Name     string
+	Factor   string // crypto.FactorNone when empty
+	Mode     string // api.ModePush when empty
+	Patterns []api.Pattern
+	// Behaviour is how its evaluations are answered.
+	Behaviour Behaviour
+	// WrongKeyID lists its key in the directory under a kid that is not
+	// the key's own.
+	WrongKeyID bool
+	// Key is its OPRF key; one is generated when nil.
+	Key *crypto.PrivateKey
+}
+
+// Config configures a fake gateway.
+type Config struct {
+	BucketBits int
+	Couriers   []Courier
+	// BadETag serves the directory with an ETag that is not its hash.
+	BadETag bool
+}
+
+// Gateway is a running fake gateway. Its methods are safe for concurrent
+// use with the requests it serves.
+type Gateway struct {
+	// URL is the base URL to give client.New.
+	URL string
+
+	bucketBits int
+	couriers   map[string]*Courier
+	impostor   *crypto.PrivateKey // the key BadProof couriers evaluate with
+	dirBody    []byte
+	dirETag    string
+
+	mu          sync.Mutex
+	records     map[string]crypto.SealedRecord // by b64 locator
+	requests    int
+	hits        map[string]int
+	notModified int
+	evaluations []api.EvaluateRequest
+	failures    map[string]failure
+}
+
+type failure struct {
+	status int
+	detail string
+}
+
+// New starts a fake gateway for the test; it stops when the test ends.
+func New(t testing.TB, cfg Config) *Gateway {
+	t.Helper()
+	g := &Gateway{
+		bucketBits: cfg.BucketBits,
+		couriers:   map[string]*Courier{},
+		records:    map[string]crypto.SealedRecord{},
+		hits:       map[string]int{},
+		failures:   map[string]failure{},
+	}
+	g.impostor = mustKey(t)
+	now := time.Now()
+	doc := api.Directory{Protocol: api.Protocol, Suite: crypto.Suite, BucketBits: cfg.BucketBits, Couriers: []api.CourierEntry{}}
+	for i := range cfg.Couriers {
+		co := cfg.Couriers[i]
+		if co.Factor == "" {
+			co.Factor = crypto.FactorNone
+		}
+		if co.Mode == "" {
+			co.Mode = api.ModePush
+		}
+		if co.Key == nil {
+			co.Key = mustKey(t)
+		}
+		if co.Patterns == nil {
+			co.Patterns = []api.Pattern{}
+		}
+		kid := co.Key.Public().KeyID()
+		if co.WrongKeyID {
+			kid = g.impostor.Public().KeyID()
+		}
+		doc.Couriers = append(doc.Couriers, api.CourierEntry{
+			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode, Patterns: co.Patterns,
+			Keys: []api.Key{{
+				KeyID: kid, PublicKey: co.Key.Public().Bytes(),
+				NotBefore: now.Add(-24 * time.Hour).UTC().Truncate(time.Second),
+				NotAfter:  now.Add(90 * 24 * time.Hour).UTC().Truncate(time.Second),
+			}},
+		})
+		g.couriers[co.ID] = &co
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatalf("clienttest: encode directory: %v", err)
+	}
+	g.dirBody = body
+	g.dirETag = directoryETag(body)
+	if cfg.BadETag {
+		g.dirETag = directoryETag(append(body, ' '))
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc(RouteCouriers, g.route(RouteCouriers, g.serveDirectory))
+	mux.HandleFunc(RouteEvaluate, g.route(RouteEvaluate, g.serveEvaluate))
+	mux.HandleFunc(RouteBuckets, g.route(RouteBuckets, g.serveBucket))
+	mux.HandleFunc(RouteRecords, g.route(RouteRecords, g.serveRecord))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		g.requests++
+		g.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	g.URL = srv.URL
+	return g
+}
+
+func mustKey(t testing.TB) *crypto.PrivateKey {
+	t.Helper()
+	k, err := crypto.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatalf("clienttest: generate key: %v", err)
+	}
+	return k
+}
+
+// DirectoryETag is the ETag the fake serves with its directory.
+func (g *Gateway) DirectoryETag() string { return g.dirETag }
+
+// Requests counts every request the fake received, on any path.
+func (g *Gateway) Requests() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.requests
+}
+
+// Hits counts the requests received on one route (Route…).
+func (g *Gateway) Hits(route string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.hits[route]
+}
+
+// NotModified counts the directory requests answered 304 Not Modified.
+func (g *Gateway) NotModified() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.notModified
+}
+
+// Evaluations returns the bodies of every POST /v1/evaluate received.
+func (g *Gateway) Evaluations() []api.EvaluateRequest {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]api.EvaluateRequest(nil), g.evaluations...)
+}
+
+// Fail makes every later request on route answer status with an RFC 9457
+// problem whose detail is detail.
+func (g *Gateway) Fail(route string, status int, detail string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.failures[route] = failure{status, detail}
+}
+
+// AddParcel seals view as the record of (courier, tn, factor), the way the
+// courier would: y = FullEvaluate(Input(courier, tn, factor)) under its
+// key. The view is sealed as given, so a test may make it lie.
+func (g *Gateway) AddParcel(t testing.TB, courier, tn, factor string, view adapters.View) {
+	t.Helper()
+	co := g.couriers[courier]
+	if co == nil {
+		t.Fatalf("clienttest: AddParcel: no courier %q", courier)
+	}
+	y, err := co.Key.FullEvaluate(crypto.Input(courier, tn, factor))
+	if err != nil {
+		t.Fatalf("clienttest: AddParcel: %v", err)
+	}
+	d, err := crypto.Derive(y)
+	if err != nil {
+		t.Fatalf("clienttest: AddParcel: %v", err)
+	}
+	plain, err := json.Marshal(view)
+	if err != nil {
+		t.Fatalf("clienttest: AddParcel: encode view: %v", err)
+	}
+	key := crypto.EncodeB64(d.Locator)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	rec := crypto.SealedRecord{
+		Courier: courier, Locator: d.Locator, KeyID: crypto.KeyIDBytes(co.Key.Public().Bytes()),
+		Version: g.records[key].Version + 1, ExpiresAt: time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second),
+	}
+	if err := crypto.Seal(d.RecordKey, &rec, plain, rand.Reader); err != nil {
+		t.Fatalf("clienttest: AddParcel: %v", err)
+	}
+	g.records[key] = rec
+}

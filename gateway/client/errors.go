@@ -1,0 +1,92 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// Sentinel errors; compare with errors.Is. Track wraps them with detail.
+var (
+	// ErrNotFound: no courier has the parcel, or the second factor is
+	// wrong. tg1 makes the two indistinguishable on purpose.
+	ErrNotFound = errors.New("parcel not found: no courier has it, or the second factor is wrong (trackgate cannot tell which, by design)")
+	// ErrNoCandidate: no courier in the directory could carry this number.
+	ErrNoCandidate = errors.New("no courier in the gateway's directory matches this tracking number")
+	// ErrFactorRequired: every candidate courier needs a second factor
+	// (the last 4 digits of a phone number) and none was given.
+	ErrFactorRequired = errors.New("a second factor is required")
+	// ErrIncomplete: nothing was found, but some couriers could not be
+	// asked (timeout, unavailable, rate limited, bad proof): the parcel may
+	// still exist.
+	ErrIncomplete = errors.New("lookup incomplete: some couriers could not be asked")
+	// ErrInvalidDirectory: the gateway's directory breaks tg1 (wrong
+	// protocol or suite, a kid that does not match its key, …).
+	ErrInvalidDirectory = errors.New("invalid courier directory")
+	// ErrGateway: the gateway answered with an error status or a body that
+	// is not what tg1 says. *GatewayError carries the status.
+	ErrGateway = errors.New("gateway error")
+)
+
+// GatewayError is a non-2xx answer of the gateway. errors.Is(err,
+// ErrGateway) holds for it.
+type GatewayError struct {
+	Op         string // what the SDK was doing, e.g. "POST /v1/evaluate"
+	StatusCode int
+	Title      string // from the problem+json body, if any
+	Detail     string // from the problem+json body, if any
+	RetryAfter string // the Retry-After header of a 429 or 503, if any
+}
+
+func (e *GatewayError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: gateway answered %d %s", e.Op, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	} else if e.Title != "" && e.Title != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(e.Title)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrGateway) true.
+func (e *GatewayError) Is(target error) bool { return target == ErrGateway }
+
+// problemDetails is the part of RFC 9457 problem details the SDK reads.
+type problemDetails struct {
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+}
+
+func newGatewayError(op string, resp *http.Response) *GatewayError {
+	e := &GatewayError{Op: op, StatusCode: resp.StatusCode, RetryAfter: printable(resp.Header.Get("Retry-After"), 32)}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxProblemBytes))
+	var p problemDetails
+	if json.Unmarshal(body, &p) == nil {
+		e.Title = printable(p.Title, 200)
+		e.Detail = printable(p.Detail, 300)
+	}
+	return e
+}
+
+// printable keeps gateway-written text from carrying terminal control
+// sequences or whole pages into an app's error message.
+func printable(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return s
+}

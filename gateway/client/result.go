@@ -1,0 +1,134 @@
+package client
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+)
+
+// Outcomes of one courier in a Track call (CourierOutcome.Status), next
+// to the gateway's own per-courier statuses api.StatusTimeout,
+// api.StatusUnavailable, api.StatusRateLimited and api.StatusInvalid.
+const (
+	OutcomeFound          = "found"
+	OutcomeNotFound       = "not_found"       // or the factor is wrong: the same answer by design
+	OutcomeFactorRequired = "factor_required" // skipped: needs a factor and none was given
+	OutcomeProofFailed    = "proof_failed"    // the evaluation did not verify against the directory key
+	OutcomeRejected       = "rejected"        // a record opened badly or its view named another parcel
+	OutcomeNoKey          = "no_key"          // the directory lists no key valid now
+	OutcomeUnknownCourier = "unknown_courier" // a handoff to a courier not in the directory
+	OutcomeInvalidHandoff = "invalid_handoff" // a handoff whose number has the wrong shape
+)
+
+// Result is everything Track found for one parcel.
+type Result struct {
+	// TrackingNumber is the normalized number asked for.
+	TrackingNumber string `json:"tracking_number"`
+	// Legs are the views found: the number asked first, then handoffs
+	// breadth first.
+	Legs []Leg `json:"legs"`
+	// Timeline merges every leg's events, oldest first; events at the
+	// same time keep leg order.
+	Timeline []TimelineEvent `json:"timeline"`
+	// Couriers says what became of every courier asked, in order.
+	Couriers []CourierOutcome `json:"couriers"`
+}
+
+// Leg is one courier's view of the parcel.
+type Leg struct {
+	Courier     string        `json:"courier"`
+	CourierName string        `json:"courier_name,omitempty"`
+	Depth       int           `json:"depth"` // 0 for the number asked, n for the n-th handoff
+	View        adapters.View `json:"view"`
+}
+
+// TimelineEvent is one event of the merged timeline and the courier that
+// reported it.
+type TimelineEvent struct {
+	Courier string `json:"courier"`
+	adapters.Event
+}
+
+// CourierOutcome is what became of one (courier, number) asked.
+type CourierOutcome struct {
+	Courier        string `json:"courier"`
+	TrackingNumber string `json:"tracking_number,omitempty"`
+	Status         string `json:"status"` // an Outcome… constant or a gateway status
+}
+
+// Current returns the parcel's status now: that of the leg with the most
+// recent event, the deeper leg on a tie or when no leg has events ("" when
+// nothing was found).
+func (r *Result) Current() adapters.Status {
+	best := -1
+	for i, l := range r.Legs {
+		if best < 0 || laterLeg(l, r.Legs[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return r.Legs[best].View.Status
+}
+
+// laterLeg reports whether a is at least as recent as b, so that among
+// equals the deeper (or later listed) leg wins.
+func laterLeg(a, b Leg) bool {
+	la, lb := lastEvent(a), lastEvent(b)
+	switch {
+	case la.IsZero() != lb.IsZero():
+		return !la.IsZero()
+	case !la.Equal(lb):
+		return la.After(lb)
+	}
+	return a.Depth >= b.Depth
+}
+
+func lastEvent(l Leg) time.Time {
+	var t time.Time
+	for _, e := range l.View.Events {
+		if e.Time.After(t) {
+			t = e.Time
+		}
+	}
+	return t
+}
+
+// merge builds the timeline from the legs.
+func (r *Result) merge() {
+	r.Timeline = r.Timeline[:0]
+	for _, l := range r.Legs {
+		for _, e := range l.View.Events {
+			r.Timeline = append(r.Timeline, TimelineEvent{Courier: l.Courier, Event: e})
+		}
+	}
+	sort.SliceStable(r.Timeline, func(i, j int) bool { return r.Timeline[i].Time.Before(r.Timeline[j].Time) })
+}
+
+// nothingFound chooses the error for a Track that found no leg.
+func (r *Result) nothingFound() error {
+	var unasked, needFactor []string
+	for _, o := range r.Couriers {
+		switch o.Status {
+		case OutcomeNotFound, OutcomeRejected:
+		case OutcomeFactorRequired:
+			needFactor = append(needFactor, o.Courier)
+		default:
+			unasked = append(unasked, o.Courier+" "+o.Status)
+		}
+	}
+	if len(unasked) > 0 {
+		return fmt.Errorf("%w (%s)", ErrIncomplete, strings.Join(unasked, ", "))
+	}
+	switch len(needFactor) {
+	case 0:
+		return ErrNotFound
+	case 1:
+		return fmt.Errorf("%w; %s also matches but needs the last 4 digits of a phone number", ErrNotFound, needFactor[0])
+	}
+	return fmt.Errorf("%w; %s also match but need the last 4 digits of a phone number", ErrNotFound, joinAnd(needFactor))
+}

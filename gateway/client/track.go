@@ -1,0 +1,222 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/trackgate/trackgate/crypto"
+)
+
+// maxFollowed bounds the handoff lookups of one Track call, whatever the
+// views list: a courier's view must not make a client send hundreds of
+// requests.
+const maxFollowed = 16
+
+// TrackOptions refine a Track call.
+type TrackOptions struct {
+	// Factor is the second factor, the last 4 digits of a phone number.
+	// It is used only for couriers whose directory entry asks for
+	// "phone_last4" (handoff legs included) and never sent to the others.
+	Factor string
+	// Courier pins one courier id and skips detection.
+	Courier string
+}
+
+// query is one (courier, tracking number) pair to look up.
+type query struct {
+	courier *courierInfo
+	tn      string
+	factor  string // "" for couriers without a second factor
+	depth   int    // 0 for the number asked, n for the n-th handoff
+}
+
+func (q query) key() string { return q.courier.entry.ID + "\x00" + q.tn }
+
+// Track looks a parcel up through the gateway (see the package comment
+// for the steps) and returns every leg found, handoffs included.
+//
+// Errors, all checked with errors.Is:
+//   - crypto.ErrInvalidTrackingNumber, crypto.ErrInvalidFactor,
+//     crypto.ErrInvalidCourierID: bad input, refused before any request;
+//   - ErrNoCandidate: no courier matches (or the pinned one is unknown);
+//   - ErrFactorRequired: every candidate needs a factor and none was given;
+//   - ErrNotFound: no courier has it, or the factor is wrong;
+//   - ErrIncomplete: nothing found and some couriers could not be asked;
+//   - ErrInvalidDirectory, ErrGateway, or a transport or context error.
+//
+// With ErrFactorRequired, ErrNotFound and ErrIncomplete the Result is
+// returned too, so the caller can show what each courier answered.
+func (c *Client) Track(ctx context.Context, number string, opts TrackOptions) (*Result, error) {
+	tn, err := crypto.NormalizeTrackingNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Factor != "" {
+		if err := crypto.CheckFactor(crypto.FactorPhoneLast4, opts.Factor); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Courier != "" {
+		if err := crypto.CheckCourierID(opts.Courier); err != nil {
+			return nil, err
+		}
+	}
+
+	dir, err := c.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	couriers, err := candidates(dir, tn, opts.Courier)
+	if err != nil {
+		return nil, err
+	}
+
+	res := &Result{TrackingNumber: tn}
+	var queries []query
+	var needFactor []*courierInfo
+	for _, ci := range couriers {
+		q, ok := newQuery(ci, tn, opts.Factor, 0)
+		if !ok {
+			needFactor = append(needFactor, ci)
+			res.Couriers = append(res.Couriers, CourierOutcome{Courier: ci.entry.ID, TrackingNumber: tn, Status: OutcomeFactorRequired})
+			continue
+		}
+		queries = append(queries, q)
+	}
+	if len(queries) == 0 {
+		return res, fmt.Errorf("%w: %s", ErrFactorRequired, describeFactorNeed(needFactor))
+	}
+	if err := c.follow(ctx, dir, queries, opts.Factor, res); err != nil {
+		return nil, err
+	}
+	res.merge()
+	if len(res.Legs) == 0 {
+		return res, res.nothingFound()
+	}
+	return res, nil
+}
+
+// candidates resolves the couriers to ask: the pinned one, or detection.
+func candidates(dir *directory, tn, pinned string) ([]*courierInfo, error) {
+	if pinned != "" {
+		ci := dir.couriers[pinned]
+		if ci == nil {
+			return nil, fmt.Errorf("%w: courier %q is not in the directory", ErrNoCandidate, pinned)
+		}
+		return []*courierInfo{ci}, nil
+	}
+	found, err := Detect(&dir.doc, tn)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("%w; pin a courier if you know it", ErrNoCandidate)
+	}
+	out := make([]*courierInfo, len(found))
+	for i, cand := range found {
+		out[i] = dir.couriers[cand.Courier.ID]
+	}
+	return out, nil
+}
+
+// newQuery builds the lookup of tn at courier ci. It reports false when
+// the courier needs a factor and none was given.
+func newQuery(ci *courierInfo, tn, factor string, depth int) (query, bool) {
+	if ci.entry.Factor == crypto.FactorNone {
+		factor = "" // a factor is never sent where none is asked for
+	} else if crypto.CheckFactor(ci.entry.Factor, factor) != nil {
+		return query{}, false
+	}
+	return query{courier: ci, tn: tn, factor: factor, depth: depth}, true
+}
+
+// follow looks up the queries, then the handoffs of every view found,
+// breadth first, down to c.maxHandoffs, never asking for the same
+// (courier, number) twice, so cycles end.
+func (c *Client) follow(ctx context.Context, dir *directory, queries []query, factor string, res *Result) error {
+	asked := map[string]bool{}
+	for _, q := range queries {
+		asked[q.key()] = true
+	}
+	followed := 0
+	for len(queries) > 0 {
+		answers, err := c.lookup(ctx, dir, queries)
+		if err != nil {
+			return err
+		}
+		var next []query
+		for _, a := range answers {
+			res.Couriers = append(res.Couriers, a.outcome())
+			if a.status != OutcomeFound {
+				continue
+			}
+			res.Legs = append(res.Legs, Leg{Courier: a.courier.entry.ID, CourierName: a.courier.entry.Name, Depth: a.depth, View: a.view})
+			if a.depth >= c.maxHandoffs {
+				continue
+			}
+			for _, h := range a.view.Handoffs {
+				if followed >= maxFollowed {
+					break
+				}
+				q, outcome := handoffQuery(dir, h.Courier, h.TrackingNumber, factor, a.depth+1)
+				if outcome != nil {
+					res.Couriers = append(res.Couriers, *outcome)
+					continue
+				}
+				if asked[q.key()] {
+					continue
+				}
+				asked[q.key()] = true
+				followed++
+				next = append(next, q)
+			}
+		}
+		queries = next
+	}
+	return nil
+}
+
+// handoffQuery builds the lookup of an onward leg, or the outcome that
+// explains why it cannot be looked up.
+func handoffQuery(dir *directory, courier, number, factor string, depth int) (query, *CourierOutcome) {
+	tn, err := crypto.NormalizeTrackingNumber(number)
+	if err != nil {
+		return query{}, &CourierOutcome{Courier: courier, Status: OutcomeInvalidHandoff}
+	}
+	ci := dir.couriers[courier]
+	if ci == nil {
+		return query{}, &CourierOutcome{Courier: courier, TrackingNumber: tn, Status: OutcomeUnknownCourier}
+	}
+	q, ok := newQuery(ci, tn, factor, depth)
+	if !ok {
+		return query{}, &CourierOutcome{Courier: courier, TrackingNumber: tn, Status: OutcomeFactorRequired}
+	}
+	return q, nil
+}
+
+func describeFactorNeed(cs []*courierInfo) string {
+	names := make([]string, len(cs))
+	for i, ci := range cs {
+		names[i] = courierLabel(ci)
+	}
+	verb := "needs"
+	if len(cs) > 1 {
+		verb = "need"
+	}
+	return fmt.Sprintf("%s %s the last 4 digits of a phone number on the parcel", joinAnd(names), verb)
+}
+
+func courierLabel(ci *courierInfo) string {
+	if ci.entry.Name == "" {
+		return ci.entry.ID
+	}
+	return fmt.Sprintf("%s (%s)", printable(ci.entry.Name, 80), ci.entry.ID)
+}
+
+func joinAnd(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
