@@ -1,10 +1,13 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
@@ -84,5 +87,42 @@ func TestFetchRejectsBadBucketsAndLocators(t *testing.T) {
 			}
 			assertProblem(t, header, body, status)
 		})
+	}
+}
+
+// countingHost counts the bucket requests a pull courier receives.
+type countingHost struct {
+	*scriptedHost
+	buckets atomic.Int32
+}
+
+func (c *countingHost) Bucket(ctx context.Context, b uint32) ([]crypto.SealedRecord, error) {
+	c.buckets.Add(1)
+	return c.scriptedHost.Bucket(ctx, b)
+}
+
+func TestPullBucketsAreCachedBriefly(t *testing.T) {
+	var counter *countingHost
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	h := newHarness(t, func(c *Config) {
+		counter = &countingHost{scriptedHost: c.Couriers[2].Host.(*scriptedHost)}
+		c.Couriers[2].Host = counter
+		c.PullCacheTTL = time.Minute
+		c.Now = clock
+	})
+	for range 3 {
+		if status, _, body := h.do(http.MethodGet, "/v1/buckets/3", nil, nil); status != http.StatusOK {
+			t.Fatalf("status %d: %s", status, body)
+		}
+	}
+	if n := counter.buckets.Load(); n != 1 {
+		t.Fatalf("the pull courier was asked %d times within the cache TTL, want 1", n)
+	}
+	now.Add(int64(2 * time.Minute))
+	h.do(http.MethodGet, "/v1/buckets/3", nil, nil)
+	if n := counter.buckets.Load(); n != 2 {
+		t.Fatalf("after the TTL the pull courier was asked %d times in all, want 2", n)
 	}
 }

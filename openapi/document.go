@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
 )
 
 //go:embed tg1.yaml
@@ -79,4 +80,30 @@ func ginPath(template string) string {
 var knownMethods = []string{
 	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
 	http.MethodDelete, http.MethodOptions, http.MethodTrace,
+}
+
+// RouteDiff compares the routes an engine serves with the operations
+// tagged tag: undocumented are served but not in the document, unserved
+// the other way round. Both empty means the two agree.
+func RouteDiff(doc *openapi3.T, tag string, served gin.RoutesInfo) (undocumented, unserved []string) {
+	documented := map[string]bool{}
+	for _, r := range Operations(doc, tag) {
+		documented[r.Method+" "+r.Path] = true
+	}
+	servedSet := map[string]bool{}
+	for _, r := range served {
+		key := r.Method + " " + r.Path
+		servedSet[key] = true
+		if !documented[key] {
+			undocumented = append(undocumented, key)
+		}
+	}
+	for key := range documented {
+		if !servedSet[key] {
+			unserved = append(unserved, key)
+		}
+	}
+	slices.Sort(undocumented)
+	slices.Sort(unserved)
+	return undocumented, unserved
 }

@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"github.com/gin-gonic/gin"
+
 	"reflect"
 	"slices"
 	"strings"
@@ -127,5 +129,20 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 	bits := schemas["Directory"].Value.Properties["bucket_bits"].Value.Max
 	if bits == nil || *bits != crypto.MaxBucketBits {
 		t.Errorf("bucket_bits maximum %v, want %d", bits, crypto.MaxBucketBits)
+	}
+}
+
+func TestRouteDiffFindsBothKindsOfMismatch(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := gin.RoutesInfo{{Method: "GET", Path: "/v1/couriers"}, {Method: "GET", Path: "/v1/secret"}}
+	undocumented, unserved := RouteDiff(doc, "gateway", served)
+	if len(undocumented) != 1 || undocumented[0] != "GET /v1/secret" {
+		t.Fatalf("undocumented %v, want [GET /v1/secret]", undocumented)
+	}
+	if len(unserved) != len(Operations(doc, "gateway"))-1 {
+		t.Fatalf("unserved %v misses documented operations", unserved)
 	}
 }
