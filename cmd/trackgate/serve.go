@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/embedded"
+)
+
+type serveFlags struct {
+	addr       string
+	seed       int64
+	speed      float64
+	parcels    int
+	bucketBits int
+	logFormat  string
+	logLevel   string
+}
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the gateway (with no configuration: the embedded demo default)",
+		Long: `serve runs a trackgate gateway on --addr.
+
+With no configuration it runs the embedded default: an in-memory record store
+and three simulated couriers, each behind its own courier host inside this
+process —
+  sim-swift   Swift Express, push mode, no second factor (SW + 12 digits)
+  sim-panda   Panda Logistics, push mode, needs the last 4 phone digits (77 + 11 digits)
+  sim-global  Global Parcel Line, pull mode, international (GP + 9 digits + country)
+Their parcels move through a simulated clock running --speed times faster than
+the wall clock, so new events keep arriving. serve prints a few sample parcels
+to track once everything answers.
+
+The gateway serves the tg1 API under /v1, its OpenAPI document at
+/openapi.yaml, a readable reference at /docs, and /healthz and /readyz. It stops
+gracefully on SIGINT or SIGTERM.`,
+		Example: `  trackgate serve
+  trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	fl.Int64Var(&f.seed, "seed", 1, "seed of the simulated couriers' parcels")
+	fl.Float64Var(&f.speed, "speed", 60, "simulated seconds per wall-clock second")
+	fl.IntVar(&f.parcels, "parcels", 3000, "parcels per simulated courier")
+	fl.IntVar(&f.bucketBits, "bucket-bits", embedded.DefaultBucketBits, "bucket_bits of the deployment (0..24): fewer bits, more records per bucket")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format on stderr: text or json")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	return cmd
+}
+
+func serve(cmd *cobra.Command, f serveFlags) error {
+	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.logLevel)
+	if err != nil {
+		return err
+	}
+	switch {
+	case f.speed <= 0:
+		return usageErrorf("--speed must be positive")
+	case f.parcels < 1 || f.parcels > 100000:
+		return usageErrorf("--parcels must be between 1 and 100000")
+	case crypto.CheckBucketBits(f.bucketBits) != nil:
+		return usageErrorf("--bucket-bits must be between 0 and %d", crypto.MaxBucketBits)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	d, err := embedded.Build(embedded.Config{
+		Seed: f.seed, Speed: f.speed, ParcelsPerCourier: f.parcels, BucketBits: f.bucketBits, Logger: logger,
+	})
+	if err != nil {
+		return fmt.Errorf("build the embedded default: %w", err)
+	}
+	listener, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	srv := newHTTPServer(d.Gateway.Handler(), logger)
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.Run(ctx) })
+	g.Go(func() error {
+		if err := srv.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve HTTP: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		logger.Info("shutting down")
+		return srv.Shutdown(shutdownCtx)
+	})
+	g.Go(func() error {
+		readyCtx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := d.WaitReady(readyCtx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		printWelcome(cmd.OutOrStdout(), "http://"+listener.Addr().String(), d)
+		return nil
+	})
+	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// newHTTPServer sets the timeouts a public server needs: slow clients
+// cannot hold connections open, headers are bounded.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
+	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
+	fmt.Fprintf(w, "API reference: %s/docs\n\nSample parcels to track (from another terminal):\n", url)
+	for _, p := range d.Samples(2) {
+		line := "  go run ./cmd/trackgate track " + p.TrackingNumber
+		if p.Factor != "" {
+			line += " --factor " + p.Factor
+		}
+		if url != "http://127.0.0.1:8080" {
+			line += " --gateway " + url
+		}
+		fmt.Fprintf(w, "%-72s # %s\n", line, p.Courier)
+	}
+	fmt.Fprintln(w)
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageErrorf("--log-level %q must be debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, usageErrorf("--log-format %q must be text or json", format)
+	}
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/client"
+)
+
+// defaultGateway is where track and detect look without --gateway or
+// TRACKGATE_GATEWAY: a gateway on this machine.
+const defaultGateway = "http://127.0.0.1:8080"
+
+// gatewayFlag adds --gateway, defaulting to $TRACKGATE_GATEWAY.
+func gatewayFlag(cmd *cobra.Command, e env, target *string) {
+	def := defaultGateway
+	if v := e.getenv("TRACKGATE_GATEWAY"); v != "" {
+		def = v
+	}
+	cmd.Flags().StringVar(target, "gateway", def, "base URL of the gateway; $TRACKGATE_GATEWAY sets the default")
+}
+
+func newClient(gateway string, opts ...client.Option) (*client.Client, error) {
+	c, err := client.New(gateway, opts...)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return c, nil
+}
+
+type trackFlags struct {
+	factor, courier, gateway string
+	json, fast               bool
+	timeout                  time.Duration
+}
+
+func newTrackCmd(e env) *cobra.Command {
+	var f trackFlags
+	cmd := &cobra.Command{
+		Use:   "track NUMBER",
+		Short: "Track a parcel through a gateway",
+		Long: `Track a parcel through a trackgate gateway without the gateway or the courier
+learning its number.
+
+The number is normalized (upper case; spaces, '-' and '.' removed) and must then
+be 6 to 40 letters or digits; a number of another shape is refused before any
+request is sent. The couriers whose formats match are asked all at once, each
+answer's proof is checked against the courier's published key, and the sealed
+record is fetched and opened locally. Handoffs to onward couriers are followed
+and merged into one timeline, oldest event first, in your local time.
+
+Some couriers also require the last 4 digits of the sender's or recipient's
+phone number (--factor). "Not found" and "wrong factor" give the same answer on
+purpose, so a factor cannot be guessed digit by digit.
+
+By default records are fetched a whole bucket at a time, so the gateway does
+not learn which record you read; --fast fetches the single record instead.
+
+Exit status: 0 when found, 1 when not found or the gateway failed, 2 for bad
+input (a number of the wrong shape, a missing or malformed --factor).`,
+		Example: `  trackgate track SF1234567890
+  trackgate track "sf 1234-567-890" --factor 0042
+  trackgate track 1Z999AA10123456784 --courier ups --json
+  TRACKGATE_GATEWAY=https://track.example trackgate track YT2300000000001 --fast`,
+		Args: exactArgs(1, "one tracking number"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTrack(cmd.Context(), e, f, args[0])
+		},
+	}
+	cmd.Flags().StringVar(&f.factor, "factor", "", "last 4 digits of the sender's or recipient's phone number, for couriers that require it")
+	cmd.Flags().StringVar(&f.courier, "courier", "", "ask only this courier (its id in the directory) instead of detecting it")
+	gatewayFlag(cmd, e, &f.gateway)
+	cmd.Flags().BoolVar(&f.json, "json", false, `print the decrypted views as JSON: {"legs":[view…],"timeline":[event…],"couriers":[…]}`)
+	cmd.Flags().BoolVar(&f.fast, "fast", false, "fetch the single record rather than its whole bucket (faster; the gateway learns which record you read)")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", 10*time.Second, "give up after this long")
+	return cmd
+}
+
+func runTrack(ctx context.Context, e env, f trackFlags, number string) error {
+	if f.timeout <= 0 {
+		return usageErrorf("--timeout must be positive")
+	}
+	c, err := newClient(f.gateway, client.WithPrivateFetch(!f.fast), client.WithNow(e.now))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	res, err := c.Track(ctx, number, client.TrackOptions{Factor: f.factor, Courier: f.courier})
+	if err != nil {
+		return explainTransport(ctx, err, f.gateway, f.timeout)
+	}
+	if f.json {
+		return printTrackJSON(e.stdout, res)
+	}
+	printTimeline(e.stdout, res, e.location)
+	printNotes(e.stderr, res)
+	return nil
+}
+
+// explainTransport rewords a failure to reach the gateway for people; any
+// other error is returned as it is.
+func explainTransport(ctx context.Context, err error, gateway string, timeout time.Duration) error {
+	var ue *url.Error
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("no answer from the gateway at %s within %s (--timeout)", gateway, timeout)
+	case errors.As(err, &ue):
+		return fmt.Errorf("cannot reach the gateway at %s: %w", gateway, ue.Err)
+	}
+	return err
+}
+
+// trackJSON is the --json output.
+type trackJSON struct {
+	Legs     []adapters.View         `json:"legs"`
+	Timeline []client.TimelineEvent  `json:"timeline"`
+	Couriers []client.CourierOutcome `json:"couriers"`
+}
+
+func printTrackJSON(w io.Writer, res *client.Result) error {
+	out := trackJSON{Legs: []adapters.View{}, Timeline: res.Timeline, Couriers: res.Couriers}
+	for _, l := range res.Legs {
+		out.Legs = append(out.Legs, l.View)
+	}
+	if out.Timeline == nil {
+		out.Timeline = []client.TimelineEvent{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// printTimeline writes a header line per leg, its handoffs as arrows, and
+// then every event oldest first.
+func printTimeline(w io.Writer, res *client.Result, loc *time.Location) {
+	for _, l := range res.Legs {
+		v := l.View
+		header := []string{v.TrackingNumber, courierLabel(l.CourierName, l.Courier), humanStatus(v.Status)}
+		if v.ETA != nil {
+			header = append(header, "ETA "+formatETA(v.ETA, loc))
+		}
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat("  ", l.Depth), strings.Join(header, " · "))
+		for _, h := range v.Handoffs {
+			fmt.Fprintf(w, "%s  → handed off to %s as %s\n", strings.Repeat("  ", l.Depth), printable(h.Courier), printable(h.TrackingNumber))
+		}
+	}
+	if len(res.Timeline) == 0 {
+		fmt.Fprintln(w, "\nNo events yet.")
+		return
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	several := len(res.Legs) > 1
+	for _, ev := range res.Timeline {
+		cols := []string{ev.Time.In(loc).Format("2006-01-02 15:04 -07:00")}
+		if several {
+			cols = append(cols, ev.Courier)
+		}
+		cols = append(cols, formatLocation(ev.Location), humanStatus(ev.Status), printable(ev.Description))
+		fmt.Fprintln(tw, strings.Join(cols, "\t"))
+	}
+	_ = tw.Flush()
+}
+
+// printNotes tells on stderr about couriers that could not answer, so
+// stdout stays the timeline alone.
+func printNotes(w io.Writer, res *client.Result) {
+	for _, o := range res.Couriers {
+		switch o.Status {
+		case client.OutcomeFound, client.OutcomeNotFound:
+		case client.OutcomeFactorRequired:
+			fmt.Fprintf(w, "Note: %s was not asked; it needs --factor.\n", o.Courier)
+		default:
+			fmt.Fprintf(w, "Note: %s did not answer (%s).\n", o.Courier, strings.ReplaceAll(o.Status, "_", " "))
+		}
+	}
+}
+
+func courierLabel(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return fmt.Sprintf("%s (%s)", printable(name), id)
+}
+
+func humanStatus(s adapters.Status) string {
+	return strings.ReplaceAll(printable(string(s)), "_", " ")
+}
+
+// formatETA writes the window in loc, e.g. "2026-11-23 17:00–21:00 +08:00".
+func formatETA(eta *adapters.ETA, loc *time.Location) string {
+	from, to := eta.From.In(loc), eta.To.In(loc)
+	if from.Format(time.DateOnly) == to.Format(time.DateOnly) {
+		return from.Format("2006-01-02 15:04") + "–" + to.Format("15:04 -07:00")
+	}
+	return from.Format("2006-01-02 15:04") + " – " + to.Format("2006-01-02 15:04 -07:00")
+}
+
+// formatLocation writes "City, Region CC", leaving out what is missing.
+func formatLocation(l *adapters.Location) string {
+	if l == nil {
+		return "-"
+	}
+	var place []string
+	for _, p := range []string{l.City, l.Region} {
+		if p != "" {
+			place = append(place, printable(p))
+		}
+	}
+	s := strings.Join(place, ", ")
+	if l.Country != "" {
+		s = strings.TrimSpace(s + " " + printable(l.Country))
+	}
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// printable keeps text written by couriers and gateways from moving the
+// cursor or rewriting the terminal, and from breaking the columns.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// directoryLabel names a directory courier for people.
+func directoryLabel(e api.CourierEntry) string { return courierLabel(e.Name, e.ID) }

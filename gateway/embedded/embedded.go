@@ -1,0 +1,201 @@
+// Package embedded assembles the embedded default deployment that
+// `trackgate serve` runs with no configuration: an in-memory store, the
+// three simulated couriers of adapters/simulator, each behind its own
+// courier host in the gateway's process, and the gateway.
+//
+// The in-process hosts sit behind the same api.CourierHost interface as
+// remote ones, and push-mode hosts publish through the same
+// Gateway.Publish the signed HTTP route calls, so the embedded default and
+// a production topology take one code path.
+package embedded
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+
+	"github.com/trackgate/trackgate/adapters/simulator"
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/courierhost"
+	"github.com/trackgate/trackgate/gateway/store/memory"
+)
+
+// Config tunes the embedded deployment; the zero value is the default.
+type Config struct {
+	Seed              int64   // simulator seed (default 1)
+	ParcelsPerCourier int     // default: the simulator's default
+	Speed             float64 // simulated seconds per wall second (default 60)
+	// Start is the simulated epoch (default: today 00:00 China time, so the
+	// parcels look current and the sample numbers stay the same all day).
+	Start      time.Time
+	BucketBits int // default 8
+	Logger     *slog.Logger
+	// Gateway is applied to the gateway's configuration last, for tests
+	// and operators that tune limits and timeouts.
+	Gateway func(*gateway.Config)
+}
+
+// Deployment is a running embedded default.
+type Deployment struct {
+	Gateway *gateway.Gateway
+	World   *simulator.World
+	Hosts   map[string]*courierhost.Host
+}
+
+// DefaultBucketBits spreads the simulator's records thinly enough that
+// a bucket stays a few kilobytes, thickly enough that each holds dozens.
+const DefaultBucketBits = 8
+
+// Build assembles the deployment without starting anything.
+func Build(cfg Config) (*Deployment, error) {
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if cfg.Speed == 0 {
+		cfg.Speed = 60
+	}
+	if cfg.BucketBits == 0 {
+		cfg.BucketBits = DefaultBucketBits
+	}
+	if cfg.Start.IsZero() {
+		china := time.FixedZone("CST", 8*3600)
+		y, m, d := time.Now().In(china).Date()
+		cfg.Start = time.Date(y, m, d, 0, 0, 0, 0, china)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	world := simulator.NewWorld(simulator.Config{
+		Seed: cfg.Seed, ParcelsPerCourier: cfg.ParcelsPerCourier, Start: cfg.Start, Speed: cfg.Speed,
+	})
+	d := &Deployment{World: world, Hosts: map[string]*courierhost.Host{}}
+	gwCfg := gateway.Config{
+		BucketBits: cfg.BucketBits,
+		Store:      memory.New(cfg.BucketBits),
+		Logger:     cfg.Logger,
+		Demo:       func() []api.DemoParcel { return demoParcels(world) },
+	}
+	publishers := map[string]*gateway.LocalPublisher{}
+	now := time.Now()
+	for _, p := range simulator.Profiles() {
+		src, err := world.Source(p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("simulated courier %s: %w", p.ID, err)
+		}
+		key, err := crypto.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		signPub, _, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		hostCfg := courierhost.Config{
+			Courier:    p.ID,
+			BucketBits: cfg.BucketBits,
+			Mode:       p.Mode,
+			Factor:     p.Factor,
+			Keys: []courierhost.KeyConfig{{
+				Key: key, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(90 * 24 * time.Hour),
+			}},
+			Source:        src,
+			EvaluateRate:  rate.Limit(200),
+			EvaluateBurst: 400,
+			Logger:        cfg.Logger.With("courier_host", p.ID),
+		}
+		if p.Mode == api.ModePush {
+			pub := &gateway.LocalPublisher{Courier: p.ID}
+			publishers[p.ID] = pub
+			hostCfg.Publisher = pub
+		}
+		host, err := courierhost.New(hostCfg)
+		if err != nil {
+			return nil, fmt.Errorf("courier host %s: %w", p.ID, err)
+		}
+		d.Hosts[p.ID] = host
+		patterns := make([]api.Pattern, len(p.Patterns))
+		for i, re := range p.Patterns {
+			patterns[i] = api.Pattern{Regex: re}
+		}
+		gwCfg.Couriers = append(gwCfg.Couriers, gateway.Courier{
+			ID: p.ID, Name: p.Name, Factor: p.Factor, Mode: p.Mode, Patterns: patterns,
+			Host: host, SigningKey: signPub,
+		})
+	}
+	if cfg.Gateway != nil {
+		cfg.Gateway(&gwCfg)
+	}
+	gw, err := gateway.New(gwCfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, pub := range publishers {
+		pub.Gateway = gw
+	}
+	d.Gateway = gw
+	return d, nil
+}
+
+// Run assembles the gateway's directory, then runs every courier host and
+// the directory refresh until ctx ends. It returns the first failure.
+func (d *Deployment) Run(ctx context.Context) error {
+	if err := d.Gateway.Refresh(ctx); err != nil {
+		return fmt.Errorf("assemble the directory: %w", err)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for id, host := range d.Hosts {
+		g.Go(func() error {
+			if err := host.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("courier host %s: %w", id, err)
+			}
+			return nil
+		})
+	}
+	g.Go(func() error { d.Gateway.Run(ctx); return nil })
+	return g.Wait()
+}
+
+// WaitReady waits until every courier host has built its index and
+// published its records, and the gateway is ready, or ctx ends.
+func (d *Deployment) WaitReady(ctx context.Context) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		ready := d.Gateway.Ready(ctx) == nil
+		for _, h := range d.Hosts {
+			ready = ready && h.Ready() && h.Unpublished() == 0
+		}
+		if ready {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("embedded deployment not ready: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// Samples lists a few parcels per simulated courier to try.
+func (d *Deployment) Samples(perCourier int) []api.DemoParcel {
+	return samples(d.World, perCourier)
+}
+
+func demoParcels(w *simulator.World) []api.DemoParcel { return samples(w, 3) }
+
+func samples(w *simulator.World, perCourier int) []api.DemoParcel {
+	var out []api.DemoParcel
+	for _, s := range w.Samples(perCourier) {
+		out = append(out, api.DemoParcel{Courier: s.Courier, TrackingNumber: s.TrackingNumber, Factor: s.Factor})
+	}
+	return out
+}
