@@ -1,0 +1,217 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/simulator"
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/client"
+)
+
+// chain finds a parcel that went sim-swift → sim-global → sim-panda, all
+// three legs visible now, and returns the first number and the last leg's
+// phone factor.
+func chain(t *testing.T, w *simulator.World) (tn, factor string, legs []string) {
+	t.Helper()
+	swift, _ := w.Source(simulator.SwiftID)
+	global, _ := w.Source(simulator.GlobalID)
+	panda, _ := w.Source(simulator.PandaID)
+	ctx := context.Background()
+	err := swift.Parcels(ctx, func(p adapters.Parcel) bool {
+		for _, h1 := range p.View.Handoffs {
+			g, err := global.Lookup(ctx, h1.TrackingNumber)
+			if h1.Courier != simulator.GlobalID || err != nil {
+				continue
+			}
+			for _, h2 := range g.View.Handoffs {
+				pp, err := panda.Lookup(ctx, h2.TrackingNumber)
+				if h2.Courier != simulator.PandaID || err != nil || len(pp.Factors) == 0 {
+					continue
+				}
+				tn, factor = p.View.TrackingNumber, pp.Factors[0]
+				legs = []string{p.View.TrackingNumber, g.View.TrackingNumber, pp.View.TrackingNumber}
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil || tn == "" {
+		t.Fatalf("no three-courier chain in the simulated world (err %v)", err)
+	}
+	return tn, factor, legs
+}
+
+func sample(t *testing.T, w *simulator.World, courier string) simulator.Sample {
+	t.Helper()
+	for _, s := range w.Samples(3) {
+		if s.Courier == courier {
+			return s
+		}
+	}
+	t.Fatalf("no sample parcel of %s", courier)
+	return simulator.Sample{}
+}
+
+func (top *topology) client(t *testing.T, opts ...client.Option) *client.Client {
+	t.Helper()
+	transport := &validatingTransport{t: t, v: top.validator, extra: http.Header{
+		"Cookie":          {"session=shopper-cookie"},
+		"X-Forwarded-For": {"198.51.100.23"},
+		"Referer":         {"https://marketplace.example/orders/123"},
+	}}
+	opts = append([]client.Option{client.WithHTTPClient(&http.Client{Transport: transport, Timeout: 20 * time.Second})}, opts...)
+	c, err := client.New(top.gateway.URL, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestEndToEnd(t *testing.T) {
+	top := startTopology(t)
+	ctx := t.Context()
+	asked := map[string]string{} // numbers and factors the clients used
+
+	t.Run("FanOutToEveryCourier", func(t *testing.T) {
+		c := top.client(t)
+		dir, err := c.Directory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dir.Couriers) != 3 {
+			t.Fatalf("directory lists %d couriers, want 3", len(dir.Couriers))
+		}
+		// One evaluation asks all three couriers at once.
+		res := evaluateAll(t, top, dir)
+		for _, r := range res.Results {
+			if r.Status != "ok" {
+				t.Errorf("%s: %s", r.Courier, r.Status)
+			}
+		}
+	})
+
+	t.Run("HandoffChainOfThreeCouriers", func(t *testing.T) {
+		tn, factor, legs := chain(t, top.world)
+		asked[tn], asked[factor] = "number", "factor"
+		for _, l := range legs {
+			asked[l] = "handoff number"
+		}
+		res, err := top.client(t).Track(ctx, tn, client.TrackOptions{Factor: factor})
+		if err != nil {
+			t.Fatalf("Track: %v", err)
+		}
+		var got []string
+		for _, l := range res.Legs {
+			got = append(got, l.Courier+":"+l.View.TrackingNumber)
+		}
+		want := []string{simulator.SwiftID + ":" + legs[0], simulator.GlobalID + ":" + legs[1], simulator.PandaID + ":" + legs[2]}
+		if !slices.Equal(got, want) {
+			t.Fatalf("legs %v, want %v (outcomes %+v)\n%s", got, want, res.Couriers, top.logs.String())
+		}
+		for i := 1; i < len(res.Timeline); i++ {
+			if res.Timeline[i].Time.Before(res.Timeline[i-1].Time) {
+				t.Fatalf("merged timeline not in time order at %d", i)
+			}
+		}
+		couriers := map[string]bool{}
+		for _, e := range res.Timeline {
+			couriers[e.Courier] = true
+		}
+		if len(couriers) != 3 {
+			t.Fatalf("merged timeline has events of %d couriers, want 3", len(couriers))
+		}
+	})
+
+	t.Run("PullModeFetchesBucketAndRecord", func(t *testing.T) {
+		s := sample(t, top.world, simulator.GlobalID)
+		asked[s.TrackingNumber] = "number"
+		for _, private := range []bool{true, false} {
+			before := len(top.traffic.all())
+			res, err := top.client(t, client.WithPrivateFetch(private)).Track(ctx, s.TrackingNumber, client.TrackOptions{})
+			if err != nil {
+				t.Fatalf("private=%v: %v", private, err)
+			}
+			if res.Legs[0].Courier != simulator.GlobalID || res.Legs[0].View.TrackingNumber != s.TrackingNumber {
+				t.Fatalf("private=%v: found %s %s", private, res.Legs[0].Courier, res.Legs[0].View.TrackingNumber)
+			}
+			route := "/tg1/records/"
+			if private {
+				route = "/tg1/buckets/"
+			}
+			if !slices.ContainsFunc(top.traffic.all()[before:], func(r recorded) bool {
+				return r.host == simulator.GlobalID && strings.HasPrefix(r.uri, route)
+			}) {
+				t.Fatalf("private=%v: the pull host was never asked %s", private, route)
+			}
+		}
+	})
+
+	t.Run("SecondFactorIsRequiredAndChecked", func(t *testing.T) {
+		s := sample(t, top.world, simulator.PandaID)
+		asked[s.TrackingNumber], asked[s.Factor] = "number", "factor"
+		c := top.client(t)
+		if _, err := c.Track(ctx, s.TrackingNumber, client.TrackOptions{Factor: s.Factor}); err != nil {
+			t.Fatalf("right factor: %v", err)
+		}
+		wrong := "0000"
+		if s.Factor == wrong {
+			wrong = "1111"
+		}
+		if _, err := c.Track(ctx, s.TrackingNumber, client.TrackOptions{Factor: wrong}); !errors.Is(err, client.ErrNotFound) {
+			t.Fatalf("wrong factor: err %v, want ErrNotFound", err)
+		}
+		if _, err := c.Track(ctx, s.TrackingNumber, client.TrackOptions{}); !errors.Is(err, client.ErrFactorRequired) {
+			t.Fatalf("no factor: err %v, want ErrFactorRequired", err)
+		}
+	})
+
+	t.Run("WrongShapeMakesNoRequest", func(t *testing.T) {
+		before := len(top.traffic.all())
+		if _, err := top.client(t).Track(ctx, "AB-1", client.TrackOptions{}); !errors.Is(err, crypto.ErrInvalidTrackingNumber) {
+			t.Fatalf("err %v, want ErrInvalidTrackingNumber", err)
+		}
+		if after := len(top.traffic.all()); after != before {
+			t.Fatalf("a malformed number caused %d courier host requests", after-before)
+		}
+	})
+
+	// Privacy: nothing a client knows or sends about itself reaches a
+	// courier host, and no number or factor reaches a log.
+	t.Run("CourierHostsLearnNothingOfTheClient", func(t *testing.T) {
+		requests := top.traffic.all()
+		if len(requests) == 0 {
+			t.Fatal("no courier host traffic was recorded")
+		}
+		for _, r := range requests {
+			for secret, what := range asked {
+				if r.contains(secret) {
+					t.Errorf("%s %s to %s carries the %s", r.method, r.uri, r.host, what)
+				}
+			}
+			for _, h := range []string{"Cookie", "X-Forwarded-For", "Referer", "Forwarded", "X-Real-Ip"} {
+				if r.header.Get(h) != "" {
+					t.Errorf("%s %s to %s carries the client's %s header", r.method, r.uri, r.host, h)
+				}
+			}
+			if r.header.Get("User-Agent") == client.UserAgent {
+				t.Errorf("%s %s to %s carries the client's User-Agent", r.method, r.uri, r.host)
+			}
+			if r.header.Get("TG-Key-Id") != "gateway" {
+				t.Errorf("%s %s to %s is not signed by the gateway", r.method, r.uri, r.host)
+			}
+		}
+		logs := top.logs.String()
+		for secret, what := range asked {
+			if strings.Contains(logs, secret) {
+				t.Errorf("the logs carry a %s", what)
+			}
+		}
+	})
+}
