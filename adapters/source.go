@@ -23,19 +23,36 @@ type Parcel struct {
 	View View
 }
 
+// ParcelRef names a parcel the courier knows, as the courier's own
+// systems know it: the courier host asks its adapter about these, never
+// about a number a client sent (clients' numbers stay blinded).
+type ParcelRef struct {
+	// TrackingNumber is normalized (crypto.NormalizeTrackingNumber).
+	TrackingNumber string
+	// Factors are second factors the courier holds for the parcel (the
+	// last 4 digits of the sender's or recipient's phone); some carrier
+	// APIs want one to answer at all, e.g. SF Express's checkPhoneNo.
+	Factors []string
+}
+
 // Source is the one interface every adapter implements: it answers for
 // one parcel of one courier.
 //
-// Lookup returns the parcel with the normalized tracking number tn, or
-// ErrNotFound when the courier does not know it. It may be called
-// concurrently. An adapter that talks to a remote system returns an error
-// wrapping ErrUnavailable when that system cannot answer now.
+// Lookup returns the parcel ref names. It may be called concurrently. Its
+// errors fall in three classes, checked with errors.Is: ErrNotFound (the
+// courier does not know the parcel, or the factor does not match),
+// ErrUnavailable (the courier's system cannot answer now: retry later,
+// honouring any RetryAfter), and ErrMisconfigured (credentials or
+// options are wrong: retrying will not help).
 type Source interface {
-	Lookup(ctx context.Context, tn string) (Parcel, error)
+	Lookup(ctx context.Context, ref ParcelRef) (Parcel, error)
 }
 
-// ErrUnavailable wraps errors of a remote system that may succeed later.
-var ErrUnavailable = errors.New("courier system unavailable")
+// Error classes of Source.Lookup besides ErrNotFound.
+var (
+	ErrUnavailable   = errors.New("courier system unavailable")
+	ErrMisconfigured = errors.New("adapter misconfigured")
+)
 
 // Lister is an optional ability of a Source: it enumerates the courier's
 // live parcels (not yet final, or final but still within their retention),

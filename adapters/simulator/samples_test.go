@@ -14,7 +14,7 @@ func TestSamplesAreLiveUnlockableAndVaried(t *testing.T) {
 	byCourier := map[string][]adapters.Parcel{}
 	for _, s := range samples {
 		src := mustSource(t, w, s.Courier)
-		p, err := src.Lookup(ctx, s.TrackingNumber)
+		p, err := src.Lookup(ctx, adapters.ParcelRef{TrackingNumber: s.TrackingNumber})
 		if err != nil {
 			t.Fatalf("sample %+v: %v", s, err)
 		}
@@ -53,12 +53,12 @@ func TestSamplesHandoffContinuesWithAVisibleParcel(t *testing.T) {
 	w, _ := newTestWorld(t, 31, 0)
 	for _, s := range w.Samples(1) {
 		src := mustSource(t, w, s.Courier)
-		p, err := src.Lookup(t.Context(), s.TrackingNumber)
+		p, err := src.Lookup(t.Context(), adapters.ParcelRef{TrackingNumber: s.TrackingNumber})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, h := range p.View.Handoffs {
-			if _, err := mustSource(t, w, h.Courier).Lookup(t.Context(), h.TrackingNumber); err != nil {
+			if _, err := mustSource(t, w, h.Courier).Lookup(t.Context(), adapters.ParcelRef{TrackingNumber: h.TrackingNumber}); err != nil {
 				t.Errorf("sample %s hands over to %s %s: %v", s.TrackingNumber, h.Courier, h.TrackingNumber, err)
 			}
 		}

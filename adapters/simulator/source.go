@@ -32,15 +32,16 @@ func (s *Source) World() *World { return s.world }
 
 func (s *Source) fleet() *fleet { return &s.world.fleets[s.courier] }
 
-// Lookup returns the parcel with number tn as it is now on the simulated
+// Lookup returns the parcel ref names as it is now on the simulated
 // clock. A parcel whose first event is still in the future is not found,
-// like one that does not exist.
-func (s *Source) Lookup(ctx context.Context, tn string) (adapters.Parcel, error) {
+// like one that does not exist. The simulator knows every parcel's
+// factors itself and ignores ref.Factors.
+func (s *Source) Lookup(ctx context.Context, ref adapters.ParcelRef) (adapters.Parcel, error) {
 	if err := ctx.Err(); err != nil {
 		return adapters.Parcel{}, err
 	}
 	f := s.fleet()
-	i, ok := f.byNumber[tn]
+	i, ok := f.byNumber[ref.TrackingNumber]
 	if !ok {
 		return adapters.Parcel{}, fmt.Errorf("%s: %w", s.courier.profile().ID, adapters.ErrNotFound)
 	}

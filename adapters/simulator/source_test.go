@@ -38,11 +38,11 @@ func TestLookupFindsParcelsOnceTheyHaveStarted(t *testing.T) {
 	ctx := t.Context()
 	p := firstStartingAfter(t, w, panda, w.SimNow())
 
-	if _, err := src.Lookup(ctx, p.number); !errors.Is(err, adapters.ErrNotFound) {
+	if _, err := src.Lookup(ctx, adapters.ParcelRef{TrackingNumber: p.number}); !errors.Is(err, adapters.ErrNotFound) {
 		t.Fatalf("Lookup before the first event: err = %v, want ErrNotFound", err)
 	}
 	clock.Advance(time.Unix(p.events[0].at, 0).Sub(w.SimNow()))
-	got, err := src.Lookup(ctx, p.number)
+	got, err := src.Lookup(ctx, adapters.ParcelRef{TrackingNumber: p.number})
 	if err != nil {
 		t.Fatalf("Lookup at the first event: %v", err)
 	}
@@ -58,7 +58,7 @@ func TestLookupFindsParcelsOnceTheyHaveStarted(t *testing.T) {
 	}
 
 	clock.Advance(time.Unix(p.events[len(p.events)-1].at, 0).Sub(w.SimNow()))
-	got, err = src.Lookup(ctx, p.number)
+	got, err = src.Lookup(ctx, adapters.ParcelRef{TrackingNumber: p.number})
 	if err != nil || got.Version != uint64(len(p.events)) {
 		t.Fatalf("Lookup at the last event = version %d, %v; want %d", got.Version, err, len(p.events))
 	}
@@ -68,7 +68,7 @@ func TestLookupDoesNotFindOtherNumbers(t *testing.T) {
 	w, _ := newTestWorld(t, 21, 100)
 	src := mustSource(t, w, PandaID)
 	for _, tn := range []string{w.fleets[swift].parcels[0].number, "7700000000000", "NOSUCHNUMBER"} {
-		_, err := src.Lookup(t.Context(), tn)
+		_, err := src.Lookup(t.Context(), adapters.ParcelRef{TrackingNumber: tn})
 		if !errors.Is(err, adapters.ErrNotFound) {
 			t.Errorf("Lookup(%s) at sim-panda: err = %v, want ErrNotFound", tn, err)
 		}
@@ -79,7 +79,7 @@ func TestLookupHonoursCancelledContext(t *testing.T) {
 	w, _ := newTestWorld(t, 22, 50)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := mustSource(t, w, SwiftID).Lookup(ctx, w.fleets[swift].parcels[0].number)
+	_, err := mustSource(t, w, SwiftID).Lookup(ctx, adapters.ParcelRef{TrackingNumber: w.fleets[swift].parcels[0].number})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}

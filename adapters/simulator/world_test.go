@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/trackgate/trackgate/adapters"
 )
 
 // fakeClock is a wall clock that moves only when told to; it counts its
@@ -157,7 +159,7 @@ func BenchmarkLookup(b *testing.B) {
 	samples := w.Samples(1)
 	ctx := b.Context()
 	for b.Loop() {
-		if _, err := src.Lookup(ctx, samples[0].TrackingNumber); err != nil {
+		if _, err := src.Lookup(ctx, adapters.ParcelRef{TrackingNumber: samples[0].TrackingNumber}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -41,7 +41,8 @@ func newFakeSource(parcels ...adapters.Parcel) *fakeSource {
 	return &fakeSource{parcels: parcels, changes: make(chan adapters.Parcel), endWatch: make(chan error, 1)}
 }
 
-func (s *fakeSource) Lookup(_ context.Context, tn string) (adapters.Parcel, error) {
+func (s *fakeSource) Lookup(_ context.Context, ref adapters.ParcelRef) (adapters.Parcel, error) {
+	tn := ref.TrackingNumber
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.parcels {
@@ -98,8 +99,8 @@ func (s *fakeSource) listCount() int {
 // lookupOnly can only Lookup; listerOnly can also list, watcherOnly watch.
 type lookupOnly struct{ src *fakeSource }
 
-func (s lookupOnly) Lookup(ctx context.Context, tn string) (adapters.Parcel, error) {
-	return s.src.Lookup(ctx, tn)
+func (s lookupOnly) Lookup(ctx context.Context, ref adapters.ParcelRef) (adapters.Parcel, error) {
+	return s.src.Lookup(ctx, ref)
 }
 
 type listerOnly struct{ lookupOnly }

@@ -26,12 +26,12 @@ func chain(t *testing.T, w *simulator.World) (tn, factor string, legs []string) 
 	ctx := context.Background()
 	err := swift.Parcels(ctx, func(p adapters.Parcel) bool {
 		for _, h1 := range p.View.Handoffs {
-			g, err := global.Lookup(ctx, h1.TrackingNumber)
+			g, err := global.Lookup(ctx, adapters.ParcelRef{TrackingNumber: h1.TrackingNumber})
 			if h1.Courier != simulator.GlobalID || err != nil {
 				continue
 			}
 			for _, h2 := range g.View.Handoffs {
-				pp, err := panda.Lookup(ctx, h2.TrackingNumber)
+				pp, err := panda.Lookup(ctx, adapters.ParcelRef{TrackingNumber: h2.TrackingNumber})
 				if h2.Courier != simulator.PandaID || err != nil || len(pp.Factors) == 0 {
 					continue
 				}

@@ -31,7 +31,7 @@ const testCourier = "test-courier"
 // listSource is an adapter that lists fixed parcels.
 type listSource struct{ parcels []adapters.Parcel }
 
-func (s listSource) Lookup(context.Context, string) (adapters.Parcel, error) {
+func (s listSource) Lookup(context.Context, adapters.ParcelRef) (adapters.Parcel, error) {
 	return adapters.Parcel{}, adapters.ErrNotFound
 }
 
