@@ -3,12 +3,16 @@ GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 20s
 
-.PHONY: test bench fuzz lint run
+.PHONY: test tools bench fuzz lint run
 
-## test: vet, then every test with the race detector (what .ci/run calls)
-test:
+## test: install missing tools, vet, then every test with the race detector (what .ci/run calls)
+test: tools
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+## tools: install what the suite needs (redis-server) when it is missing
+tools:
+	@.ci/ensure-tools
 
 ## bench: the benchmarks of the crypto core, the courier host and the gateway
 bench:
