@@ -33,7 +33,7 @@ type scriptedHost struct {
 	bucket   []crypto.SealedRecord
 }
 
-func newScriptedHost(t *testing.T) *scriptedHost {
+func newScriptedHost(t testing.TB) *scriptedHost {
 	t.Helper()
 	k, err := crypto.GenerateKey(rand.Reader)
 	if err != nil {
@@ -95,7 +95,7 @@ func (h *scriptedHost) evaluateCalls() int {
 // harness is a gateway on a loopback test server with two push couriers
 // ("alpha", "beta") and one pull courier ("gamma").
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	gw      *Gateway
 	srv     *httptest.Server
 	store   *memory.Store
@@ -107,7 +107,7 @@ type harness struct {
 
 const testBucketBits = 4
 
-func newHarness(t *testing.T, tweak ...func(*Config)) *harness {
+func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, store: memory.New(testBucketBits), hosts: map[string]*scriptedHost{},
 		signers: map[string]*signing.Signer{}, logs: &bytes.Buffer{}, logMu: &sync.Mutex{}}
@@ -237,7 +237,7 @@ func (h *harness) sealedFor(courier string, version uint64) crypto.SealedRecord 
 	return r
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
