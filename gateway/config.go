@@ -12,6 +12,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/store"
 )
 
@@ -45,9 +46,12 @@ type Config struct {
 	DirectoryRefresh time.Duration
 
 	// EvaluateRate and EvaluateBurst limit elements evaluated per client
-	// address (defaults 20/s, burst 64).
+	// address (defaults 20/s, burst 64) when Limiter is nil.
 	EvaluateRate  rate.Limit
 	EvaluateBurst int
+	// Limiter, when set, replaces that per-gateway limit, e.g. with
+	// ratelimit.Redis shared by several gateways.
+	Limiter ratelimit.Limiter
 	// MaxBodyBytes bounds request bodies other than publishes (default 64 KiB);
 	// MaxPublishBytes bounds publishes (default 4 MiB).
 	MaxBodyBytes    int64
@@ -74,6 +78,9 @@ func (c *Config) withDefaults() {
 			*d = def
 		}
 	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	setDuration(&c.EvaluateTimeout, 3*time.Second)
 	setDuration(&c.FetchTimeout, 3*time.Second)
 	setDuration(&c.PullCacheTTL, 2*time.Second)
@@ -84,6 +91,9 @@ func (c *Config) withDefaults() {
 	if c.EvaluateBurst == 0 {
 		c.EvaluateBurst = 64
 	}
+	if c.Limiter == nil {
+		c.Limiter = ratelimit.NewMemory(c.EvaluateRate, c.EvaluateBurst, c.Now)
+	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 64 << 10
 	}
@@ -92,9 +102,6 @@ func (c *Config) withDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
-	}
-	if c.Now == nil {
-		c.Now = time.Now
 	}
 }
 

@@ -34,7 +34,11 @@ func (g *Gateway) handleEvaluate(c *gin.Context) {
 	for _, part := range req.Requests {
 		elements += len(part.Blinded)
 	}
-	if ok, wait := g.limiter.allow(c.ClientIP(), elements, g.cfg.Now()); !ok {
+	ok, wait, err := g.cfg.Limiter.Allow(c.Request.Context(), c.ClientIP(), elements)
+	if err != nil {
+		g.cfg.Logger.Warn("rate limiter degraded", "error", err)
+	}
+	if !ok {
 		problem.AbortRetry(c, http.StatusTooManyRequests, wait, "Too many evaluations from this client; slow down.")
 		return
 	}

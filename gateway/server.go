@@ -23,7 +23,6 @@ type Gateway struct {
 	cfg      Config
 	couriers map[string]*Courier
 	dir      directoryKeeper
-	limiter  *clientLimiter
 	verifier *signing.Verifier
 	pull     pullCache
 	fetches  singleflight.Group
@@ -40,7 +39,6 @@ func New(cfg Config) (*Gateway, error) {
 	g := &Gateway{
 		cfg:      cfg,
 		couriers: map[string]*Courier{},
-		limiter:  newClientLimiter(cfg.EvaluateRate, cfg.EvaluateBurst),
 	}
 	for i := range g.cfg.Couriers {
 		co := &g.cfg.Couriers[i]

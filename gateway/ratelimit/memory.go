@@ -1,19 +1,19 @@
-package gateway
+package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// clientLimiter is the gateway's own evaluation limit, one token bucket per
-// client address. Courier hosts keep their own limits too: they do not
-// trust the gateway to do this (PROTOCOL.md §1). The addresses are held in
-// memory only and never logged.
-type clientLimiter struct {
+// Memory is a Limiter for one gateway: a token bucket per client address,
+// held in memory only and never logged.
+type Memory struct {
 	rate  rate.Limit
 	burst int
+	now   func() time.Time
 
 	mu       sync.Mutex
 	buckets  map[string]*clientBucket
@@ -25,13 +25,26 @@ type clientBucket struct {
 	seen    time.Time
 }
 
-func newClientLimiter(r rate.Limit, burst int) *clientLimiter {
-	return &clientLimiter{rate: r, burst: burst, buckets: map[string]*clientBucket{}}
+var _ Limiter = (*Memory)(nil)
+
+// NewMemory returns a limiter allowing r evaluations a second per client
+// with bursts of burst; now is the clock (nil for time.Now).
+func NewMemory(r rate.Limit, burst int, now func() time.Time) *Memory {
+	if now == nil {
+		now = time.Now
+	}
+	return &Memory{rate: r, burst: burst, now: now, buckets: map[string]*clientBucket{}}
+}
+
+// Allow implements Limiter; it never fails.
+func (l *Memory) Allow(_ context.Context, client string, n int) (bool, time.Duration, error) {
+	ok, wait := l.allow(client, n, l.now())
+	return ok, wait, nil
 }
 
 // allow takes n tokens for client at now; when it cannot, it returns false
 // and how long until n tokens are there.
-func (l *clientLimiter) allow(client string, n int, now time.Time) (bool, time.Duration) {
+func (l *Memory) allow(client string, n int, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.forgetIdle(now)
@@ -54,7 +67,7 @@ func (l *clientLimiter) allow(client string, n int, now time.Time) (bool, time.D
 
 // forgetIdle drops buckets that have refilled completely, at most once a
 // minute, so memory stays bounded by the clients of the last minutes.
-func (l *clientLimiter) forgetIdle(now time.Time) {
+func (l *Memory) forgetIdle(now time.Time) {
 	if now.Sub(l.lastScan) < time.Minute {
 		return
 	}

@@ -1,0 +1,75 @@
+package ratelimit
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
+)
+
+// Redis is a Limiter shared by every gateway on one Redis (or Redis
+// Cluster), on go-redis/redis_rate's GCRA. When Redis cannot answer it
+// falls back to a per-gateway Memory limiter rather than letting every
+// evaluation through or refusing them all.
+type Redis struct {
+	limiter  *redis_rate.Limiter
+	limit    redis_rate.Limit
+	secret   []byte
+	now      func() time.Time
+	fallback *Memory
+}
+
+var _ Limiter = (*Redis)(nil)
+
+// MinSecretSize is the least secret NewRedis accepts.
+const MinSecretSize = 16
+
+// NewRedis returns a limiter allowing perSecond evaluations a second per
+// client with bursts of burst. secret keys the HMAC that hides client
+// addresses; every gateway sharing the budget needs the same secret, and
+// it must not be kept in Redis.
+func NewRedis(rdb redis.UniversalClient, perSecond, burst int, secret []byte) (*Redis, error) {
+	switch {
+	case len(secret) < MinSecretSize:
+		return nil, fmt.Errorf("rate limit secret of %d bytes; at least %d are needed", len(secret), MinSecretSize)
+	case perSecond < 1 || burst < 1:
+		return nil, errors.New("rate limit: rate and burst must be at least 1")
+	}
+	return &Redis{
+		limiter:  redis_rate.NewLimiter(rdb),
+		limit:    redis_rate.Limit{Rate: perSecond, Burst: burst, Period: time.Second},
+		secret:   append([]byte(nil), secret...),
+		now:      time.Now,
+		fallback: NewMemory(rate.Limit(perSecond), burst, nil),
+	}, nil
+}
+
+// Allow implements Limiter.
+func (l *Redis) Allow(ctx context.Context, client string, n int) (bool, time.Duration, error) {
+	res, err := l.limiter.AllowN(ctx, l.key(client), l.limit, n)
+	if err != nil {
+		ok, wait, _ := l.fallback.Allow(ctx, client, n)
+		return ok, wait, fmt.Errorf("shared rate limit unavailable, limited by this gateway alone: %w", err)
+	}
+	if res.Allowed < n {
+		return false, res.RetryAfter, nil
+	}
+	return true, 0, nil
+}
+
+// key is "tg1:" + hex(HMAC-SHA256(secret, day ‖ 0x00 ‖ client))[:32]: no
+// address in Redis, and a new key every UTC day.
+func (l *Redis) key(client string) string {
+	m := hmac.New(sha256.New, l.secret)
+	m.Write([]byte(l.now().UTC().Format("2006-01-02")))
+	m.Write([]byte{0})
+	m.Write([]byte(client))
+	return "tg1:" + hex.EncodeToString(m.Sum(nil)[:16])
+}
