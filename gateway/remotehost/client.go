@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sony/gobreaker/v2"
+
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
@@ -33,10 +35,23 @@ const DefaultTimeout = 10 * time.Second
 
 // Client is a remote courier host. It is safe for concurrent use.
 type Client struct {
-	base   string
-	signer *signing.Signer
-	client *http.Client
+	base    string
+	signer  *signing.Signer
+	client  *http.Client
+	breaker *gobreaker.CircuitBreaker[*http.Response]
 }
+
+// The circuit breaker: after breakerTrip consecutive failures to get an
+// answer (transport errors, timeouts, 5xx) the host is not asked for
+// breakerOpen, and every call fails at once with api.ErrUnavailable, so
+// a dead or hung host does not hold every evaluation until its deadline.
+const (
+	breakerTrip = 5
+	breakerOpen = 10 * time.Second
+)
+
+// ErrCircuitOpen wraps api.ErrUnavailable while the breaker is open.
+var ErrCircuitOpen = errors.New("courier host circuit open after repeated failures")
 
 // New returns a client of the courier host at baseURL (e.g.
 // https://tg1.courier.example, without /tg1), signing every request with
@@ -51,7 +66,37 @@ func New(baseURL string, signer *signing.Signer, client *http.Client) *Client {
 	}
 	c.Jar = nil
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Client{base: strings.TrimRight(baseURL, "/"), signer: signer, client: c}
+	base := strings.TrimRight(baseURL, "/")
+	breaker := gobreaker.NewCircuitBreaker[*http.Response](gobreaker.Settings{
+		Name:        base,
+		MaxRequests: 1,
+		Timeout:     breakerOpen,
+		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= breakerTrip },
+		// A caller that gave up is no sign of a sick host.
+		IsSuccessful: func(err error) bool { return err == nil || errors.Is(err, context.Canceled) },
+	})
+	return &Client{base: base, signer: signer, client: c, breaker: breaker}
+}
+
+// send makes the round trip through the breaker; a 5xx answer counts as
+// a failure but is still returned to the caller.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
+	var serverError *http.Response
+	resp, err := c.breaker.Execute(func() (*http.Response, error) {
+		resp, err := c.client.Do(req)
+		if err == nil && resp.StatusCode >= 500 {
+			serverError = resp
+			return nil, fmt.Errorf("answered %d", resp.StatusCode)
+		}
+		return resp, err
+	})
+	switch {
+	case serverError != nil:
+		return serverError, nil
+	case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
+		return nil, ErrCircuitOpen
+	}
+	return resp, err
 }
 
 // answer is a host's response, read and bounded.
@@ -85,7 +130,7 @@ func (c *Client) do(ctx context.Context, method, path, route string, body []byte
 	if err := c.signer.Sign(req, body); err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %w", api.ErrUnavailable, method, route, err)
 	}
-	resp, err := c.client.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %w", api.ErrUnavailable, method, route, unwrapURLError(err))
 	}
