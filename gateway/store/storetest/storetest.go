@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite every store.Store must pass:
 // the version rule, courier ownership of locators, buckets, expiry and
-// isolation of returned data. A store's own tests call Run with a
+// isolation of returned data, and the exactness a store outside the Go
+// heap can lose (large versions, nanosecond expiries, split batches). A store's own tests call Run with a
 // constructor that returns an empty store.
 package storetest
 
@@ -38,6 +39,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RepeatedBatchIsIdempotent", testIdempotent},
 		{"UnknownLocatorIsNotFound", testNotFound},
 		{"ReturnedRecordsDoNotAliasStoredData", testNoAlias},
+		{"VersionsAbove2Pow53CompareExactly", testLargeVersions},
+		{"ExpiryIsExactToTheNanosecond", testExactExpiry},
+		{"SameLocatorTwiceInABatchAppliesInOrder", testSameLocatorTwice},
+		{"MixedBatchCountsEveryRecord", testMixedBatch},
 		{"PingAnswers", func(t *testing.T, s store.Store, _ time.Time) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatalf("Ping: %v", err)
