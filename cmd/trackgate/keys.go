@@ -27,8 +27,8 @@ const (
 func newKeysCmd(e env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "Make the key files of courier hosts and gateways",
-		Long: `Make the key files that courier hosts and gateways need.
+		Short: "Make, rotate and inspect the key files of courier hosts and gateways",
+		Long: `Make, rotate and inspect the key files that courier hosts and gateways need.
 
 A courier host holds an OPRF key (oprf.key): clients blind their lookups to it,
 and its public half and kid are published in the gateway's directory. Courier
@@ -36,13 +36,21 @@ hosts and the gateway each hold an Ed25519 signing key (signing.key) for the
 signed requests between them; each registers its public key with the other.
 
 Key files are JSON, written with mode 0600, and refused when group or others can
-read them.`,
+read them.
+
+An OPRF key is valid from not_before to not_after. 'keys rotate' adds a new key
+beside the current one and shortens the old key's window to an overlap, so
+clients holding the old directory keep working while the courier host serves
+both; records sealed under the old key expire with it. 'keys show' prints the
+public parts and the status of key files.`,
 		Example: `  trackgate keys gen --out /etc/trackgate
-  trackgate keys gen --out ./keys --kind oprf --valid 30d`,
+  trackgate keys gen --out ./keys --kind oprf --valid 30d
+  trackgate keys rotate --dir /etc/trackgate --overlap 7d --valid 90d
+  trackgate keys show /etc/trackgate`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newKeysGenCmd(e))
+	cmd.AddCommand(newKeysGenCmd(e), newKeysRotateCmd(e), newKeysShowCmd(e))
 	return cmd
 }
 
@@ -159,23 +167,27 @@ func genSigning(w io.Writer, path string, opts []keyfile.SaveOption) error {
 	return nil
 }
 
-// parseValidity reads "90d" as 90 days, or any Go duration ("2160h").
-func parseValidity(s string) (time.Duration, error) {
+// parseValidity reads --valid: "90d" as 90 days, or any Go duration ("2160h").
+func parseValidity(s string) (time.Duration, error) { return parseSpan("--valid", s) }
+
+// parseSpan reads the value of flag: days ("90d") or a Go duration
+// ("2160h"), at least a minute.
+func parseSpan(flag, s string) (time.Duration, error) {
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n <= 0 || n > 3650 {
-			return 0, usageErrorf("--valid %q: want 1d to 3650d, or a Go duration like 2160h", s)
+			return 0, usageErrorf("%s %q: want 1d to 3650d, or a Go duration like 2160h", flag, s)
 		}
 		d = time.Duration(n) * 24 * time.Hour
 	} else {
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {
-			return 0, usageErrorf("--valid %q: want days like 90d, or a Go duration like 2160h", s)
+			return 0, usageErrorf("%s %q: want days like 90d, or a Go duration like 2160h", flag, s)
 		}
 	}
 	if d < time.Minute {
-		return 0, usageErrorf("--valid %q: a key must be valid for at least a minute", s)
+		return 0, usageErrorf("%s %q: must be at least a minute", flag, s)
 	}
 	return d, nil
 }

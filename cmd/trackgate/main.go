@@ -1,12 +1,13 @@
 // Command trackgate is the one binary of trackgate, the privacy-preserving
-// parcel-tracking gateway: it runs the gateway (serve), tracks a parcel
-// through one (track, detect) and makes the key files couriers and
-// gateways need (keys gen).
+// parcel-tracking gateway: it runs the gateway (serve) and courier hosts
+// (courier), tracks a parcel through a gateway (track, detect) and makes,
+// rotates and shows the key files couriers and gateways need (keys).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
 // 0 on success, 1 when the command failed (nothing found, gateway down)
 // and 2 for a usage mistake or bad input (an unknown flag, a tracking
-// number of the wrong shape, a missing second factor).
+// number of the wrong shape, a missing second factor, a mistake in a
+// configuration file).
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/client"
+	"github.com/trackgate/trackgate/gateway/config"
 )
 
 // Exit statuses.
@@ -70,12 +72,12 @@ blinded values and stores records sealed under keys that only someone who knows
 the number (and, for some couriers, the last 4 digits of a phone number) can
 derive.
 
-This one binary runs the gateway (serve), tracks a parcel through a gateway
-(track, detect) and makes the key files that courier hosts and gateways need
-(keys gen).
+This one binary runs the gateway (serve) and courier hosts (courier), tracks a
+parcel through a gateway (track, detect) and makes, rotates and shows the key
+files that courier hosts and gateways need (keys).
 
 Exit status: 0 on success, 1 when the command failed (for example nothing was
-found), 2 for a usage mistake or bad input.`,
+found), 2 for a usage mistake or bad input (a configuration file included).`,
 		Example: `  trackgate track SF1234567890 --factor 0042
   trackgate detect 1Z999AA10123456784 --json
   trackgate keys gen --out /etc/trackgate`,
@@ -89,7 +91,7 @@ found), 2 for a usage mistake or bad input.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
-	root.AddCommand(newServeCmd(), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e))
+	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e))
 	return root
 }
 
@@ -130,6 +132,7 @@ func exitCode(err error) int {
 	var u usageError
 	switch {
 	case errors.As(err, &u),
+		errors.Is(err, config.ErrInvalid),
 		errors.Is(err, crypto.ErrInvalidTrackingNumber),
 		errors.Is(err, crypto.ErrInvalidFactor),
 		errors.Is(err, crypto.ErrInvalidCourierID),

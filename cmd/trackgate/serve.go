@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -16,13 +14,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/embedded"
 )
 
 type serveFlags struct {
+	config     string
 	addr       string
 	seed       int64
 	speed      float64
@@ -32,14 +30,22 @@ type serveFlags struct {
 	logLevel   string
 }
 
-func newServeCmd() *cobra.Command {
+func newServeCmd(e env) *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the gateway (with no configuration: the embedded demo default)",
-		Long: `serve runs a trackgate gateway on --addr.
+		Long: `serve runs a trackgate gateway.
 
-With no configuration it runs the embedded default: an in-memory record store
+With --config FILE it runs the gateway a configuration file describes (see
+deploy/local/gateway.example.yaml): its listen address (--addr overrides it),
+its Redis or Redis Cluster, its signing key, the registered couriers and the
+URLs of their courier hosts, whose /tg1/keys make up the directory, and its
+timeouts and limits. The file is checked completely before anything starts;
+a mistake is reported with the field it is in and how to fix it. Several
+gateways may share one Redis. serve prints one line once it listens.
+
+With no configuration it runs the embedded default on --addr: an in-memory record store
 and three simulated couriers, each behind its own courier host inside this
 process —
   sim-swift   Swift Express, push mode, no second factor (SW + 12 digits)
@@ -53,12 +59,20 @@ The gateway serves the tg1 API under /v1, its OpenAPI document at
 /openapi.yaml, a readable reference at /docs, and /healthz and /readyz. It stops
 gracefully on SIGINT or SIGTERM.`,
 		Example: `  trackgate serve
-  trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json`,
+  trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json
+  trackgate serve --config /etc/trackgate/gateway.yaml
+  trackgate serve --config gateway.yaml --addr 127.0.0.1:18082`,
 		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.config != "" {
+				return serveConfigured(cmd, e, f)
+			}
+			return serve(cmd, f)
+		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	fl.StringVar(&f.config, "config", "", "run the gateway this YAML file describes instead of the embedded default")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port); with --config, overrides its listen")
 	fl.Int64Var(&f.seed, "seed", 1, "seed of the simulated couriers' parcels")
 	fl.Float64Var(&f.speed, "speed", 60, "simulated seconds per wall-clock second")
 	fl.IntVar(&f.parcels, "parcels", 3000, "parcels per simulated courier")
@@ -95,24 +109,8 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
 	}
-	srv := newHTTPServer(d.Gateway.Handler(), logger)
-
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return d.Run(ctx) })
-	g.Go(func() error {
-		if err := srv.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve HTTP: %w", err)
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		logger.Info("shutting down")
-		return srv.Shutdown(shutdownCtx)
-	})
-	g.Go(func() error {
+	srv := newHTTPServer(d.Gateway.Handler(), logger, defaultHTTPTimeouts())
+	welcome := func(ctx context.Context) error {
 		readyCtx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		if err := d.WaitReady(readyCtx); err != nil {
@@ -123,25 +121,8 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 		}
 		printWelcome(cmd.OutOrStdout(), "http://"+listener.Addr().String(), d)
 		return nil
-	})
-	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
 	}
-	return nil
-}
-
-// newHTTPServer sets the timeouts a public server needs: slow clients
-// cannot hold connections open, headers are bounded.
-func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	return runService(ctx, logger, listener, srv, d.Run, welcome)
 }
 
 func printWelcome(w io.Writer, url string, d *embedded.Deployment) {

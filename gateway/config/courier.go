@@ -1,0 +1,287 @@
+package config
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/keyfile"
+)
+
+// Courier is a courier host's configuration file, loaded and checked by
+// LoadCourier. Zero values hold their defaults after loading.
+type Courier struct {
+	// Courier is the courier id, as the gateway registers it.
+	Courier string `yaml:"courier"`
+	// Listen is the address the host serves its /tg1 API on, host:port.
+	Listen string `yaml:"listen"`
+	Mode   string `yaml:"mode"`   // push or pull
+	Factor string `yaml:"factor"` // none or phone_last4
+	// BucketBits is the deployment's bucket_bits, as the gateway's. Required.
+	BucketBits int     `yaml:"bucket_bits"`
+	Adapter    Adapter `yaml:"adapter"`
+	// OPRFKeys are OPRF key files, or directories whose OPRF key files
+	// are all used (as 'trackgate keys rotate' keeps them).
+	OPRFKeys Paths `yaml:"oprf_keys"`
+	// SigningKey is the host's Ed25519 signing key file; push mode only.
+	SigningKey string      `yaml:"signing_key"`
+	Gateway    GatewayPeer `yaml:"gateway"`
+	// Outbox is the path of the durable outbox file; push mode only.
+	Outbox string `yaml:"outbox"`
+	// EvaluateRate (elements per second, default 200) and EvaluateBurst
+	// (default 400) are the host's own evaluation limit.
+	EvaluateRate  float64 `yaml:"evaluate_rate"`
+	EvaluateBurst int     `yaml:"evaluate_burst"`
+	// RecordTTL is how long a record lives after its parcel last changed
+	// (default 7d); ListInterval how often an adapter that cannot watch
+	// is listed again (default 5m).
+	RecordTTL    Duration     `yaml:"record_ttl"`
+	ListInterval Duration     `yaml:"list_interval"`
+	Timeouts     HTTPTimeouts `yaml:"timeouts"`
+
+	keys       []loadedKey
+	signingKey ed25519.PrivateKey
+	gatewayKey ed25519.PublicKey
+}
+
+// Adapter names the courier's adapter and its options.
+type Adapter struct {
+	Name    string            `yaml:"name"`
+	Options map[string]string `yaml:"options"`
+}
+
+// GatewayPeer is what a courier host knows of the gateway.
+type GatewayPeer struct {
+	// URL is the gateway's base URL; push mode only.
+	URL string `yaml:"url"`
+	// PublicKey is the gateway's Ed25519 signing public key, b64: only
+	// requests signed with it under the id "gateway" are served.
+	PublicKey string `yaml:"public_key"`
+}
+
+type loadedKey struct {
+	path string
+	key  keyfile.OPRFKey
+}
+
+// Defaults of a courier host's file.
+const (
+	DefaultHostEvaluateRate  = 200
+	DefaultHostEvaluateBurst = 400
+	DefaultRecordTTL         = 7 * 24 * time.Hour
+	DefaultListInterval      = 5 * time.Minute
+)
+
+// LoadCourier reads, decodes and checks a courier host's configuration
+// file, and loads the key files it names. Errors about its content wrap
+// ErrInvalid and are *FieldError.
+func LoadCourier(path string, opts ...LoadOption) (*Courier, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCourier(data, dirOf(path), newLoadOptions(opts))
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func parseCourier(data []byte, dir string, o loadOptions) (*Courier, error) {
+	c := &Courier{BucketBits: notSet}
+	if err := decodeStrict(data, c); err != nil {
+		return nil, err
+	}
+	c.withDefaults()
+	if err := c.check(dir, o); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Courier) withDefaults() {
+	if c.EvaluateRate == 0 {
+		c.EvaluateRate = DefaultHostEvaluateRate
+	}
+	if c.EvaluateBurst == 0 {
+		c.EvaluateBurst = DefaultHostEvaluateBurst
+	}
+	setDefault(&c.RecordTTL, DefaultRecordTTL)
+	setDefault(&c.ListInterval, DefaultListInterval)
+	c.Timeouts.withDefaults()
+}
+
+func (c *Courier) check(dir string, o loadOptions) error {
+	if err := crypto.CheckCourierID(c.Courier); err != nil {
+		return fieldErr("courier", "%q must be the courier id the gateway registers: 2 to 32 lower-case letters, digits or '-'", c.Courier)
+	}
+	if err := checkListen("listen", c.Listen); err != nil {
+		return err
+	}
+	if err := checkMode("mode", c.Mode); err != nil {
+		return err
+	}
+	if err := checkFactor("factor", c.Factor); err != nil {
+		return err
+	}
+	if err := checkBucketBits(c.BucketBits); err != nil {
+		return err
+	}
+	if err := c.checkAdapter(); err != nil {
+		return err
+	}
+	if err := c.loadOPRFKeys(dir, o.now()); err != nil {
+		return err
+	}
+	pk, err := parsePublicKey("gateway.public_key", c.Gateway.PublicKey, "the gateway's signing key")
+	if err != nil {
+		return err
+	}
+	c.gatewayKey = pk
+	if c.Mode == api.ModePush {
+		err = c.checkPush(dir)
+	} else {
+		err = c.checkPull()
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case !(c.EvaluateRate > 0) || math.IsInf(c.EvaluateRate, 1):
+		return fieldErr("evaluate_rate", "must be a positive number of evaluations a second: the host limits evaluations itself")
+	case c.EvaluateBurst < crypto.MaxBatch:
+		return fieldErr("evaluate_burst", "%d must be at least %d, one full batch", c.EvaluateBurst, crypto.MaxBatch)
+	case time.Duration(c.RecordTTL) < time.Minute:
+		return fieldErr("record_ttl", "%s is too short; records live at least a minute (default 7d)", time.Duration(c.RecordTTL))
+	case time.Duration(c.ListInterval) < time.Second:
+		return fieldErr("list_interval", "%s is too short; list at most once a second (default 5m)", time.Duration(c.ListInterval))
+	}
+	return nil
+}
+
+func (c *Courier) checkAdapter() error {
+	if c.Adapter.Name == "" {
+		return fieldErr("adapter.name", "missing; name the courier's adapter (this binary has: %s)", strings.Join(adapters.Names(), ", "))
+	}
+	if !slices.Contains(adapters.Names(), c.Adapter.Name) {
+		return fieldErr("adapter.name", "unknown adapter %q; this binary has: %s", c.Adapter.Name, strings.Join(adapters.Names(), ", "))
+	}
+	return nil
+}
+
+// loadOPRFKeys loads every OPRF key named by oprf_keys. Keys expired at
+// now are kept (Build drops them, with a warning), but at least one must
+// still be valid or become valid.
+func (c *Courier) loadOPRFKeys(dir string, now time.Time) error {
+	if len(c.OPRFKeys) == 0 {
+		return fieldErr("oprf_keys", "missing; give the OPRF key file, or the directory that holds the courier's OPRF key files (make one with 'trackgate keys gen --out DIR --kind oprf')")
+	}
+	seen := map[string]string{} // kid -> path
+	for i, p := range c.OPRFKeys {
+		field := fmt.Sprintf("oprf_keys[%d]", i)
+		if p == "" {
+			return fieldErr(field, "empty path")
+		}
+		p = resolve(dir, p)
+		c.OPRFKeys[i] = p
+		files, err := oprfFiles(field, p)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			kid := f.OPRF.Key.Public().KeyID()
+			if other, dup := seen[kid]; dup {
+				return fieldErr(field, "%s holds key %s, which %s holds too; list each key once", f.Path, kid, other)
+			}
+			seen[kid] = f.Path
+			c.keys = append(c.keys, loadedKey{path: f.Path, key: f.OPRF})
+		}
+	}
+	for _, k := range c.keys {
+		if now.Before(k.key.NotAfter) {
+			return nil
+		}
+	}
+	return fieldErr("oprf_keys", "every key has expired; make a new one with 'trackgate keys rotate --dir DIR'")
+}
+
+// oprfFiles loads the OPRF key file at path, or every OPRF key file in
+// the directory at path (signing keys beside them are not OPRF keys and
+// are passed over).
+func oprfFiles(field, path string) ([]keyfile.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &FieldError{Field: field, Problem: fmt.Sprintf("%s does not exist; make a key with 'trackgate keys gen --out DIR --kind oprf', or correct the path", path), Err: err}
+		}
+		return nil, &FieldError{Field: field, Problem: err.Error(), Err: err}
+	}
+	if !st.IsDir() {
+		f, err := keyfile.Load(path)
+		if err != nil {
+			return nil, keyFileError(field, path, err, "oprf")
+		}
+		if f.Kind != keyfile.KindOPRF {
+			return nil, fieldErr(field, "%s is a signing key; give an OPRF key file (oprf.key) or its directory", path)
+		}
+		return []keyfile.File{f}, nil
+	}
+	all, err := keyfile.LoadDir(path)
+	if err != nil {
+		return nil, keyFileError(field, path, err, "oprf")
+	}
+	var out []keyfile.File
+	for _, f := range all {
+		if f.Kind == keyfile.KindOPRF {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fieldErr(field, "the directory %s holds no OPRF key file (*%s); make one with 'trackgate keys gen --out %s --kind oprf'", path, keyfile.Ext, path)
+	}
+	return out, nil
+}
+
+func (c *Courier) checkPush(dir string) error {
+	if c.SigningKey == "" {
+		return fieldErr("signing_key", "missing; a push-mode host signs its publishes: give the path of its signing key file (make one with 'trackgate keys gen --out DIR --kind signing')")
+	}
+	c.SigningKey = resolve(dir, c.SigningKey)
+	sk, err := loadSigningKey("signing_key", c.SigningKey)
+	if err != nil {
+		return err
+	}
+	c.signingKey = sk
+	if sk.Public().(ed25519.PublicKey).Equal(c.gatewayKey) {
+		return fieldErr("gateway.public_key", "this is the courier host's own public key; paste the gateway's, printed by 'trackgate keys show' on the gateway's signing key")
+	}
+	if err := checkURL("gateway.url", c.Gateway.URL); err != nil {
+		return err
+	}
+	if c.Outbox == "" {
+		return fieldErr("outbox", "missing; a push-mode host keeps records it has not yet delivered in a file: give its path, e.g. /var/lib/trackgate/outbox.db")
+	}
+	c.Outbox = resolve(dir, c.Outbox)
+	return checkOutboxDir("outbox", c.Outbox)
+}
+
+func (c *Courier) checkPull() error {
+	switch {
+	case c.SigningKey != "":
+		return fieldErr("signing_key", "a pull-mode host sends nothing to the gateway, so it signs nothing; remove signing_key, or set mode: push")
+	case c.Gateway.URL != "":
+		return fieldErr("gateway.url", "a pull-mode host never calls the gateway; remove gateway.url, or set mode: push")
+	case c.Outbox != "":
+		return fieldErr("outbox", "a pull-mode host publishes nothing; remove outbox, or set mode: push")
+	}
+	return nil
+}

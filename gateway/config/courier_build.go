@@ -1,0 +1,126 @@
+package config
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/gateway/courierhost"
+	"github.com/trackgate/trackgate/gateway/courierhost/outbox"
+	"github.com/trackgate/trackgate/gateway/signing"
+)
+
+// CourierHost is a courier host built from its file: serve Handler, run
+// Run, and Close it once both have stopped.
+type CourierHost struct {
+	Host *courierhost.Host
+	// Outbox holds records until the gateway has them; nil in pull mode.
+	Outbox *outbox.Outbox
+	// Handler is the host's signed /tg1 API; it knows only the gateway's
+	// key, under the id "gateway".
+	Handler http.Handler
+	source  adapters.Source
+}
+
+// Build makes the courier host the file describes: it opens the adapter
+// with its options, uses the OPRF keys not yet expired (warning about the
+// others), and in push mode opens the outbox, which publishes through a
+// signed courierhost.HTTPPublisher to the gateway. ctx is not retained.
+func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	now := time.Now()
+	var keys []courierhost.KeyConfig
+	for _, k := range c.keys {
+		if !now.Before(k.key.NotAfter) {
+			logger.Warn("OPRF key expired; not served (delete its file)", "kid", k.key.Key.Public().KeyID(), "file", k.path)
+			continue
+		}
+		keys = append(keys, courierhost.KeyConfig{Key: k.key.Key, NotBefore: k.key.NotBefore, NotAfter: k.key.NotAfter})
+	}
+	if len(keys) == 0 {
+		return nil, fieldErr("oprf_keys", "every key has expired; make a new one with 'trackgate keys rotate --dir DIR'")
+	}
+	src, err := adapters.Open(c.Adapter.Name, c.Adapter.Options)
+	if err != nil {
+		return nil, &FieldError{Field: "adapter", Problem: err.Error(), Err: err}
+	}
+	h := &CourierHost{source: src}
+	cfg := courierhost.Config{
+		Courier:       c.Courier,
+		BucketBits:    c.BucketBits,
+		Mode:          c.Mode,
+		Factor:        c.Factor,
+		Keys:          keys,
+		Source:        src,
+		RecordTTL:     time.Duration(c.RecordTTL),
+		ListInterval:  time.Duration(c.ListInterval),
+		EvaluateRate:  rate.Limit(c.EvaluateRate),
+		EvaluateBurst: c.EvaluateBurst,
+		Logger:        logger,
+	}
+	if c.signingKey != nil { // push mode
+		publisher := courierhost.HTTPPublisher{
+			GatewayURL: c.Gateway.URL,
+			Courier:    c.Courier,
+			Signer:     &signing.Signer{KeyID: c.Courier, Key: c.signingKey},
+		}
+		h.Outbox, err = outbox.Open(c.Outbox, publisher, outbox.WithLogger(logger.With("component", "outbox")))
+		if err != nil {
+			_ = h.Close()
+			return nil, &FieldError{Field: "outbox", Problem: err.Error(), Err: err}
+		}
+		cfg.Publisher = h.Outbox
+	}
+	h.Host, err = courierhost.New(cfg)
+	if err != nil {
+		_ = h.Close()
+		return nil, fmt.Errorf("build the courier host: %w", err)
+	}
+	gatewayKey := c.gatewayKey
+	h.Handler = h.Host.Handler(&signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) {
+		return gatewayKey, id == GatewayKeyID
+	}})
+	return h, nil
+}
+
+// Run runs the host (its index and, in push mode, its hand-over to the
+// outbox) and the outbox's delivery to the gateway until ctx ends; it
+// returns nil then, or the first failure before.
+func (h *CourierHost) Run(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return untilDone(ctx, h.Host.Run(gctx)) })
+	if h.Outbox != nil {
+		g.Go(func() error { return untilDone(ctx, h.Outbox.Run(gctx)) })
+	}
+	return g.Wait()
+}
+
+// untilDone drops the error of a loop that ended because ctx did.
+func untilDone(ctx context.Context, err error) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil
+	}
+	return err
+}
+
+// Close closes the outbox and the adapter, if it holds resources.
+func (h *CourierHost) Close() error {
+	var errs []error
+	if h.Outbox != nil {
+		errs = append(errs, h.Outbox.Close())
+	}
+	if cl, ok := h.source.(adapters.Closer); ok {
+		errs = append(errs, cl.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,138 @@
+package config
+
+import (
+	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
+
+	"github.com/trackgate/trackgate/gateway"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/ratelimit"
+	"github.com/trackgate/trackgate/gateway/remotehost"
+	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/store/memory"
+	"github.com/trackgate/trackgate/gateway/store/redisstore"
+)
+
+// GatewayKeyID is the id under which courier hosts know the gateway's
+// signing key (PROTOCOL.md §9).
+const GatewayKeyID = "gateway"
+
+// redisPingTimeout bounds the check that Redis answers at start.
+const redisPingTimeout = 3 * time.Second
+
+// Build makes the gateway the file describes: its store (Redis or
+// memory), its per-client limit (shared through Redis when there is one),
+// and a signed remotehost client per courier host. It does not reach the
+// courier hosts yet: the gateway's Run assembles the directory from their
+// /tg1/keys. A Redis that does not answer yet is only a warning: the
+// gateway answers 503 until it does. Close the returned io.Closer after
+// the gateway has stopped.
+func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gateway, io.Closer, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg := gateway.Config{
+		BucketBits:       g.BucketBits,
+		EvaluateTimeout:  time.Duration(g.Timeouts.Evaluate),
+		FetchTimeout:     time.Duration(g.Timeouts.Fetch),
+		PullCacheTTL:     time.Duration(g.Timeouts.PullCacheTTL),
+		DirectoryRefresh: time.Duration(g.Timeouts.DirectoryRefresh),
+		EvaluateRate:     rate.Limit(g.Limits.EvaluateRate),
+		EvaluateBurst:    g.Limits.EvaluateBurst,
+		MaxBodyBytes:     g.Limits.MaxBodyBytes,
+		MaxPublishBytes:  g.Limits.MaxPublishBytes,
+		TrustedProxies:   g.TrustedProxies,
+		Logger:           logger,
+	}
+	var closer io.Closer = nopCloser{}
+	if g.Redis == nil {
+		logger.Warn("no redis section: records are kept in this process's memory only and are lost when it stops; configure redis for production")
+		cfg.Store = memory.New(g.BucketBits)
+	} else {
+		client := redis.NewUniversalClient(g.redisOptions())
+		closer = client
+		var opts []redisstore.Option
+		if g.Redis.KeyPrefix != "" {
+			opts = append(opts, redisstore.WithKeyPrefix(g.Redis.KeyPrefix))
+		}
+		cfg.Store = redisstore.New(client, g.BucketBits, opts...)
+		limiter, err := ratelimit.NewRedis(client, g.Limits.EvaluateRate, g.Limits.EvaluateBurst, g.rateLimitSecret())
+		if err != nil {
+			_ = client.Close()
+			return nil, nil, fmt.Errorf("shared rate limit: %w", err)
+		}
+		cfg.Limiter = limiter
+		warnIfDown(ctx, logger, cfg.Store)
+	}
+	signer := &signing.Signer{KeyID: GatewayKeyID, Key: g.signingKey}
+	for i, c := range g.Couriers {
+		patterns := make([]api.Pattern, len(c.Patterns))
+		for j, p := range c.Patterns {
+			patterns[j] = api.Pattern{Regex: p.Regex, Checksum: p.Checksum}
+		}
+		cfg.Couriers = append(cfg.Couriers, gateway.Courier{
+			ID: c.ID, Name: c.Name, Factor: c.Factor, Mode: c.Mode, Patterns: patterns,
+			Host:       remotehost.New(c.Host, signer, nil),
+			SigningKey: g.courierKeys[i],
+		})
+	}
+	gw, err := gateway.New(cfg)
+	if err != nil {
+		_ = closer.Close()
+		return nil, nil, fmt.Errorf("build the gateway: %w", err)
+	}
+	return gw, closer, nil
+}
+
+func (g *Gateway) redisOptions() *redis.UniversalOptions {
+	r := g.Redis
+	opts := &redis.UniversalOptions{
+		Addrs:         r.Addrs,
+		IsClusterMode: r.Cluster,
+		Username:      r.Username,
+		Password:      g.redisPassword,
+		DB:            r.DB,
+		TLSConfig:     g.redisTLS,
+	}
+	if r.Timeout > 0 {
+		opts.DialTimeout = time.Duration(r.Timeout)
+		opts.ReadTimeout = time.Duration(r.Timeout)
+		opts.WriteTimeout = time.Duration(r.Timeout)
+	}
+	return opts
+}
+
+// rateLimitSecret keys the HMAC that hides client addresses in the shared
+// limiter's Redis keys. Every gateway of a deployment holds the same
+// signing key and none of it is in Redis, so a key derived from it serves
+// without another secret to distribute; HKDF's label keeps the two uses
+// apart.
+func (g *Gateway) rateLimitSecret() []byte {
+	secret, err := hkdf.Key(sha256.New, g.signingKey.Seed(), nil, "tg1 gateway rate limit", 32)
+	if err != nil {
+		panic("config: HKDF-SHA256 refused 32 bytes: " + err.Error()) // only for lengths over 255*32
+	}
+	return secret
+}
+
+func warnIfDown(ctx context.Context, logger *slog.Logger, s store.Store) {
+	ctx, cancel := context.WithTimeout(ctx, redisPingTimeout)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		// Redis's errors name addresses and commands, never a record.
+		logger.Warn("redis does not answer yet; the gateway answers 503 until it does", "error", err)
+	}
+}
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
