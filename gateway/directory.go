@@ -39,9 +39,10 @@ func (d *directory) knowsKey(courier, kid string) bool { return d.allKids[courie
 type directoryKeeper struct {
 	g *Gateway
 
-	mu      sync.RWMutex
-	current *directory
-	keys    map[string][]api.Key // last keys fetched per courier
+	mu           sync.RWMutex
+	current      *directory
+	keys         map[string][]api.Key // last keys fetched per courier
+	lastOnDemand time.Time
 }
 
 func (k *directoryKeeper) get() *directory {
@@ -149,6 +150,30 @@ func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
 	dir.body = body
 	dir.etag = `"` + crypto.EncodeB64(sum[:]) + `"`
 	return dir, nil
+}
+
+// minOnDemandRefresh spaces refreshes that a publish under an unknown kid
+// triggers, so a misbehaving courier cannot make the gateway hammer every
+// courier host.
+const minOnDemandRefresh = 10 * time.Second
+
+// refreshOnDemand refreshes the directory at once, unless that was done
+// less than minOnDemandRefresh ago; concurrent callers share one refresh.
+// A courier that rotated its key publishes under the new kid before the
+// periodic refresh would list it; this lets those records in at once.
+func (k *directoryKeeper) refreshOnDemand(ctx context.Context) bool {
+	now := k.g.cfg.Now()
+	k.mu.Lock()
+	if now.Sub(k.lastOnDemand) < minOnDemandRefresh {
+		k.mu.Unlock()
+		return false
+	}
+	k.lastOnDemand = now
+	k.mu.Unlock()
+	_, _, _ = k.g.fetches.Do("directory refresh", func() (any, error) {
+		return nil, k.refresh(context.WithoutCancel(ctx))
+	})
+	return true
 }
 
 // run refreshes the directory every DirectoryRefresh until ctx ends.

@@ -60,7 +60,11 @@ func (g *Gateway) Publish(ctx context.Context, courier string, records []crypto.
 	if _, ok := g.couriers[courier]; !ok {
 		return api.PublishResponse{}, fmt.Errorf("%w: %q is not registered", ErrUnknownCourier, courier)
 	}
-	if err := g.checkPublish(courier, records); err != nil {
+	err := g.checkPublish(courier, records)
+	if errors.Is(err, errUnlistedKey) && g.dir.refreshOnDemand(ctx) {
+		err = g.checkPublish(courier, records)
+	}
+	if err != nil {
 		return api.PublishResponse{}, err
 	}
 	stored, stale, err := g.cfg.Store.Put(ctx, records, g.cfg.Now())
@@ -85,11 +89,14 @@ func (g *Gateway) checkPublish(courier string, records []crypto.SealedRecord) er
 			return fmt.Errorf("%w: records[%d] names another courier", ErrUnprocessableRecord, i)
 		}
 		if dir == nil || !dir.knowsKey(courier, crypto.EncodeB64(r.KeyID)) {
-			return fmt.Errorf("%w: records[%d] is sealed under a kid the directory does not list for %s", ErrUnprocessableRecord, i, courier)
+			return fmt.Errorf("%w: records[%d] is sealed under a kid the directory does not list for %s: %w", ErrUnprocessableRecord, i, courier, errUnlistedKey)
 		}
 	}
 	return nil
 }
+
+// errUnlistedKey marks a record sealed under a kid the directory lacks.
+var errUnlistedKey = errors.New("kid not in the directory")
 
 // LocalPublisher publishes a courier's records to a gateway in the same
 // process; it takes the path the HTTP handler takes after the signature

@@ -2,12 +2,14 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,5 +109,47 @@ func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
 				t.Fatalf("a refused publish changed the store: %d records", n)
 			}
 		})
+	}
+}
+
+// rotatingHost serves a second key once told to, as a host does after
+// its operator rotated keys.
+type rotatingHost struct {
+	*scriptedHost
+	next    *crypto.PrivateKey
+	rotated atomic.Bool
+}
+
+func (r *rotatingHost) Keys(ctx context.Context) ([]api.Key, error) {
+	keys, _ := r.scriptedHost.Keys(ctx)
+	if r.rotated.Load() {
+		pk := r.next.Public()
+		keys = append(keys, api.Key{KeyID: pk.KeyID(), PublicKey: pk.Bytes(), NotBefore: keys[0].NotBefore, NotAfter: keys[0].NotAfter})
+	}
+	return keys, nil
+}
+
+func TestPublishUnderANewKidRefreshesTheDirectoryOnce(t *testing.T) {
+	next, _ := crypto.GenerateKey(rand.Reader)
+	var host *rotatingHost
+	h := newHarness(t, func(c *Config) {
+		host = &rotatingHost{scriptedHost: c.Couriers[0].Host.(*scriptedHost), next: next}
+		c.Couriers[0].Host = host
+	})
+	r := h.sealedFor("alpha", 1)
+	r.KeyID = crypto.KeyIDBytes(next.Public().Bytes())
+	body := mustJSON(t, api.Records{Records: []crypto.SealedRecord{r}})
+	if status, _ := h.publish(h.signers["alpha"], "alpha", body); status != http.StatusUnprocessableEntity {
+		t.Fatalf("before the host serves the new key: status %d, want 422", status)
+	}
+	host.rotated.Store(true)
+	// Within minOnDemandRefresh of the last on-demand refresh nothing is
+	// asked again; the harness clock is real, so wait it out by moving
+	// the mark back.
+	h.gw.dir.mu.Lock()
+	h.gw.dir.lastOnDemand = time.Time{}
+	h.gw.dir.mu.Unlock()
+	if status, resp := h.publish(h.signers["alpha"], "alpha", body); status != http.StatusOK {
+		t.Fatalf("after rotation: status %d %s, want the directory refreshed and the record stored", status, resp)
 	}
 }
