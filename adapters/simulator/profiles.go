@@ -17,6 +17,18 @@ type Profile struct {
 	// Patterns are JavaScript-compatible regular expressions over the
 	// normalized tracking number, anchored ^…$.
 	Patterns []string
+	// Checksums name, index for index with Patterns, the check-digit
+	// algorithm (adapters/detect) that numbers of the pattern satisfy; ""
+	// or a missing entry for none. See Checksum.
+	Checksums []string
+}
+
+// Checksum is the check-digit algorithm of Patterns[i], "" for none.
+func (p Profile) Checksum(i int) string {
+	if i < len(p.Checksums) {
+		return p.Checksums[i]
+	}
+	return ""
 }
 
 // courier indexes the simulated couriers in World and in the tables below.
@@ -51,7 +63,7 @@ var couriers = [courierCount]struct {
 	},
 	global: {
 		Profile{ID: GlobalID, Name: "Global Parcel Line", Factor: "none", Mode: "pull",
-			Patterns: []string{`^GP[0-9]{9}[A-Z]{2}$`}},
+			Patterns: []string{`^GP[0-9]{9}[A-Z]{2}$`}, Checksums: []string{"s10"}}, // numbers are UPU S10
 		brand{zh: "环球包裹专线", en: "Global Parcel Line", stationZh: "环球自提点", stationEn: "Global Parcel Point"},
 	},
 }
@@ -62,6 +74,7 @@ func Profiles() []Profile {
 	for _, c := range couriers {
 		p := c.profile
 		p.Patterns = append([]string(nil), p.Patterns...)
+		p.Checksums = append([]string(nil), p.Checksums...)
 		out = append(out, p)
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trackgate/trackgate/adapters/detect"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 )
@@ -41,7 +42,8 @@ func TestProfilesAreValidDirectoryEntries(t *testing.T) {
 
 func TestProfilesReturnsCopies(t *testing.T) {
 	Profiles()[0].Patterns[0] = "changed"
-	if Profiles()[0].Patterns[0] == "changed" {
+	Profiles()[global].Checksums[0] = "changed"
+	if Profiles()[0].Patterns[0] == "changed" || Profiles()[global].Checksums[0] == "changed" {
 		t.Fatal("changing a returned profile changed the simulator's")
 	}
 }
@@ -86,6 +88,39 @@ func TestGlobalNumbersCarryS10CheckDigitAndOriginCountry(t *testing.T) {
 		if got := p.number[11:]; got != p.origin.city().country {
 			t.Fatalf("%s ends in %s but starts in %s", p.number, got, p.origin.city().country)
 		}
+	}
+}
+
+func TestNumbersSatisfyTheirPatternsChecksums(t *testing.T) {
+	w, _ := newTestWorld(t, 18, 300)
+	checked := 0
+	for c := range courierCount {
+		p := c.profile()
+		if len(p.Checksums) > len(p.Patterns) {
+			t.Fatalf("%s: %d checksums for %d patterns", p.ID, len(p.Checksums), len(p.Patterns))
+		}
+		for i, re := range p.Patterns {
+			name := p.Checksum(i)
+			if name == "" {
+				continue
+			}
+			check, ok := detect.Checksum(name)
+			if !ok {
+				t.Fatalf("%s: pattern %s names unknown checksum %q", p.ID, re, name)
+			}
+			matches := regexp.MustCompile(re)
+			for _, parcel := range w.fleets[c].parcels {
+				if matches.MatchString(parcel.number) {
+					checked++
+					if !check(parcel.number) {
+						t.Fatalf("%s: %s fails its %s check digit", p.ID, parcel.number, name)
+					}
+				}
+			}
+		}
+	}
+	if global.profile().Checksum(0) != "s10" || checked == 0 {
+		t.Fatalf("sim-global's pattern has checksum %q and %d numbers were checked; want s10 on every one", global.profile().Checksum(0), checked)
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/client"
 )
 
-// defaultGateway is where track and detect look without --gateway or
+// defaultGateway is where track looks (and detect, when told to use a gateway) without --gateway or
 // TRACKGATE_GATEWAY: a gateway on this machine.
 const defaultGateway = "http://127.0.0.1:8080"
 

@@ -7,9 +7,20 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/trackgate/trackgate/adapters/detect"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 )
+
+// The built-in check-digit algorithms (ups-mod10, s10, …) are known to
+// every SDK, so a directory pattern that names one is evaluated here the
+// way adapters/detect evaluates its own rules.
+func init() {
+	for _, name := range detect.ChecksumNames() {
+		check, _ := detect.Checksum(name)
+		RegisterChecksum(name, check)
+	}
+}
 
 // Candidate is a courier that may carry a tracking number.
 type Candidate struct {
@@ -33,8 +44,9 @@ type Candidate struct {
 // Ranking: a pattern whose check digit verified beats one without a
 // checksum (a check digit is much stronger evidence than a shape); then
 // the pattern that fixes more literal characters (a prefix like "1Z" or
-// "SF"); then the longer regex, as a rough measure of how specific it is;
-// then directory order.
+// "SF", counted by detect.LiteralRunes, as adapters/detect ranks its
+// rules); then the longer regex, as a rough measure of how specific it
+// is; then directory order.
 func Detect(dir *api.Directory, number string) ([]Candidate, error) {
 	tn, err := crypto.NormalizeTrackingNumber(number)
 	if err != nil {
@@ -106,35 +118,7 @@ func matchPattern(p api.Pattern, tn string) (patternRank, bool) {
 			return patternRank{}, false
 		}
 	}
-	return patternRank{checked: p.Checksum != "", literals: literalRunes(parsed.Simplify()), length: len(p.Regex)}, true
-}
-
-// literalRunes counts the characters every match of re must contain
-// literally.
-func literalRunes(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return len(re.Rune)
-	case syntax.OpCapture, syntax.OpPlus:
-		return literalRunes(re.Sub[0])
-	case syntax.OpRepeat:
-		return re.Min * literalRunes(re.Sub[0])
-	case syntax.OpConcat:
-		n := 0
-		for _, sub := range re.Sub {
-			n += literalRunes(sub)
-		}
-		return n
-	case syntax.OpAlternate:
-		n := -1
-		for _, sub := range re.Sub {
-			if m := literalRunes(sub); n < 0 || m < n {
-				n = m
-			}
-		}
-		return max(n, 0)
-	}
-	return 0
+	return patternRank{checked: p.Checksum != "", literals: detect.LiteralRunes(parsed.Simplify()), length: len(p.Regex)}, true
 }
 
 var (

@@ -2,11 +2,12 @@ package client
 
 import (
 	"errors"
-	"regexp/syntax"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/trackgate/trackgate/adapters/detect"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 )
@@ -83,26 +84,55 @@ func TestRegisterChecksumRefusesMistakes(t *testing.T) {
 	}
 }
 
-func TestLiteralRunesCountsWhatEveryMatchFixes(t *testing.T) {
-	tests := []struct {
-		regex string
-		want  int
-	}{
-		{`^[A-Z0-9]{6,40}$`, 0},
-		{`^1Z[0-9A-Z]{16}$`, 2},
-		{`^(SF|JD)[0-9]{12}$`, 2},
-		{`^(SF|J)[0-9]{12}$`, 1},
-		{`^(?:AB)+[0-9]+$`, 2},
-		{`^X{3}[0-9]*$`, 3},
-		{`^(?:LP)?[0-9]{14}$`, 0},
+func TestBuiltInChecksumsAreRegistered(t *testing.T) {
+	for _, name := range detect.ChecksumNames() {
+		if _, ok := lookupChecksum(name); !ok {
+			t.Errorf("checksum %q of adapters/detect is not registered", name)
+		}
 	}
-	for _, tt := range tests {
-		re, err := syntax.Parse(tt.regex, syntax.Perl)
+}
+
+// builtInDirectory publishes every built-in rule as its courier's
+// directory patterns, couriers in the order of their first rule.
+func builtInDirectory() *api.Directory {
+	dir := &api.Directory{}
+	for _, r := range detect.Rules() {
+		if slices.ContainsFunc(dir.Couriers, func(e api.CourierEntry) bool { return e.ID == r.Courier }) {
+			continue
+		}
+		dir.Couriers = append(dir.Couriers, api.CourierEntry{
+			ID: r.Courier, Name: r.Courier, Factor: crypto.FactorNone, Mode: api.ModePush, Patterns: detect.Patterns(r.Courier),
+		})
+	}
+	return dir
+}
+
+func TestDetectOnBuiltInPatternsAgreesWithAdaptersDetect(t *testing.T) {
+	dir := builtInDirectory()
+	for _, n := range []string{
+		"1Z999AA10123456784", "1Z999AA10123456785", "986578788855", "771234567890", "771234567891",
+		"773123456789011", "9611020987654312345672", "61299998820821171811", "03071790000523483741",
+		"9400111201080805483016", "3318810025", "EE123456785CN", "RA123456785CN", "RB123456785GB",
+		"RB123456785XX", "SF1234567890123", "JDVA12345678901", "YT1234567890123", "78123456789012",
+		"4612345678901", "431234567890123", "ABC123",
+	} {
+		fromDirectory, err := Detect(dir, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := literalRunes(re.Simplify()); got != tt.want {
-			t.Errorf("literalRunes(%s) = %d, want %d", tt.regex, got, tt.want)
+		builtIn, err := detect.Detect(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want []string
+		for _, c := range fromDirectory {
+			got = append(got, c.Courier.ID+" "+c.Pattern.Regex)
+		}
+		for _, m := range builtIn {
+			want = append(want, m.Courier+" "+m.Regex)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the SDK on the built-in patterns finds %v, adapters/detect %v", n, got, want)
 		}
 	}
 }

@@ -124,7 +124,7 @@ func Build(cfg Config) (*Deployment, error) {
 		d.Hosts[p.ID] = host
 		patterns := make([]api.Pattern, len(p.Patterns))
 		for i, re := range p.Patterns {
-			patterns[i] = api.Pattern{Regex: re}
+			patterns[i] = api.Pattern{Regex: re, Checksum: p.Checksum(i)}
 		}
 		gwCfg.Couriers = append(gwCfg.Couriers, gateway.Courier{
 			ID: p.ID, Name: p.Name, Factor: p.Factor, Mode: p.Mode, Patterns: patterns,

@@ -1,0 +1,60 @@
+package scrub
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// labels are words that begin a match: "签收人", "signed by". They are
+// written in lower case; in the text an ASCII letter matches in either
+// case and a space matches any run of white space, even none.
+type labels []string
+
+// regex is the alternation of the labels, longest first.
+func (l labels) regex() string {
+	sorted := slices.Clone(l)
+	slices.SortStableFunc(sorted, func(a, b string) int { return len(b) - len(a) })
+	alternatives := make([]string, len(sorted))
+	for i, label := range sorted {
+		var b strings.Builder
+		for _, r := range label {
+			switch {
+			case r >= 'a' && r <= 'z':
+				b.WriteString("[" + string(r-'a'+'A') + string(r) + "]")
+			case r == ' ':
+				b.WriteString(`\s*`)
+			default:
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		alternatives[i] = b.String()
+	}
+	return "(?:" + strings.Join(alternatives, "|") + ")"
+}
+
+// next returns where the first label at or after from begins in lower
+// (the text with ASCII letters in lower case), or -1. A label's first word
+// is enough: what follows it is the regex's business.
+func (l labels) next(lower string, from int) int {
+	first := -1
+	for _, label := range l {
+		word, _, _ := strings.Cut(label, " ")
+		if i := strings.Index(lower[from:], word); i >= 0 && (first < 0 || from+i < first) {
+			first = from + i
+		}
+	}
+	return first
+}
+
+// asciiLower maps A–Z to a–z and leaves every other byte, so offsets in
+// the result are offsets in s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
