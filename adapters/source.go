@@ -3,6 +3,8 @@ package adapters
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 )
 
 // ErrNotFound is returned by Source.Lookup for a parcel the courier does
@@ -53,6 +55,34 @@ var (
 	ErrUnavailable   = errors.New("courier system unavailable")
 	ErrMisconfigured = errors.New("adapter misconfigured")
 )
+
+// RetryAfterError is an ErrUnavailable that carries how long the
+// courier's system asked callers to wait (an HTTP Retry-After): errors.Is
+// matches it against ErrUnavailable, and RetryAfter reads the wait.
+type RetryAfterError struct {
+	Wait time.Duration
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("%v: retry after %s", ErrUnavailable, e.Wait)
+}
+
+// Is makes errors.Is(err, ErrUnavailable) true.
+func (e *RetryAfterError) Is(target error) bool { return target == ErrUnavailable }
+
+// RetryAfter returns the wait the courier's system asked for.
+func (e *RetryAfterError) RetryAfter() time.Duration { return e.Wait }
+
+// RetryAfter reports the wait an error of Source.Lookup asks for before the
+// next call, and whether it asks for one: true for an error that wraps a
+// RetryAfterError (or any error with a RetryAfter() time.Duration method).
+func RetryAfter(err error) (time.Duration, bool) {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		return ra.RetryAfter(), true
+	}
+	return 0, false
+}
 
 // Lister is an optional ability of a Source: it enumerates the courier's
 // live parcels (not yet final, or final but still within their retention),

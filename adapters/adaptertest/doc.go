@@ -1,0 +1,27 @@
+// Package adaptertest is the conformance kit every adapter of trackgate
+// passes: Run drives an adapter against a fake of its carrier through the
+// scenarios a carrier's API plays out — a parcel found with a realistic
+// history, not found, bad credentials, rate limited with Retry-After, a
+// server error, malformed JSON, an answer slower than the adapter's
+// timeout — and checks what the courier host relies on:
+//
+//   - every status, of the view and of each event, is in the tg1 taxonomy
+//     and View.Check passes;
+//   - events come oldest first, and every time on the wire carries an
+//     explicit offset;
+//   - the view carries the normalized tracking number and the adapter's
+//     courier id, and no personal data: no phone number, e-mail or ID
+//     number, and none of the personal data the fake put in its fixture;
+//   - the same fixture gives the same JSON and version twice;
+//   - errors fall in their class (errors.Is): not found is
+//     adapters.ErrNotFound; 429, 5xx, timeouts and malformed answers are
+//     adapters.ErrUnavailable, a 429's Retry-After readable with
+//     adapters.RetryAfter; bad credentials are adapters.ErrMisconfigured;
+//     and no error text names the tracking number or a factor;
+//   - a Lookup whose context has ended fails, and not as not found.
+//
+// An adapter fed by the courier's own pushes rather than a carrier's API
+// lists the failures that apply to it in Harness.Failures. The checks
+// are also exported one by one (CheckView, CheckViewJSON, CheckError)
+// for an adapter's own tests and fuzz targets.
+package adaptertest

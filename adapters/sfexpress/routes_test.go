@@ -1,0 +1,94 @@
+package sfexpress
+
+import (
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+)
+
+func TestLocationOfKeepsNothingFinerThanACity(t *testing.T) {
+	cases := []struct {
+		in   string
+		want *adapters.Location
+	}{
+		{"深圳市", &adapters.Location{City: "深圳市", Country: "CN"}},
+		{"广东省深圳市", &adapters.Location{City: "深圳市", Region: "广东省", Country: "CN"}},
+		{"广东省深圳市南山区", &adapters.Location{City: "深圳市", Region: "广东省", Country: "CN"}},
+		{"北京市朝阳区建国路88号", &adapters.Location{City: "北京市", Country: "CN"}},
+		{"内蒙古自治区呼和浩特市", &adapters.Location{City: "呼和浩特市", Region: "内蒙古自治区", Country: "CN"}},
+		{"香港", &adapters.Location{City: "香港", Country: "HK"}},
+		{"澳门特别行政区", &adapters.Location{City: "澳门特别行政区", Country: "MO"}},
+		{"科苑路15号", nil},
+		{"南山区科技园科苑路十五号三栋", nil},
+		{"广东省", &adapters.Location{Region: "广东省", Country: "CN"}},
+		{"  ", nil},
+		{"", nil},
+	}
+	for _, tc := range cases {
+		got := locationOf(tc.in)
+		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+			t.Errorf("locationOf(%q) = %+v; want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestAcceptTimeIsChinaTime(t *testing.T) {
+	for _, in := range []string{"2026-11-20 14:03:11", " 2026-11-20 14:03:11.0 ", "2026-11-20T14:03:11"} {
+		got, ok := acceptTime(in)
+		if !ok {
+			t.Fatalf("acceptTime(%q) failed", in)
+		}
+		if want := time.Date(2026, 11, 20, 6, 3, 11, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("acceptTime(%q) = %v; want %v", in, got, want)
+		}
+		if s := got.Format(time.RFC3339); s != "2026-11-20T14:03:11+08:00" {
+			t.Errorf("acceptTime(%q) formats as %s; want +08:00", in, s)
+		}
+	}
+	for _, in := range []string{"", "2026/11/20 14:03", "yesterday"} {
+		if _, ok := acceptTime(in); ok {
+			t.Errorf("acceptTime(%q) succeeded", in)
+		}
+	}
+}
+
+func TestParcelOfSortsAndSkipsUndatedRoutes(t *testing.T) {
+	routes := []route{
+		{AcceptTime: "2026-11-19 08:00:00", OpCode: "31", Remark: "快件到达"},
+		{AcceptTime: "not a time", OpCode: "80", Remark: "已签收"},
+		{AcceptTime: "2026-11-18 08:00:00", OpCode: "50", Remark: "已收取快件"},
+	}
+	p, err := parcelOf("sf-express", "SF1234567890123", routes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.View.Check(); err != nil {
+		t.Fatal(err)
+	}
+	v := p.View
+	if len(v.Events) != 2 || v.Events[0].Description != "已收取快件" || v.Status != adapters.StatusInTransit {
+		t.Errorf("view %+v; want two events oldest first, in transit (the undated delivery skipped)", v)
+	}
+	if v.Substatus != "arrived_at_facility" || !v.UpdatedAt.Equal(v.Events[1].Time) {
+		t.Errorf("substatus %q, updated %v; want the last event's", v.Substatus, v.UpdatedAt)
+	}
+	if _, err := parcelOf("sf-express", "SF1234567890123", routes[1:2]); err == nil {
+		t.Error("a parcel with no datable route was made")
+	}
+}
+
+func TestVersionGrowsWithRoutes(t *testing.T) {
+	r := func(at string) route { return route{AcceptTime: at, OpCode: "31"} }
+	before, err := parcelOf("sf-express", "SF1234567890123", []route{r("2026-11-18 08:00:00"), r("2026-11-18 09:00:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := parcelOf("sf-express", "SF1234567890123", []route{r("2026-11-18 08:00:00"), r("2026-11-18 09:00:00"), r("2026-11-18 10:00:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Version <= before.Version || before.Version == 0 {
+		t.Errorf("versions %d then %d; want a positive version that grows with a new route", before.Version, after.Version)
+	}
+}
