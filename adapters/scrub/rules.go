@@ -54,7 +54,7 @@ var rules = []rule{
 	// International numbers: +country code and 7 to 15 digits in groups.
 	{mask: MaskPhone, starts: labels{"+"}, re: regexp.MustCompile(
 		`(\+[1-9][0-9]{0,3}(?:` + sep + `?(?:\([0-9]{1,4}\)|[0-9]{1,12}))` +
-			`(?:[ \-.](?:\([0-9]{1,4}\)|[0-9]{1,5})){0,4})` + tokenEnd),
+			`(?:[ \-.](?:\([0-9]{1,4}\)|[0-9]{1,8})){0,4})` + tokenEnd),
 		accept: digitsBetween(7, 15)},
 
 	// North American numbers written the American way: (415) 555-0100,

@@ -58,6 +58,7 @@ var maskCases = []struct {
 	{"contact block",
 		"Contact: Jane Doe, jane.doe@example.com, +44 20 7946 0958",
 		"Contact: [name], [email], [phone]"},
+	{"European mobiles", "Driver: tel +31 6 12345678 or +49 171 1234567", "Driver: tel [phone] or [phone]"},
 	{"American numbers", "Call (415) 555-0100 or 415-555-0100 today", "Call [phone] or [phone] today"},
 	{"Chinese name after an English label", "signed by 张三已签收", "signed by [name]已签收"},
 	{"receiver field", "DELIVERED. Receiver: ZHANG SAN", "DELIVERED. Receiver: [name]"},
