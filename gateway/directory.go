@@ -176,17 +176,34 @@ func (k *directoryKeeper) refreshOnDemand(ctx context.Context) bool {
 	return true
 }
 
-// run refreshes the directory every DirectoryRefresh until ctx ends.
-func (k *directoryKeeper) run(ctx context.Context) {
-	t := time.NewTicker(k.g.cfg.DirectoryRefresh)
-	defer t.Stop()
+// firstDirectoryRetry is the wait before refreshing again after a refresh
+// that missed a courier host; it doubles up to DirectoryRefresh.
+const firstDirectoryRetry = time.Second
+
+// run refreshes the directory every DirectoryRefresh until ctx ends. After
+// a refresh that missed a courier host (failed says whether the one before
+// run did) it tries again sooner, from firstDirectoryRetry doubling up to
+// DirectoryRefresh: a gateway started while a host was down must list it,
+// and become ready, soon after the host is back, not a period later.
+func (k *directoryKeeper) run(ctx context.Context, failed bool) {
+	period := k.g.cfg.DirectoryRefresh
+	retry := firstDirectoryRetry
 	for {
+		wait := period
+		if failed {
+			wait = min(retry, period)
+			retry = min(2*retry, period)
+		} else {
+			retry = firstDirectoryRetry
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
 		case <-t.C:
-			_ = k.refresh(ctx) // failures are logged per courier
 		}
+		failed = k.refresh(ctx) != nil // failures are logged per courier
 	}
 }
 

@@ -65,10 +65,11 @@ func (g *Gateway) Refresh(ctx context.Context) error { return g.dir.refresh(ctx)
 
 // Run assembles the directory and keeps it fresh until ctx ends.
 func (g *Gateway) Run(ctx context.Context) {
-	if err := g.Refresh(ctx); err != nil {
+	err := g.Refresh(ctx)
+	if err != nil {
 		g.cfg.Logger.Warn("directory incomplete at start", "error", err)
 	}
-	g.dir.run(ctx)
+	g.dir.run(ctx, err != nil)
 }
 
 // Ready reports whether every courier is in the directory and the store

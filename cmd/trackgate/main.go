@@ -91,7 +91,7 @@ found), 2 for a usage mistake or bad input (a configuration file included).`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
-	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e))
+	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e), newSimulatorCmd(e))
 	return root
 }
 
