@@ -2,11 +2,7 @@ package dhl
 
 import (
 	"fmt"
-	"maps"
 	"net/url"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/carrierhttp"
@@ -54,20 +50,12 @@ var optionNames = []string{"api_key", "base_url", "service", "courier", "timeout
 //	watchlist  JSON Lines file of the parcels to watch (see watchlist)
 //	poll       how often each watched parcel is looked up, default 1h
 func open(options map[string]string) (adapters.Source, error) {
-	for _, name := range slices.Sorted(maps.Keys(options)) {
-		if !slices.Contains(optionNames, name) {
-			return nil, fmt.Errorf("unknown option %q; known options: %s, %s, %s", name,
-				strings.Join(optionNames, ", "), watchlist.OptionFile, watchlist.OptionPoll)
-		}
+	client, err := carrierhttp.FromOptions(options, optionNames, watchlist.OptionFile, watchlist.OptionPoll)
+	if err != nil {
+		return nil, err
 	}
 	cfg := Config{APIKey: options["api_key"], BaseURL: options["base_url"], Service: options["service"], Courier: options["courier"]}
-	if v, ok := options["timeout"]; ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("option \"timeout\": %q is not a positive duration such as 10s", v)
-		}
-		cfg.Client = &carrierhttp.Client{Timeout: d}
-	}
+	cfg.Client = client
 	return New(cfg)
 }
 

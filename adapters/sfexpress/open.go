@@ -2,9 +2,6 @@ package sfexpress
 
 import (
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
@@ -57,11 +54,9 @@ var optionNames = []string{"partner_id", "checkword", "base_url", "courier", "ti
 //	watchlist   JSON Lines file of the parcels to watch (see watchlist)
 //	poll        how often each watched parcel is looked up, default 1h
 func open(options map[string]string) (adapters.Source, error) {
-	for _, name := range slices.Sorted(maps.Keys(options)) {
-		if !slices.Contains(optionNames, name) {
-			return nil, fmt.Errorf("unknown option %q; known options: %s, %s, %s", name,
-				strings.Join(optionNames, ", "), watchlist.OptionFile, watchlist.OptionPoll)
-		}
+	client, err := carrierhttp.FromOptions(options, optionNames, watchlist.OptionFile, watchlist.OptionPoll)
+	if err != nil {
+		return nil, err
 	}
 	cfg := Config{
 		PartnerID: options["partner_id"],
@@ -69,13 +64,7 @@ func open(options map[string]string) (adapters.Source, error) {
 		BaseURL:   options["base_url"],
 		Courier:   options["courier"],
 	}
-	if v, ok := options["timeout"]; ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("option \"timeout\": %q is not a positive duration such as 10s", v)
-		}
-		cfg.Client = &carrierhttp.Client{Timeout: d}
-	}
+	cfg.Client = client
 	return New(cfg)
 }
 

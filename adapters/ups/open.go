@@ -2,10 +2,7 @@ package ups
 
 import (
 	"fmt"
-	"maps"
 	"net/url"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
@@ -61,23 +58,15 @@ var optionNames = []string{"client_id", "client_secret", "base_url", "courier", 
 //	watchlist        JSON Lines file of the parcels to watch (see watchlist)
 //	poll             how often each watched parcel is looked up, default 1h
 func open(options map[string]string) (adapters.Source, error) {
-	for _, name := range slices.Sorted(maps.Keys(options)) {
-		if !slices.Contains(optionNames, name) {
-			return nil, fmt.Errorf("unknown option %q; known options: %s, %s, %s", name,
-				strings.Join(optionNames, ", "), watchlist.OptionFile, watchlist.OptionPoll)
-		}
+	client, err := carrierhttp.FromOptions(options, optionNames, watchlist.OptionFile, watchlist.OptionPoll)
+	if err != nil {
+		return nil, err
 	}
 	cfg := Config{
 		ClientID: options["client_id"], ClientSecret: options["client_secret"], BaseURL: options["base_url"],
 		Courier: options["courier"], TransactionSrc: options["transaction_src"],
 	}
-	if v, ok := options["timeout"]; ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("option \"timeout\": %q is not a positive duration such as 10s", v)
-		}
-		cfg.Client = &carrierhttp.Client{Timeout: d}
-	}
+	cfg.Client = client
 	return New(cfg)
 }
 
