@@ -121,14 +121,14 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 		return nil, err
 	}
 	checked := validator.Middleware()
-	small := limitBody(g.cfg.MaxBodyBytes)
+	small := problem.LimitBody(g.cfg.MaxBodyBytes)
 
 	v1 := e.Group("/v1")
 	v1.GET("/couriers", checked, g.handleDirectory)
 	v1.POST("/evaluate", small, checked, g.handleEvaluate)
 	v1.GET("/buckets/:bucket", checked, g.handleBucket)
 	v1.GET("/records/:locator", checked, g.handleRecord)
-	v1.PUT("/couriers/:courier/records", limitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
+	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
 	v1.GET("/demo/parcels", checked, g.handleDemo)
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)
@@ -161,19 +161,6 @@ func (g *Gateway) handleDemo(c *gin.Context) {
 // unavailable answers 503 with Retry-After.
 func (g *Gateway) unavailable(c *gin.Context, detail string) {
 	problem.AbortRetry(c, http.StatusServiceUnavailable, 5*time.Second, detail)
-}
-
-// limitBody bounds the request body; reading past n fails with
-// *http.MaxBytesError, which handlers answer with 413.
-func limitBody(n int64) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if c.Request.ContentLength > n {
-			problem.Abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than the %d bytes this endpoint accepts.", n))
-			return
-		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
-		c.Next()
-	}
 }
 
 // recoverPanics answers a generic 500 and logs the panic without the

@@ -52,7 +52,7 @@ func (h *Host) Handler(v *signing.Verifier) http.Handler {
 	e.Use(h.recoverPanics(), h.logRequests())
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
-	tg1 := e.Group("/tg1", limitBody(MaxBodyBytes), v.Require(), checked)
+	tg1 := e.Group("/tg1", problem.LimitBody(MaxBodyBytes), v.Require(), checked)
 	tg1.GET("/keys", h.handleKeys)
 	tg1.POST("/evaluate", h.handleEvaluate)
 	tg1.GET("/buckets/:bucket", h.handleBucket)
@@ -172,19 +172,6 @@ func notPullMode(c *gin.Context) {
 func (h *Host) internalError(c *gin.Context, msg string, err error) {
 	h.cfg.Logger.Error(msg, "route", c.FullPath(), "error", err)
 	problem.Abort(c, http.StatusInternalServerError, "The courier host failed to handle this request.")
-}
-
-// limitBody bounds the request body; reading past n fails with
-// *http.MaxBytesError, which answers 413.
-func limitBody(n int64) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if c.Request.ContentLength > n {
-			problem.Abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than the %d bytes this endpoint accepts.", n))
-			return
-		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
-		c.Next()
-	}
 }
 
 // recoverPanics answers a generic 500; the log names the route template,

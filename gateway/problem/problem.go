@@ -5,6 +5,7 @@ package problem
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,4 +57,18 @@ func write(w http.ResponseWriter, d Details) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(d.Status)
 	_, _ = w.Write(body)
+}
+
+// LimitBody is gin middleware bounding the request body to n bytes: a
+// declared length over n is answered 413 at once, and reading past n
+// fails with *http.MaxBytesError, which handlers answer with 413.
+func LimitBody(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n {
+			Abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than the %d bytes this endpoint accepts.", n))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
 }
