@@ -26,7 +26,7 @@ func Detect(number string) ([]Match, error) {
 	}
 	type ranked struct {
 		Match
-		rank  rank
+		rank  Rank
 		order int // the courier's first appearance in rules
 	}
 	var found []ranked
@@ -48,14 +48,14 @@ func Detect(number string) ([]Match, error) {
 		case !seen:
 			index[r.Courier] = len(found)
 			found = append(found, cand)
-		case cand.rank.above(found[j].rank):
+		case cand.rank.Above(found[j].rank):
 			found[j] = cand
 		}
 	}
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
 		if a.rank != b.rank {
-			return a.rank.above(b.rank)
+			return a.rank.Above(b.rank)
 		}
 		return a.order < b.order
 	})
@@ -66,21 +66,29 @@ func Detect(number string) ([]Match, error) {
 	return out, nil
 }
 
-// rank orders matching rules by the evidence they give.
-type rank struct {
-	verified bool // a check digit verified
-	literals int  // characters the regex fixes, like the "1Z" of UPS
-	length   int  // the regex's length, as a last, rough measure
+// Rank orders matching patterns by the evidence they give. Detect and
+// gateway/client rank with it, so both order the same rules the same way.
+type Rank struct {
+	Verified bool // a check digit verified
+	Literals int  // characters the regex fixes, like the "1Z" of UPS
+	Length   int  // the regex's length, as a last, rough measure
 }
 
-func (a rank) above(b rank) bool {
+// RankOf ranks a matching pattern: its regex source, the regex parsed,
+// and its checksum name ("" for none; a named one has verified).
+func RankOf(regex string, parsed *syntax.Regexp, checksum string) Rank {
+	return Rank{Verified: checksum != "", Literals: LiteralRunes(parsed.Simplify()), Length: len(regex)}
+}
+
+// Above reports whether a is stronger evidence than b.
+func (a Rank) Above(b Rank) bool {
 	switch {
-	case a.verified != b.verified:
-		return a.verified
-	case a.literals != b.literals:
-		return a.literals > b.literals
+	case a.Verified != b.Verified:
+		return a.Verified
+	case a.Literals != b.Literals:
+		return a.Literals > b.Literals
 	}
-	return a.length > b.length
+	return a.Length > b.Length
 }
 
 // LiteralRunes counts the characters every match of re must contain

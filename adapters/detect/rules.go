@@ -55,7 +55,7 @@ var compiled = func() []compiledRule {
 		}
 		out[i] = compiledRule{
 			re:   regexp.MustCompile(r.Regex),
-			rank: rank{verified: r.Checksum != "", literals: LiteralRunes(parsed.Simplify()), length: len(r.Regex)},
+			rank: RankOf(r.Regex, parsed, r.Checksum),
 		}
 	}
 	return out
@@ -63,7 +63,7 @@ var compiled = func() []compiledRule {
 
 type compiledRule struct {
 	re   *regexp.Regexp
-	rank rank // the rank of a match, which verified the checksum if there is one
+	rank Rank // the rank of a match, which verified the checksum if there is one
 }
 
 // Rules returns the built-in rules.

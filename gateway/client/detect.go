@@ -54,7 +54,7 @@ func Detect(dir *api.Directory, number string) ([]Candidate, error) {
 	}
 	type ranked struct {
 		Candidate
-		rank  patternRank
+		rank  detect.Rank
 		order int
 	}
 	var found []ranked
@@ -63,7 +63,7 @@ func Detect(dir *api.Directory, number string) ([]Candidate, error) {
 		ok := false
 		for _, p := range e.Patterns {
 			rank, matches := matchPattern(p, tn)
-			if matches && (!ok || rank.above(best.rank)) {
+			if matches && (!ok || rank.Above(best.rank)) {
 				best, ok = ranked{Candidate{Courier: e, Pattern: p}, rank, i}, true
 			}
 		}
@@ -73,8 +73,8 @@ func Detect(dir *api.Directory, number string) ([]Candidate, error) {
 	}
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
-		if a.rank.above(b.rank) || b.rank.above(a.rank) {
-			return a.rank.above(b.rank)
+		if a.rank.Above(b.rank) || b.rank.Above(a.rank) {
+			return a.rank.Above(b.rank)
 		}
 		return a.order < b.order
 	})
@@ -85,40 +85,23 @@ func Detect(dir *api.Directory, number string) ([]Candidate, error) {
 	return out, nil
 }
 
-// patternRank orders matching patterns by the evidence they give.
-type patternRank struct {
-	checked  bool // a check digit verified
-	literals int  // characters the pattern fixes, like the "1Z" of "^1Z[0-9A-Z]{16}$"
-	length   int  // the regex's length, as a last, rough measure
-}
-
-func (a patternRank) above(b patternRank) bool {
-	switch {
-	case a.checked != b.checked:
-		return a.checked
-	case a.literals != b.literals:
-		return a.literals > b.literals
-	}
-	return a.length > b.length
-}
-
 // matchPattern tests p against tn and ranks it.
-func matchPattern(p api.Pattern, tn string) (patternRank, bool) {
+func matchPattern(p api.Pattern, tn string) (detect.Rank, bool) {
 	parsed, err := syntax.Parse(p.Regex, syntax.Perl)
 	if err != nil {
-		return patternRank{}, false
+		return detect.Rank{}, false
 	}
 	re, err := regexp.Compile(p.Regex)
 	if err != nil || !re.MatchString(tn) {
-		return patternRank{}, false
+		return detect.Rank{}, false
 	}
 	if p.Checksum != "" {
 		check, ok := lookupChecksum(p.Checksum)
 		if !ok || !check(tn) {
-			return patternRank{}, false
+			return detect.Rank{}, false
 		}
 	}
-	return patternRank{checked: p.Checksum != "", literals: detect.LiteralRunes(parsed.Simplify()), length: len(p.Regex)}, true
+	return detect.RankOf(p.Regex, parsed, p.Checksum), true
 }
 
 var (
