@@ -115,7 +115,10 @@ func (a *Adapter) Watch(ctx context.Context, changed func(adapters.Parcel)) erro
 }
 
 // changes collects the tracking numbers of parcels changed since Watch
-// last looked, while a Watch runs.
+// last looked. It collects from the start, not only while a Watch runs:
+// a courier host starts Watch in a goroutine next to its first listing,
+// and a change that landed after the listing but before Watch registered
+// would otherwise be lost until the next restart.
 type changes struct {
 	mu       sync.Mutex
 	watching bool
@@ -130,22 +133,35 @@ func (c *changes) start() bool {
 	if c.watching {
 		return false
 	}
-	c.watching, c.dirty = true, map[string]struct{}{}
+	c.watching = true
+	if c.dirty == nil {
+		c.dirty = map[string]struct{}{}
+	}
+	if len(c.dirty) > 0 {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
 	return true
 }
 
 func (c *changes) stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.watching, c.dirty = false, nil
+	c.watching = false
 }
 
-// mark notes changed parcels for the running Watch, if any.
+// mark notes changed parcels for the running Watch, or the next one.
+// Without a Watch the set holds at most one entry per stored parcel.
 func (c *changes) mark(tns ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.watching || len(tns) == 0 {
+	if len(tns) == 0 {
 		return
+	}
+	if c.dirty == nil {
+		c.dirty = map[string]struct{}{}
 	}
 	for _, tn := range tns {
 		c.dirty[tn] = struct{}{}

@@ -187,3 +187,17 @@ func TestWatchRefusesASecondWatchAndEndsOnClose(t *testing.T) {
 		t.Fatal("Watch did not end within 10 s of Close")
 	}
 }
+
+// A courier host starts Watch in a goroutine next to its first listing;
+// an event that lands before Watch registers must still reach it (it was
+// lost before, and the host served "not found" until a restart).
+func TestWatchReportsChangesMadeBeforeItStarted(t *testing.T) {
+	in := openIngest(t, phoneCourier)
+	early := ev(goodTN, 0, adapters.StatusInTransit, "Departed Hangzhou hub")
+	early.Factors = []string{"1234"}
+	in.mustPost(t, early)
+	reports := watch(t, in)
+	if p := next(t, reports); p.View.TrackingNumber != goodTN || p.Version != 1 {
+		t.Fatalf("first report: %s v%d", p.View.TrackingNumber, p.Version)
+	}
+}
