@@ -1,6 +1,6 @@
 // Package adapters is what a courier implements to plug its systems into
 // trackgate, and the vocabulary every other package speaks: the tracking
-// view of PROTOCOL.md §6 (View, Event, Status), the parcels an adapter
+// view of docs/protocol.md §6 (View, Event, Status), the parcels an adapter
 // reports, and a registry of adapters by name.
 //
 // It plays the part that database/sql/driver plays for database/sql: a

@@ -19,7 +19,7 @@ type Parcel struct {
 	// for couriers whose directory entry says "factor": "none". They never
 	// leave the courier host.
 	Factors []string
-	// Version increases with every change of View (PROTOCOL.md §5).
+	// Version increases with every change of View (docs/protocol.md §5).
 	Version uint64
 	// View is the current tracking view, free of personal data.
 	View View

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Status is the unified parcel status of PROTOCOL.md §6.
+// Status is the unified parcel status of docs/protocol.md §6.
 type Status string
 
 // The tg1 status taxonomy, in the order a parcel usually meets them.
@@ -46,7 +46,7 @@ func (s Status) Final() bool {
 }
 
 // View is the plaintext tracking view that a courier seals into a record
-// (PROTOCOL.md §6). Its JSON form is the wire format.
+// (docs/protocol.md §6). Its JSON form is the wire format.
 type View struct {
 	Courier        string    `json:"courier"`
 	TrackingNumber string    `json:"tracking_number"`

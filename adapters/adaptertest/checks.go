@@ -14,7 +14,7 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 )
 
-// CheckView reports the first rule of PROTOCOL.md §6 that v breaks: it
+// CheckView reports the first rule of docs/protocol.md §6 that v breaks: it
 // must pass View.Check, name courier and the normalized form of
 // trackingNumber, be updated no earlier than its last event, and show none
 // of pii (compared without regard to case) nor anything shaped like
@@ -50,7 +50,7 @@ var timeKeys = map[string]bool{"time": true, "updated_at": true, "from": true, "
 // free text and may well be long digit strings.
 var identityKeys = map[string]bool{"courier": true, "tracking_number": true}
 
-// rfc3339WithOffset is a time as PROTOCOL.md §2 wants it: RFC 3339 with an
+// rfc3339WithOffset is a time as docs/protocol.md §2 wants it: RFC 3339 with an
 // explicit offset, never a naive local time.
 var rfc3339WithOffset = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
 

@@ -2,7 +2,7 @@
 // built-in rules: a regular expression per format and, where the courier
 // publishes one, a check-digit algorithm. It answers `trackgate detect`
 // when no gateway is named, gives courier hosts the patterns to publish in
-// the directory (PROTOCOL.md §7), and registers its check-digit algorithms
+// the directory (docs/protocol.md §7), and registers its check-digit algorithms
 // with the Go SDK (gateway/client), so a directory pattern naming one of
 // them is evaluated the same way everywhere.
 //
@@ -34,8 +34,8 @@
 // country code (E… is EMS proper, the rest China Post's registered mail
 // and parcels), and to upu when they end in any other ISO 3166-1 code.
 //
-// Sources: ../shared/CARRIERS.md; UPU standard S10; USPS Publication 199;
-// the FedEx Ground label layout specification; and the public test data of
+// Sources: the carriers' published tracking-number formats; UPU standard
+// S10; USPS Publication 199; the FedEx Ground label layout specification; and the public test data of
 // github.com/jkeen/tracking_number_data, whose valid and invalid numbers
 // the tests reuse. The USPS formats with a routing prefix (420 + ZIP),
 // FedEx's 34-digit barcodes and EMS's domestic 13-digit numbers are left

@@ -9,7 +9,7 @@ import (
 
 // Rule is one tracking-number format of a courier.
 type Rule struct {
-	Courier string // courier id (PROTOCOL.md §3), e.g. "ups"
+	Courier string // courier id (docs/protocol.md §3), e.g. "ups"
 	Format  string // the format's name for people, e.g. "Express 12-digit"
 	// Regex is anchored ^…$, runs over the normalized number, and reads
 	// the same in JavaScript and Go (RE2).

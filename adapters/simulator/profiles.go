@@ -8,7 +8,7 @@ const (
 )
 
 // Profile is what a courier host publishes about a simulated courier in
-// the directory (PROTOCOL.md §7).
+// the directory (docs/protocol.md §7).
 type Profile struct {
 	ID     string
 	Name   string

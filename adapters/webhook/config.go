@@ -12,7 +12,7 @@ import (
 // Config is everything Open needs; zero values marked "default" take that
 // default.
 type Config struct {
-	// Courier is the courier id the views carry (PROTOCOL.md §3).
+	// Courier is the courier id the views carry (docs/protocol.md §3).
 	Courier string
 	// Listen is the host:port the ingest API is served on. Empty serves
 	// nothing: the caller serves Handler itself.

@@ -32,7 +32,7 @@
 // latest event that gives one, dropped once the parcel is final; handoffs
 // from the events that name one. A parcel's version is the number of its
 // events, plus the version it had when it was last dropped, so that it
-// never goes back (PROTOCOL.md §5). An Adapter is an adapters.Source
+// never goes back (docs/protocol.md §5). An Adapter is an adapters.Source
 // (Lookup), an adapters.Lister (Parcels: every live parcel), an
 // adapters.Watcher (Watch: each parcel whose events or factors change;
 // several changes in quick succession may come as one report of the

@@ -54,7 +54,7 @@ type storedEvent struct {
 	Handoff     *adapters.Handoff  `json:"handoff,omitempty"`
 }
 
-// version is the parcel's version (PROTOCOL.md §5).
+// version is the parcel's version (docs/protocol.md §5).
 func (p *parcelState) version() uint64 { return p.Base + uint64(len(p.Events)) }
 
 // final reports whether the parcel's latest event is final.

@@ -1,6 +1,6 @@
 // Package keyfile reads and writes the key files of courier hosts and the
 // gateway: a courier's OPRF key with its validity window, and the Ed25519
-// signing key of a courier host or of the gateway (PROTOCOL.md §3, §9).
+// signing key of a courier host or of the gateway (docs/protocol.md §3, §9).
 //
 // A key file is a small JSON document with a "kind" field, the private
 // key in unpadded base64url and, for humans, its public key and kid. It
