@@ -40,7 +40,9 @@ type Config struct {
 	EvaluateTimeout time.Duration
 	// FetchTimeout bounds live fetches from pull-mode couriers (default 3s).
 	FetchTimeout time.Duration
-	// PullCacheTTL is how long a pull courier's bucket is reused (default 2s).
+	// PullCacheTTL is how long a pull courier's bucket is reused (default
+	// 2s): hits and misses alike, so a crowd of clients costs a courier one
+	// request per bucket, while a changed record shows within seconds.
 	PullCacheTTL time.Duration
 	// DirectoryRefresh is how often the hosts' keys are fetched again (default 1m).
 	DirectoryRefresh time.Duration
