@@ -45,8 +45,8 @@ type Client struct {
 // consecutive host faults the host is not asked for breakerOpen, and every
 // call fails at once with api.ErrUnavailable, so a dead or hung host does
 // not hold every evaluation until its deadline. Five faults in a row are
-// rare on a working host, and 10 s is long enough to spare a sick one and
-// short enough that a recovered one is back within a lookup's retry.
+// rare on a working host; 10 s spares a sick one the gateway's traffic,
+// and then a single probe tells whether it is back.
 //
 // Only what shows a sick host is a fault: a transport error, a timeout, a
 // 5xx answer. Every other answer (404 misses, 400, 422, 429 rate limits)
