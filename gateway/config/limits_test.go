@@ -47,8 +47,15 @@ func TestConfiguredFetchLimitIsSharedThroughRedis(t *testing.T) {
 		}
 	}
 	for i, h := range handlers {
-		if code := fetch(h, "192.0.2.50"); code != http.StatusTooManyRequests {
-			t.Fatalf("gateway %d past the shared burst: %d, want 429", i+1, code)
+		// A slow run may have refilled a token (1/s), so a few tries.
+		refused := false
+		for range 3 {
+			if refused = fetch(h, "192.0.2.50") == http.StatusTooManyRequests; refused {
+				break
+			}
+		}
+		if !refused {
+			t.Fatalf("gateway %d past the shared burst: never 429", i+1)
 		}
 	}
 	if code := fetch(handlers[1], "192.0.2.51"); code != http.StatusOK {
