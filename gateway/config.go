@@ -40,18 +40,30 @@ type Config struct {
 	EvaluateTimeout time.Duration
 	// FetchTimeout bounds live fetches from pull-mode couriers (default 3s).
 	FetchTimeout time.Duration
-	// PullCacheTTL is how long a pull courier's bucket is reused (default 2s).
+	// PullCacheTTL is how long a pull courier's bucket is reused (default
+	// 2s): hits and misses alike, so a crowd of clients costs a courier one
+	// request per bucket, while a changed record shows within seconds.
 	PullCacheTTL time.Duration
 	// DirectoryRefresh is how often the hosts' keys are fetched again (default 1m).
 	DirectoryRefresh time.Duration
 
 	// EvaluateRate and EvaluateBurst limit elements evaluated per client
-	// address (defaults 20/s, burst 64) when Limiter is nil.
+	// (defaults 20/s, burst 128) when Limiter is nil. The burst is never
+	// below ratelimit.MinEvaluateBurst (128 = 16 couriers × 8 elements), so
+	// the largest valid request is always admitted (docs/protocol.md §12).
 	EvaluateRate  rate.Limit
 	EvaluateBurst int
 	// Limiter, when set, replaces that per-gateway limit, e.g. with
-	// ratelimit.Redis shared by several gateways.
+	// ratelimit.Redis shared by several gateways; give it a burst of at
+	// least ratelimit.MinEvaluateBurst.
 	Limiter ratelimit.Limiter
+	// FetchRate and FetchBurst limit bucket and record GETs per client
+	// (defaults 60/s, burst 240) when FetchLimiter is nil; FetchLimiter
+	// replaces that per-gateway limit, e.g. with a ratelimit.Redis under
+	// ratelimit.FetchKeyPrefix.
+	FetchRate    rate.Limit
+	FetchBurst   int
+	FetchLimiter ratelimit.Limiter
 	// MaxBodyBytes bounds request bodies other than publishes (default 64 KiB);
 	// MaxPublishBytes bounds publishes (default 4 MiB).
 	MaxBodyBytes    int64
@@ -86,13 +98,20 @@ func (c *Config) withDefaults() {
 	setDuration(&c.PullCacheTTL, 2*time.Second)
 	setDuration(&c.DirectoryRefresh, time.Minute)
 	if c.EvaluateRate == 0 {
-		c.EvaluateRate = 20
+		c.EvaluateRate = ratelimit.DefaultEvaluateRate
 	}
-	if c.EvaluateBurst == 0 {
-		c.EvaluateBurst = 64
-	}
+	c.EvaluateBurst = max(c.EvaluateBurst, ratelimit.MinEvaluateBurst)
 	if c.Limiter == nil {
 		c.Limiter = ratelimit.NewMemory(c.EvaluateRate, c.EvaluateBurst, c.Now)
+	}
+	if c.FetchRate == 0 {
+		c.FetchRate = ratelimit.DefaultFetchRate
+	}
+	if c.FetchBurst == 0 {
+		c.FetchBurst = ratelimit.DefaultFetchBurst
+	}
+	if c.FetchLimiter == nil {
+		c.FetchLimiter = ratelimit.NewMemory(c.FetchRate, c.FetchBurst, c.Now)
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 64 << 10

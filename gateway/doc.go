@@ -19,7 +19,9 @@
 //     merging the store with pull-mode couriers.
 //   - publish.go: PUT /v1/couriers/{courier}/records, signed (§9), and the
 //     in-process publisher the embedded default uses.
-//   - ratelimit.go: the gateway's own per-client evaluation limit.
+//   - limits.go: the per-client fetch limit on bucket and record GETs;
+//     evaluate.go applies the evaluation limit (limiters: package
+//     ratelimit; defaults and reasons: docs/protocol.md §12).
 //
 // Courier hosts are reached through api.CourierHost, in process or over
 // HTTP (package remotehost); the gateway takes the same path for both.

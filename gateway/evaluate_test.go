@@ -9,6 +9,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/ratelimit"
 )
 
 func evaluateBody(parts ...api.CourierEvaluation) api.EvaluateRequest {
@@ -201,10 +202,18 @@ func TestEvaluateMapsHostFailuresToStatuses(t *testing.T) {
 }
 
 func TestEvaluateIsRateLimitedPerClient(t *testing.T) {
+	// The burst is raised to ratelimit.MinEvaluateBurst (128): full
+	// batches of 8 take 16 requests to spend it.
 	h := newHarness(t, func(c *Config) { c.EvaluateRate, c.EvaluateBurst = 0.001, 3 })
-	part := api.CourierEvaluation{Courier: "alpha", KeyID: h.kid("alpha"), Blinded: []crypto.B64{h.blindFor("alpha"), h.blindFor("alpha")}}
-	if status, _, body := h.do(http.MethodPost, "/v1/evaluate", mustJSON(t, evaluateBody(part)), nil); status != http.StatusOK {
-		t.Fatalf("first request: %d %s", status, body)
+	full := make([]crypto.B64, crypto.MaxBatch)
+	for i := range full {
+		full[i] = h.blindFor("alpha")
+	}
+	part := api.CourierEvaluation{Courier: "alpha", KeyID: h.kid("alpha"), Blinded: full}
+	for i := range ratelimit.MinEvaluateBurst / crypto.MaxBatch {
+		if status, _, body := h.do(http.MethodPost, "/v1/evaluate", mustJSON(t, evaluateBody(part)), nil); status != http.StatusOK {
+			t.Fatalf("request %d: %d %s", i, status, body)
+		}
 	}
 	status, header, body := h.do(http.MethodPost, "/v1/evaluate", mustJSON(t, evaluateBody(part)), nil)
 	if status != http.StatusTooManyRequests {

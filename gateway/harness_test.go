@@ -117,6 +117,8 @@ func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 		EvaluateTimeout: 500 * time.Millisecond,
 		EvaluateRate:    1000,
 		EvaluateBurst:   1000,
+		FetchRate:       1000,
+		FetchBurst:      1000,
 		Logger:          slog.New(slog.NewTextHandler(lockedWriter{h.logMu, h.logs}, nil)),
 	}
 	for _, c := range []struct{ id, factor, mode string }{

@@ -94,7 +94,7 @@ func (f *fixture) gatewayDoc() map[string]any {
 		},
 		"trusted_proxies": []any{"10.0.0.0/8", "192.0.2.1"},
 		"timeouts":        map[string]any{"evaluate": "2s", "http_write": "20s"},
-		"limits":          map[string]any{"evaluate_rate": 10, "evaluate_burst": 32},
+		"limits":          map[string]any{"evaluate_rate": 10, "evaluate_burst": 128, "fetch_rate": 30, "fetch_burst": 90},
 		"couriers": []any{
 			map[string]any{
 				"id": "sim-panda", "name": "Panda Logistics", "host": "http://127.0.0.1:19002",

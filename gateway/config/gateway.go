@@ -12,6 +12,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/store/redisstore"
 )
 
@@ -94,10 +95,16 @@ type GatewayTimeouts struct {
 // Limits are the gateway's limits; see gateway.Config.
 type Limits struct {
 	// EvaluateRate and EvaluateBurst are evaluations (elements) per
-	// second per client address, default 20 and 64. With Redis the budget
-	// is shared by every gateway on it.
+	// second per client, default 20 and 128; the burst may not be below
+	// 128, the largest valid request (16 couriers × 8 elements). FetchRate
+	// and FetchBurst are bucket and record GETs per second per client,
+	// default 60 and 240. A client is an IPv4 address or an IPv6 /64. With
+	// Redis each budget is shared by every gateway on it
+	// (docs/protocol.md §12).
 	EvaluateRate    int   `yaml:"evaluate_rate"`
 	EvaluateBurst   int   `yaml:"evaluate_burst"`
+	FetchRate       int   `yaml:"fetch_rate"`
+	FetchBurst      int   `yaml:"fetch_burst"`
 	MaxBodyBytes    int64 `yaml:"max_body_bytes"`    // default 64 KiB
 	MaxPublishBytes int64 `yaml:"max_publish_bytes"` // default 4 MiB
 }
@@ -131,8 +138,10 @@ const (
 	DefaultHTTPRead         = 15 * time.Second
 	DefaultHTTPWrite        = 30 * time.Second
 	DefaultHTTPIdle         = 60 * time.Second
-	DefaultEvaluateRate     = 20
-	DefaultEvaluateBurst    = 64
+	DefaultEvaluateRate     = ratelimit.DefaultEvaluateRate
+	DefaultEvaluateBurst    = ratelimit.DefaultEvaluateBurst
+	DefaultFetchRate        = ratelimit.DefaultFetchRate
+	DefaultFetchBurst       = ratelimit.DefaultFetchBurst
 	DefaultMaxBodyBytes     = 64 << 10
 	DefaultMaxPublishBytes  = 4 << 20
 )
@@ -177,6 +186,12 @@ func (g *Gateway) withDefaults() {
 	}
 	if l.EvaluateBurst == 0 {
 		l.EvaluateBurst = DefaultEvaluateBurst
+	}
+	if l.FetchRate == 0 {
+		l.FetchRate = DefaultFetchRate
+	}
+	if l.FetchBurst == 0 {
+		l.FetchBurst = DefaultFetchBurst
 	}
 	if l.MaxBodyBytes == 0 {
 		l.MaxBodyBytes = DefaultMaxBodyBytes
@@ -289,8 +304,13 @@ func (g *Gateway) checkTimeoutsAndLimits() error {
 		return fieldErr("timeouts.fetch", "%s must be shorter than timeouts.http_write (%s), or answers are cut off before a pull courier's records are in", time.Duration(t.Fetch), time.Duration(t.Write))
 	case l.EvaluateRate < 0:
 		return fieldErr("limits.evaluate_rate", "%d must be a positive number of evaluations a second per client", l.EvaluateRate)
-	case l.EvaluateBurst < crypto.MaxBatch:
-		return fieldErr("limits.evaluate_burst", "%d must be at least %d, one full batch of a courier", l.EvaluateBurst, crypto.MaxBatch)
+	case l.EvaluateBurst < ratelimit.MinEvaluateBurst:
+		return fieldErr("limits.evaluate_burst", "%d must be at least %d, the largest valid request (%d couriers × %d elements), or that request is refused forever (default %d)",
+			l.EvaluateBurst, ratelimit.MinEvaluateBurst, crypto.MaxCouriers, crypto.MaxBatch, DefaultEvaluateBurst)
+	case l.FetchRate < 0:
+		return fieldErr("limits.fetch_rate", "%d must be a positive number of bucket and record fetches a second per client (default %d)", l.FetchRate, DefaultFetchRate)
+	case l.FetchBurst < minFetchBurst:
+		return fieldErr("limits.fetch_burst", "%d must be at least %d, one lookup round over a full directory (one fetch per courier) (default %d)", l.FetchBurst, minFetchBurst, DefaultFetchBurst)
 	case l.MaxBodyBytes < 4<<10:
 		return fieldErr("limits.max_body_bytes", "%d is too small for an evaluation request; use at least 4096 (default 65536)", l.MaxBodyBytes)
 	case l.MaxPublishBytes < 1<<20:
@@ -298,6 +318,10 @@ func (g *Gateway) checkTimeoutsAndLimits() error {
 	}
 	return nil
 }
+
+// minFetchBurst is one lookup round over a full directory: a client
+// fetches one bucket per courier at once (docs/protocol.md §11).
+const minFetchBurst = crypto.MaxCouriers
 
 var checksumName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 

@@ -30,7 +30,8 @@ const GatewayKeyID = "gateway"
 const redisPingTimeout = 3 * time.Second
 
 // Build makes the gateway the file describes: its store (Redis or
-// memory), its per-client limit (shared through Redis when there is one),
+// memory), its per-client evaluation and fetch limits (shared through
+// Redis when there is one),
 // and a signed remotehost client per courier host. It does not reach the
 // courier hosts yet: the gateway's Run assembles the directory from their
 // /tg1/keys. A Redis that does not answer yet is only a warning: the
@@ -48,6 +49,8 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		DirectoryRefresh: time.Duration(g.Timeouts.DirectoryRefresh),
 		EvaluateRate:     rate.Limit(g.Limits.EvaluateRate),
 		EvaluateBurst:    g.Limits.EvaluateBurst,
+		FetchRate:        rate.Limit(g.Limits.FetchRate),
+		FetchBurst:       g.Limits.FetchBurst,
 		MaxBodyBytes:     g.Limits.MaxBodyBytes,
 		MaxPublishBytes:  g.Limits.MaxPublishBytes,
 		TrustedProxies:   g.TrustedProxies,
@@ -71,6 +74,13 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 			return nil, nil, fmt.Errorf("shared rate limit: %w", err)
 		}
 		cfg.Limiter = limiter
+		fetchLimiter, err := ratelimit.NewRedis(client, g.Limits.FetchRate, g.Limits.FetchBurst, g.rateLimitSecret(),
+			ratelimit.WithKeyPrefix(ratelimit.FetchKeyPrefix))
+		if err != nil {
+			_ = client.Close()
+			return nil, nil, fmt.Errorf("shared fetch limit: %w", err)
+		}
+		cfg.FetchLimiter = fetchLimiter
 		warnIfDown(ctx, logger, cfg.Store)
 	}
 	signer := &signing.Signer{KeyID: GatewayKeyID, Key: g.signingKey}

@@ -64,7 +64,10 @@ func TestGatewayFileErrorsNameTheirField(t *testing.T) {
 		{"fetch timeout outlasts writes", "timeouts.fetch", "1m", "timeouts.fetch", "shorter than timeouts.http_write"},
 		{"days without a number", "timeouts.directory_refresh", "d", "timeouts.directory_refresh", "not a duration"},
 		{"negative rate", "limits.evaluate_rate", -1, "limits.evaluate_rate", "positive"},
-		{"burst below a batch", "limits.evaluate_burst", 4, "limits.evaluate_burst", "at least 8"},
+		{"burst below a batch", "limits.evaluate_burst", 4, "limits.evaluate_burst", "at least 128"},
+		{"burst below the largest request", "limits.evaluate_burst", 64, "limits.evaluate_burst", "the largest valid request (16 couriers × 8 elements)"},
+		{"negative fetch rate", "limits.fetch_rate", -1, "limits.fetch_rate", "positive"},
+		{"fetch burst below a lookup round", "limits.fetch_burst", 15, "limits.fetch_burst", "at least 16"},
 		{"tiny body limit", "limits.max_body_bytes", 100, "limits.max_body_bytes", "at least 4096"},
 		{"tiny publish limit", "limits.max_publish_bytes", 1000, "limits.max_publish_bytes", "at least 1048576"},
 		{"no couriers", "couriers", nil, "couriers", "at least one courier"},
@@ -153,7 +156,11 @@ func TestLoadGatewayResolvesPathsAndFillsDefaults(t *testing.T) {
 	if g.Timeouts != want {
 		t.Errorf("timeouts %+v, want the defaults %+v", g.Timeouts, want)
 	}
-	if g.Limits != (Limits{DefaultEvaluateRate, DefaultEvaluateBurst, DefaultMaxBodyBytes, DefaultMaxPublishBytes}) {
+	if g.Limits != (Limits{
+		EvaluateRate: DefaultEvaluateRate, EvaluateBurst: DefaultEvaluateBurst,
+		FetchRate: DefaultFetchRate, FetchBurst: DefaultFetchBurst,
+		MaxBodyBytes: DefaultMaxBodyBytes, MaxPublishBytes: DefaultMaxPublishBytes,
+	}) {
 		t.Errorf("limits %+v, want the defaults", g.Limits)
 	}
 	if g.courierKeys[0] == nil || !g.courierKeys[0].Equal(f.courierPub) || g.courierKeys[1] != nil {

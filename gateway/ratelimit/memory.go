@@ -8,8 +8,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Memory is a Limiter for one gateway: a token bucket per client address,
-// held in memory only and never logged.
+// Memory is a Limiter for one gateway: a token bucket per client
+// (ClientKey of its address), held in memory only and never logged.
 type Memory struct {
 	rate  rate.Limit
 	burst int
@@ -27,7 +27,7 @@ type clientBucket struct {
 
 var _ Limiter = (*Memory)(nil)
 
-// NewMemory returns a limiter allowing r evaluations a second per client
+// NewMemory returns a limiter allowing r tokens a second per client
 // with bursts of burst; now is the clock (nil for time.Now).
 func NewMemory(r rate.Limit, burst int, now func() time.Time) *Memory {
 	if now == nil {
@@ -38,7 +38,7 @@ func NewMemory(r rate.Limit, burst int, now func() time.Time) *Memory {
 
 // Allow implements Limiter; it never fails.
 func (l *Memory) Allow(_ context.Context, client string, n int) (bool, time.Duration, error) {
-	ok, wait := l.allow(client, n, l.now())
+	ok, wait := l.allow(ClientKey(client), n, l.now())
 	return ok, wait, nil
 }
 

@@ -21,6 +21,7 @@ import (
 type Redis struct {
 	limiter  *redis_rate.Limiter
 	limit    redis_rate.Limit
+	prefix   string
 	secret   []byte
 	now      func() time.Time
 	fallback *Memory
@@ -31,28 +32,51 @@ var _ Limiter = (*Redis)(nil)
 // MinSecretSize is the least secret NewRedis accepts.
 const MinSecretSize = 16
 
-// NewRedis returns a limiter allowing perSecond evaluations a second per
-// client with bursts of burst. secret keys the HMAC that hides client
-// addresses; every gateway sharing the budget needs the same secret, and
-// it must not be kept in Redis.
-func NewRedis(rdb redis.UniversalClient, perSecond, burst int, secret []byte) (*Redis, error) {
+// Key prefixes of the gateway's two budgets, so a client's evaluations and
+// fetches are counted apart under the same HMAC'd key scheme.
+const (
+	EvaluateKeyPrefix = "tg1:"
+	FetchKeyPrefix    = "tg1:fetch:"
+)
+
+// RedisOption adjusts NewRedis.
+type RedisOption func(*Redis)
+
+// WithKeyPrefix puts the limiter's counters under prefix instead of
+// EvaluateKeyPrefix; limiters of different budgets need different ones.
+func WithKeyPrefix(prefix string) RedisOption {
+	return func(l *Redis) { l.prefix = prefix }
+}
+
+// NewRedis returns a limiter allowing perSecond tokens a second per
+// client with bursts of burst (evaluations by default; see
+// WithKeyPrefix). secret keys the HMAC that hides client addresses;
+// every gateway sharing the budget needs the same secret, and it must not
+// be kept in Redis.
+func NewRedis(rdb redis.UniversalClient, perSecond, burst int, secret []byte, opts ...RedisOption) (*Redis, error) {
 	switch {
 	case len(secret) < MinSecretSize:
 		return nil, fmt.Errorf("rate limit secret of %d bytes; at least %d are needed", len(secret), MinSecretSize)
 	case perSecond < 1 || burst < 1:
 		return nil, errors.New("rate limit: rate and burst must be at least 1")
 	}
-	return &Redis{
+	l := &Redis{
 		limiter:  redis_rate.NewLimiter(rdb),
 		limit:    redis_rate.Limit{Rate: perSecond, Burst: burst, Period: time.Second},
+		prefix:   EvaluateKeyPrefix,
 		secret:   append([]byte(nil), secret...),
 		now:      time.Now,
 		fallback: NewMemory(rate.Limit(perSecond), burst, nil),
-	}, nil
+	}
+	for _, o := range opts {
+		o(l)
+	}
+	return l, nil
 }
 
 // Allow implements Limiter.
 func (l *Redis) Allow(ctx context.Context, client string, n int) (bool, time.Duration, error) {
+	client = ClientKey(client)
 	res, err := l.limiter.AllowN(ctx, l.key(client), l.limit, n)
 	if err != nil {
 		ok, wait, _ := l.fallback.Allow(ctx, client, n)
@@ -64,12 +88,12 @@ func (l *Redis) Allow(ctx context.Context, client string, n int) (bool, time.Dur
 	return true, 0, nil
 }
 
-// key is "tg1:" + hex(HMAC-SHA256(secret, day ‖ 0x00 ‖ client))[:32]: no
-// address in Redis, and a new key every UTC day.
+// key is the prefix + hex(HMAC-SHA256(secret, day ‖ 0x00 ‖ client))[:32]:
+// no address in Redis, and a new key every UTC day.
 func (l *Redis) key(client string) string {
 	m := hmac.New(sha256.New, l.secret)
 	m.Write([]byte(l.now().UTC().Format("2006-01-02")))
 	m.Write([]byte{0})
 	m.Write([]byte(client))
-	return "tg1:" + hex.EncodeToString(m.Sum(nil)[:16])
+	return l.prefix + hex.EncodeToString(m.Sum(nil)[:16])
 }

@@ -41,14 +41,27 @@ type Client struct {
 	breaker *gobreaker.CircuitBreaker[*http.Response]
 }
 
-// The circuit breaker: after breakerTrip consecutive failures to get an
-// answer (transport errors, timeouts, 5xx) the host is not asked for
-// breakerOpen, and every call fails at once with api.ErrUnavailable, so
-// a dead or hung host does not hold every evaluation until its deadline.
+// The circuit breaker (docs/protocol.md §12): after breakerTrip
+// consecutive host faults the host is not asked for breakerOpen, and every
+// call fails at once with api.ErrUnavailable, so a dead or hung host does
+// not hold every evaluation until its deadline. Five faults in a row are
+// rare on a working host; 10 s spares a sick one the gateway's traffic,
+// and then a single probe tells whether it is back.
+//
+// Only what shows a sick host is a fault: a transport error, a timeout, a
+// 5xx answer. Every other answer (404 misses, 400, 422, 429 rate limits)
+// is the host working, and a caller that gave up says nothing about the
+// host at all; clients can cause those, so counting them would let any
+// client open the breaker, and so fail every client's evaluations.
 const (
 	breakerTrip = 5
 	breakerOpen = 10 * time.Second
 )
+
+// errCallerGaveUp tells the breaker a round trip was ended by the
+// caller's cancellation: left out of its counts, neither fault nor success
+// (a success would close a half-open breaker that never heard the host).
+var errCallerGaveUp = errors.New("caller gave up")
 
 // ErrCircuitOpen wraps api.ErrUnavailable while the breaker is open.
 var ErrCircuitOpen = errors.New("courier host circuit open after repeated failures")
@@ -67,34 +80,49 @@ func New(baseURL string, signer *signing.Signer, client *http.Client) *Client {
 	c.Jar = nil
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	base := strings.TrimRight(baseURL, "/")
-	breaker := gobreaker.NewCircuitBreaker[*http.Response](gobreaker.Settings{
-		Name:        base,
-		MaxRequests: 1,
-		Timeout:     breakerOpen,
-		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= breakerTrip },
-		// A caller that gave up is no sign of a sick host.
-		IsSuccessful: func(err error) bool { return err == nil || errors.Is(err, context.Canceled) },
-	})
-	return &Client{base: base, signer: signer, client: c, breaker: breaker}
+	return &Client{base: base, signer: signer, client: c, breaker: newBreaker(base, breakerOpen)}
 }
 
-// send makes the round trip through the breaker; a 5xx answer counts as
-// a failure but is still returned to the caller.
+// newBreaker is the breaker of the host at base, open for open after
+// breakerTrip consecutive faults; send decides what is a fault.
+func newBreaker(base string, open time.Duration) *gobreaker.CircuitBreaker[*http.Response] {
+	return gobreaker.NewCircuitBreaker[*http.Response](gobreaker.Settings{
+		Name:        base,
+		MaxRequests: 1,
+		Timeout:     open,
+		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= breakerTrip },
+		IsExcluded:  func(err error) bool { return errors.Is(err, errCallerGaveUp) },
+	})
+}
+
+// send makes the round trip through the breaker, which counts only host
+// faults: a 5xx answer is a fault but is still returned to the caller;
+// any other answer is the host working; an error after the caller's
+// context was cancelled is left out of the counts.
 func (c *Client) send(req *http.Request) (*http.Response, error) {
 	var serverError *http.Response
+	var gaveUp error
 	resp, err := c.breaker.Execute(func() (*http.Response, error) {
 		resp, err := c.client.Do(req)
-		if err == nil && resp.StatusCode >= 500 {
+		switch {
+		case err != nil && errors.Is(req.Context().Err(), context.Canceled):
+			gaveUp = err
+			return nil, errCallerGaveUp
+		case err != nil:
+			return nil, err // transport error or timeout: a fault
+		case resp.StatusCode >= 500:
 			serverError = resp
 			return nil, fmt.Errorf("answered %d", resp.StatusCode)
 		}
-		return resp, err
+		return resp, nil
 	})
 	switch {
 	case serverError != nil:
 		return serverError, nil
 	case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
 		return nil, ErrCircuitOpen
+	case gaveUp != nil:
+		return nil, gaveUp
 	}
 	return resp, err
 }

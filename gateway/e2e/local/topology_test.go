@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -259,20 +260,32 @@ func (top *topology) waitLog(t *testing.T, timeout time.Duration, name string, o
 	}
 }
 
-// get fetches url; a transport failure fails the test.
+// get fetches url; a transport failure fails the test. A 429 of the
+// gateways' per-client fetch limit (docs/protocol.md §12; reading every
+// bucket spends it) is waited out as its Retry-After says, as a polite
+// client does, a bounded number of times.
 func (top *topology) get(t *testing.T, url string) (*http.Response, []byte) {
 	t.Helper()
-	resp, err := top.http.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
+	for attempt := 1; ; attempt++ {
+		resp, err := top.http.Get(url)
+		if err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		wait, werr := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if resp.StatusCode != http.StatusTooManyRequests || werr != nil || attempt == maxRateLimited {
+			return resp, body
+		}
+		time.Sleep(time.Duration(wait) * time.Second)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	return resp, body
 }
+
+// maxRateLimited bounds how often get waits out a 429 for one URL.
+const maxRateLimited = 10
 
 // waitReady waits until every gateway's /readyz answers 200.
 func (top *topology) waitReady(t *testing.T) {
