@@ -123,7 +123,7 @@ func (r *Result) nothingFound() error {
 		case OutcomeFactorRequired:
 			needFactor = append(needFactor, o.Courier)
 		case api.StatusTimeout, api.StatusUnavailable, api.StatusRateLimited:
-			transient = append(transient, o.Courier+" "+o.Status)
+			transient = append(transient, fmt.Sprintf("%s (%s)", o.Courier, strings.ReplaceAll(o.Status, "_", " ")))
 		default:
 			broken = append(broken, o.Courier+" "+o.Status)
 		}

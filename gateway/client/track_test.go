@@ -507,7 +507,7 @@ func TestPerCourierStatusesBesideAFind(t *testing.T) {
 
 	g2 := newGateway(t, 8, slow)
 	_, err = newClient(t, g2).Track(ctxT(t), "AB1234567890", TrackOptions{})
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "sim-slow timeout") {
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "try again: sim-slow (timeout)") {
 		t.Errorf("only a timed-out courier: err = %v, want ErrUnavailable naming sim-slow", err)
 	}
 }
