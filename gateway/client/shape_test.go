@@ -39,12 +39,7 @@ func trafficShape(seen []clienttest.Request) string {
 	return strings.Join(lines, "\n")
 }
 
-// TestAttackTrafficShapeLeaksFound: on revision 1 a lookup evaluated only
-// the candidates, added an evaluate+fetch round per handoff found and
-// fetched buckets only for verified answers, deduplicated, so the gateway
-// and the couriers could tell a found parcel from a handed-off one, a
-// missing number or a wrong factor by counting requests; the four
-// lookups below then look different.
+// TestAttackTrafficShapeLeaksFound: revision 1 asked only the candidates, added a round per handoff and fetched only verified, deduplicated buckets, so counting requests told found, handed-off, missing and wrong-factor lookups apart; these four would differ.
 func TestAttackTrafficShapeLeaksFound(t *testing.T) {
 	a := clienttest.Courier{ID: "leg-a", Name: "Leg A", Patterns: []api.Pattern{{Regex: `^AA[0-9]{8}$`}}}
 	b := clienttest.Courier{ID: "leg-b", Name: "Leg B", Factor: crypto.FactorPhoneLast4, Patterns: []api.Pattern{{Regex: `^BB[0-9]{8}$`}}}
