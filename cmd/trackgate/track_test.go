@@ -219,3 +219,25 @@ func TestTrackCourierUnavailableIsNotNotFound(t *testing.T) {
 		t.Errorf("track --help does not document exit status 3:\n%s", help.stdout)
 	}
 }
+
+func TestTrackNotesHandoffsBeyondTheLookup(t *testing.T) {
+	var couriers []clienttest.Courier
+	for _, id := range []string{"sim-a", "sim-b", "sim-c", "sim-d"} {
+		couriers = append(couriers, clienttest.Courier{ID: id, Name: id})
+	}
+	couriers[0].Patterns = []api.Pattern{{Regex: `^AA`}}
+	g := clienttest.New(t, clienttest.Config{BucketBits: 8, Couriers: couriers})
+	chain := []struct{ courier, number string }{{"sim-a", "AA0000000001"}, {"sim-b", "BB0000000002"}, {"sim-c", "CC0000000003"}, {"sim-d", "DD0000000004"}}
+	for i, leg := range chain {
+		v := clienttest.View(leg.courier, leg.number)
+		if i+1 < len(chain) {
+			v.Handoffs = []adapters.Handoff{{Courier: chain[i+1].courier, TrackingNumber: chain[i+1].number}}
+		}
+		g.AddParcel(t, leg.courier, leg.number, "", v)
+	}
+	got := runCLI(t, nil, "track", "AA0000000001", "--gateway", g.URL)
+	want := "Note: the handoff to sim-d as DD0000000004 was not followed; a lookup follows at most 2.\n"
+	if got.code != exitOK || got.stderr != want || !strings.Contains(got.stdout, "CC0000000003 · sim-c") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant 0, %q and three legs", got.code, got.stderr, got.stdout, want)
+	}
+}
