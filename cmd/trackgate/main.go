@@ -4,10 +4,11 @@
 // rotates and shows the key files couriers and gateways need (keys).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
-// 0 on success, 1 when the command failed (nothing found, gateway down)
-// and 2 for a usage mistake or bad input (an unknown flag, a tracking
+// 0 on success, 1 when the command failed (nothing found, gateway down),
+// 2 for a usage mistake or bad input (an unknown flag, a tracking
 // number of the wrong shape, a missing second factor, a mistake in a
-// configuration file).
+// configuration file) and 3 when track found nothing because a courier
+// was unavailable for the moment (try again).
 package main
 
 import (
@@ -32,6 +33,9 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
+	// exitUnavailable: nothing found, but a courier could not answer for
+	// the moment; unlike "not found" (1), trying again may help.
+	exitUnavailable = 3
 )
 
 // env is what commands take from the process, so tests can run them in
@@ -77,7 +81,8 @@ parcel through a gateway (track, detect) and makes, rotates and shows the key
 files that courier hosts and gateways need (keys).
 
 Exit status: 0 on success, 1 when the command failed (for example nothing was
-found), 2 for a usage mistake or bad input (a configuration file included).`,
+found), 2 for a usage mistake or bad input (a configuration file included), 3
+when track found nothing because a courier was unavailable (try again).`,
 		Example: `  trackgate track SF1234567890 --factor 0042
   trackgate detect 1Z999AA10123456784 --json
   trackgate keys gen --out /etc/trackgate`,
@@ -127,10 +132,13 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-// exitCode maps an error to the exit status: bad input is 2, the rest 1.
+// exitCode maps an error to the exit status: bad input is 2, a courier
+// unavailable for the moment 3, the rest 1.
 func exitCode(err error) int {
 	var u usageError
 	switch {
+	case errors.Is(err, client.ErrUnavailable):
+		return exitUnavailable
 	case errors.As(err, &u),
 		errors.Is(err, config.ErrInvalid),
 		errors.Is(err, crypto.ErrInvalidTrackingNumber),

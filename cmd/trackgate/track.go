@@ -59,7 +59,12 @@ be 6 to 40 letters or digits; a number of another shape is refused before any
 request is sent. The couriers whose formats match are asked all at once, each
 answer's proof is checked against the courier's published key, and the sealed
 record is fetched and opened locally. Handoffs to onward couriers are followed
-and merged into one timeline, oldest event first, in your local time.
+(up to 2) and merged into one timeline, oldest event first, in your local time.
+
+Every lookup sends the gateway the same requests whether the parcel is found,
+handed off or missing: 3 rounds, each asking every courier of the directory
+(the ones that may not carry the number get a random dummy) and fetching one
+bucket per courier, so the gateway and the couriers cannot tell the outcome.
 
 Some couriers also require the last 4 digits of the sender's or recipient's
 phone number (--factor). "Not found" and "wrong factor" give the same answer on
@@ -69,7 +74,9 @@ By default records are fetched a whole bucket at a time, so the gateway does
 not learn which record you read; --fast fetches the single record instead.
 
 Exit status: 0 when found, 1 when not found or the gateway failed, 2 for bad
-input (a number of the wrong shape, a missing or malformed --factor).`,
+input (a number of the wrong shape, a missing or malformed --factor), 3 when
+nothing was found because a courier was unavailable for the moment ("courier
+unavailable, try again", naming it): unlike 1, trying again later may find it.`,
 		Example: `  trackgate track SF1234567890
   trackgate track "sf 1234-567-890" --factor 0042
   trackgate track 1Z999AA10123456784 --courier ups --json
@@ -183,6 +190,8 @@ func printNotes(w io.Writer, res *client.Result) {
 		case client.OutcomeFound, client.OutcomeNotFound:
 		case client.OutcomeFactorRequired:
 			fmt.Fprintf(w, "Note: %s was not asked; it needs --factor.\n", o.Courier)
+		case client.OutcomeNotFollowed:
+			fmt.Fprintf(w, "Note: the handoff to %s as %s was not followed; a lookup follows at most %d.\n", o.Courier, printable(o.TrackingNumber), client.DefaultMaxHandoffs)
 		default:
 			fmt.Fprintf(w, "Note: %s did not answer (%s).\n", o.Courier, strings.ReplaceAll(o.Status, "_", " "))
 		}

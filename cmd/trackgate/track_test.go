@@ -125,8 +125,9 @@ func TestTrackFetchModeFlag(t *testing.T) {
 		args                     []string
 		wantBuckets, wantRecords int
 	}{
-		{nil, 2, 0}, // one bucket per leg
-		{[]string{"--fast"}, 0, 2},
+		// 3 couriers in every one of the 3 rounds, whatever is found.
+		{nil, 9, 0},
+		{[]string{"--fast"}, 0, 9},
 	}
 	for _, tt := range tests {
 		g := parcelGateway(t)
@@ -145,8 +146,8 @@ func TestTrackNotesCouriersThatDidNotAnswer(t *testing.T) {
 		{ID: "sim-slow", Name: "Sim Slow", Patterns: []api.Pattern{{Regex: `^SE`}}, Behaviour: clienttest.Timeout}}})
 	g.AddParcel(t, "sim-east", "SE1234567890", "", clienttest.View("sim-east", "SE1234567890"))
 	got := runCLI(t, nil, "track", "SE1234567890", "--gateway", g.URL, "--courier", "sim-slow")
-	if got.code != exitFailure || !strings.Contains(got.stderr, "sim-slow timeout") {
-		t.Errorf("only the slow courier: exit %d, stderr %q", got.code, got.stderr)
+	if want := "Courier unavailable, try again: sim-slow (timeout).\n"; got.code != exitUnavailable || got.stderr != want {
+		t.Errorf("only the slow courier: exit %d, stderr %q; want %d, %q", got.code, got.stderr, exitUnavailable, want)
 	}
 	got = runCLI(t, nil, "track", "SE1234567890", "--gateway", g.URL)
 	if got.code != exitOK || got.stderr != "Note: sim-slow did not answer (timeout).\n" {
@@ -188,5 +189,55 @@ func TestTimelineFormatting(t *testing.T) {
 		if got := formatLocation(tt.loc); got != tt.want {
 			t.Errorf("formatLocation(%+v) = %q, want %q", tt.loc, got, tt.want)
 		}
+	}
+}
+
+func TestTrackCourierUnavailableIsNotNotFound(t *testing.T) {
+	tests := []struct {
+		name    string
+		courier clienttest.Courier
+	}{
+		{"evaluation unavailable", clienttest.Courier{ID: "sim-down", Name: "Sim Down", Patterns: []api.Pattern{{Regex: `^SD`}}, Behaviour: clienttest.Unavailable}},
+		{"left out of the bucket", clienttest.Courier{ID: "sim-down", Name: "Sim Down", Patterns: []api.Pattern{{Regex: `^SD`}}, Missing: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := clienttest.New(t, clienttest.Config{BucketBits: 8, Couriers: []clienttest.Courier{simEast, tt.courier}})
+			g.AddParcel(t, "sim-down", "SD1234567890", "", clienttest.View("sim-down", "SD1234567890"))
+			got := runCLI(t, nil, "track", "SD1234567890", "--gateway", g.URL)
+			want := "Courier unavailable, try again: sim-down (unavailable).\n"
+			if got.code != exitUnavailable || got.stderr != want || got.stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, nothing, %q", got.code, got.stdout, got.stderr, exitUnavailable, want)
+			}
+		})
+	}
+	if exitUnavailable == exitFailure || exitUnavailable == exitUsage {
+		t.Errorf("exit %d for an unavailable courier is not distinct", exitUnavailable)
+	}
+	help := runCLI(t, nil, "track", "--help")
+	if !strings.Contains(help.stdout, "3 when\nnothing was found because a courier was unavailable") {
+		t.Errorf("track --help does not document exit status 3:\n%s", help.stdout)
+	}
+}
+
+func TestTrackNotesHandoffsBeyondTheLookup(t *testing.T) {
+	var couriers []clienttest.Courier
+	for _, id := range []string{"sim-a", "sim-b", "sim-c", "sim-d"} {
+		couriers = append(couriers, clienttest.Courier{ID: id, Name: id})
+	}
+	couriers[0].Patterns = []api.Pattern{{Regex: `^AA`}}
+	g := clienttest.New(t, clienttest.Config{BucketBits: 8, Couriers: couriers})
+	chain := []struct{ courier, number string }{{"sim-a", "AA0000000001"}, {"sim-b", "BB0000000002"}, {"sim-c", "CC0000000003"}, {"sim-d", "DD0000000004"}}
+	for i, leg := range chain {
+		v := clienttest.View(leg.courier, leg.number)
+		if i+1 < len(chain) {
+			v.Handoffs = []adapters.Handoff{{Courier: chain[i+1].courier, TrackingNumber: chain[i+1].number}}
+		}
+		g.AddParcel(t, leg.courier, leg.number, "", v)
+	}
+	got := runCLI(t, nil, "track", "AA0000000001", "--gateway", g.URL)
+	want := "Note: the handoff to sim-d as DD0000000004 was not followed; a lookup follows at most 2.\n"
+	if got.code != exitOK || got.stderr != want || !strings.Contains(got.stdout, "CC0000000003 · sim-c") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant 0, %q and three legs", got.code, got.stderr, got.stdout, want)
 	}
 }

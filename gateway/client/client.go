@@ -18,7 +18,13 @@ import (
 const UserAgent = "trackgate-sdk/tg1"
 
 // DefaultMaxHandoffs is how many onward legs Track follows by default.
-const DefaultMaxHandoffs = 4
+//
+// It was 4 before revision 2. Every lookup now makes 1 + H rounds whatever
+// the answer (docs/protocol.md §11), each with one element and one fetch
+// per courier of the directory, so a lookup costs (1+H) × couriers
+// evaluations and fetches against the gateway's per-client limits. Two
+// onward legs cover the usual first mile → line haul → last mile chain.
+const DefaultMaxHandoffs = 2
 
 // Response size limits. A bucket holds every live record of a slice of
 // the deployment (all of it when bucket_bits is 0), so it gets the most.
@@ -53,14 +59,17 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 // WithPrivateFetch chooses how records are fetched. True (the default)
 // fetches the whole bucket a locator falls in, so the gateway does not
 // learn which record was read; false fetches /v1/records/{locator}, which
-// is faster but shows the gateway the exact locator.
+// is faster but shows the gateway the exact locator. Either way one fetch
+// is made per element evaluated, dummies included (docs/protocol.md §11).
 func WithPrivateFetch(private bool) Option { return func(c *Client) { c.private = private } }
 
 // WithNow sets the clock used to choose the key that is valid now.
 func WithNow(now func() time.Time) Option { return func(c *Client) { c.now = now } }
 
 // WithMaxHandoffs sets how deep Track follows handoffs to onward couriers
-// (default 4; 0 follows none).
+// (default DefaultMaxHandoffs; 0 follows none). It is the lookup's fixed
+// shape, not a limit reached only when needed: every Track makes 1 + n
+// rounds of requests, found or not, so a larger n costs every lookup more.
 func WithMaxHandoffs(n int) Option { return func(c *Client) { c.maxHandoffs = n } }
 
 // New returns a Client for the gateway at gatewayURL, e.g.

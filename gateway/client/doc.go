@@ -1,6 +1,6 @@
 // Package client is the Go SDK of trackgate: what a shopper's app or a
 // marketplace back end uses to track a parcel through a gateway without the
-// gateway learning the tracking number (PROTOCOL.md §1–§7).
+// gateway learning the tracking number (docs/protocol.md §1–§7, §11).
 //
 // A Client talks to one gateway. Track runs the whole tg1 lookup:
 //
@@ -10,20 +10,39 @@
 //     key's kid must match its public key);
 //  3. pick the candidate couriers, by detection (Detect) or pinned by the
 //     caller;
-//  4. blind one OPRF input per candidate and send them all in one
-//     POST /v1/evaluate;
-//  5. verify each courier's proof against the directory key, derive the
-//     locator and record key, fetch the sealed record (a whole bucket by
-//     default, or the single record in fast mode), open it and check that
-//     the view names the courier and number that were asked for;
-//  6. follow handoffs to onward couriers and merge every leg into one
-//     Result with a single timeline.
+//  4. run 1 + H rounds (H = WithMaxHandoffs). Each round blinds one OPRF
+//     input for every courier of the directory that has a key valid now:
+//     the round's real query for that courier, or a dummy (32 random
+//     bytes). All go in one POST /v1/evaluate (one per 16 couriers);
+//  5. verify every courier's proof against the directory key, derive the
+//     locators and fetch one bucket per element (or, in fast mode, one
+//     record), dummies included; open the real queries' records and check
+//     that each view names the courier and number that were asked for;
+//  6. ask in the next round for the handoffs to onward couriers found, and
+//     merge every leg into one Result with a single timeline.
+//
+// Why the fixed shape: the gateway and the couriers see the requests a
+// lookup makes, even though they cannot read them. If a lookup stopped
+// after the candidates' answers, asked only the candidates, or added a
+// round per handoff, the count, order and sizes of its requests would say
+// whether the parcel exists, which couriers might carry it and how far it
+// travelled. So once the input is accepted, a found parcel, a handed-off
+// one, a missing number and a wrong factor all make the same requests
+// (docs/protocol.md §11). The price is (1+H) × couriers evaluations and
+// fetches per lookup; handoffs beyond H are reported as not followed.
+//
+// A lookup refused locally (a number of the wrong shape, no courier
+// matching, a required factor missing) sends no evaluation at all: that
+// depends on what was typed and on the public directory, not on any
+// answer.
 //
 // "Not found" and "wrong second factor" are the same answer by design
 // (ErrNotFound): the protocol makes them indistinguishable so that a
-// factor cannot be guessed one digit at a time.
+// factor cannot be guessed one digit at a time. A courier that could not
+// answer for the moment makes it ErrUnavailable instead: try again.
 //
-// The files follow the steps: directory.go, detect.go, track.go (planning
-// and handoffs), evaluate.go (blinding and proofs), fetch.go (records and
-// views), result.go (the merged answer) and errors.go.
+// The files follow the steps: directory.go, detect.go, track.go
+// (candidates and handoffs), shape.go (rounds, dummies and the fixed
+// shape), evaluate.go (blinding and proofs), fetch.go (records and views),
+// result.go (the merged answer) and errors.go.
 package client

@@ -20,9 +20,14 @@ var (
 	// ErrFactorRequired: every candidate courier needs a second factor
 	// (the last 4 digits of a phone number) and none was given.
 	ErrFactorRequired = errors.New("a second factor is required")
-	// ErrIncomplete: nothing was found, but some couriers could not be
-	// asked (timeout, unavailable, rate limited, bad proof): the parcel may
-	// still exist.
+	// ErrUnavailable: nothing was found, but a courier asked could not
+	// answer for the moment (its evaluation timed out, was unavailable or
+	// rate limited, or the gateway left its records out of a fetch answer):
+	// the parcel may exist, and trying again later may find it.
+	ErrUnavailable = errors.New("courier unavailable, try again")
+	// ErrIncomplete: nothing was found, and some couriers could not be
+	// asked for a reason that trying again will not cure (a bad proof, no
+	// key valid now, an invalid answer): the parcel may still exist.
 	ErrIncomplete = errors.New("lookup incomplete: some couriers could not be asked")
 	// ErrInvalidDirectory: the gateway's directory breaks tg1 (wrong
 	// protocol or suite, a kid that does not match its key, …).

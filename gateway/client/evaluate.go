@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 
 	"github.com/trackgate/trackgate/adapters"
@@ -21,101 +22,42 @@ func (a answer) outcome() CourierOutcome {
 	return CourierOutcome{Courier: a.courier.entry.ID, TrackingNumber: a.tn, Status: a.status}
 }
 
-// batch is one courier's part of an evaluation: its queries, one blinded
-// element each, under one key.
-type batch struct {
-	courier  *courierInfo
-	answers  []int // indexes into the answers slice
-	key      courierKey
-	blinding *crypto.Blinding
+// dummyInputSize is the length of a dummy's random OPRF input. Its size
+// does not show: only the blinded element, a fixed-size group element,
+// leaves the client.
+const dummyInputSize = 32
+
+// evaluate blinds one element per slot, real query or dummy, sends them
+// in directory order, at most crypto.MaxCouriers couriers per
+// POST /v1/evaluate, and verifies every courier's proof. A transport
+// failure or an error answer ends the lookup; anything confined to one
+// courier is recorded in its slot's answer.
+func (c *Client) evaluate(ctx context.Context, slots []*slot) error {
+	for start := 0; start < len(slots); start += crypto.MaxCouriers {
+		if err := c.evaluateRequest(ctx, slots[start:min(start+crypto.MaxCouriers, len(slots))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// lookup evaluates and fetches the queries. Transport failures of the
-// evaluation itself are returned; everything confined to one courier is
-// recorded in that courier's answers.
-func (c *Client) lookup(ctx context.Context, dir *directory, queries []query) ([]answer, error) {
-	answers := make([]answer, len(queries))
-	for i, q := range queries {
-		answers[i].query = q
-	}
-	for _, round := range rounds(answers) {
-		if err := c.evaluate(ctx, round, answers); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.fetch(ctx, dir, answers); err != nil {
-		return nil, err
-	}
-	return answers, nil
-}
-
-// rounds splits the answers into evaluation requests within the caps of
-// §7: at most crypto.MaxCouriers couriers per request and
-// crypto.MaxBatch elements per courier. Usually there is one round.
-func rounds(answers []answer) [][]*batch {
-	var out [][]*batch
-	for i := range answers {
-		ci := answers[i].courier
-		placed := false
-		for r := range out {
-			var own *batch
-			for _, b := range out[r] {
-				if b.courier == ci {
-					own = b
-				}
-			}
-			switch {
-			case own != nil && len(own.answers) < crypto.MaxBatch:
-				own.answers = append(own.answers, i)
-				placed = true
-			case own == nil && len(out[r]) < crypto.MaxCouriers:
-				out[r] = append(out[r], &batch{courier: ci, answers: []int{i}})
-				placed = true
-			}
-			if placed {
-				break
-			}
-		}
-		if !placed {
-			out = append(out, []*batch{{courier: ci, answers: []int{i}}})
-		}
-	}
-	return out
-}
-
-// evaluate blinds every batch of a round under its courier's current key,
-// sends them in one POST /v1/evaluate and verifies each courier's proof.
-func (c *Client) evaluate(ctx context.Context, round []*batch, answers []answer) error {
-	now := c.now()
-	var req api.EvaluateRequest
-	var sent []*batch
-	for _, b := range round {
-		key, ok := b.courier.currentKey(now)
-		if !ok {
-			for _, i := range b.answers {
-				answers[i].status = OutcomeNoKey
-			}
-			continue
-		}
-		inputs := make([][]byte, len(b.answers))
-		for j, i := range b.answers {
-			a := answers[i]
-			inputs[j] = crypto.Input(a.courier.entry.ID, a.tn, a.factor)
-		}
-		blinding, err := crypto.Blind(key.pk, inputs)
+// evaluateRequest is one POST /v1/evaluate of at most crypto.MaxCouriers
+// slots, each a different courier.
+func (c *Client) evaluateRequest(ctx context.Context, slots []*slot) error {
+	req := api.EvaluateRequest{Requests: make([]api.CourierEvaluation, 0, len(slots))}
+	for _, s := range slots {
+		input, err := s.input()
 		if err != nil {
-			return fmt.Errorf("blind for %s: %w", b.courier.entry.ID, err)
+			return err
 		}
-		b.key, b.blinding = key, blinding
-		elems := make([]crypto.B64, len(blinding.Elements))
-		for j, e := range blinding.Elements {
-			elems[j] = e
+		blinding, err := crypto.Blind(s.key.pk, [][]byte{input})
+		if err != nil {
+			return fmt.Errorf("blind for %s: %w", s.courier.entry.ID, err)
 		}
-		req.Requests = append(req.Requests, api.CourierEvaluation{Courier: b.courier.entry.ID, KeyID: key.KeyID, Blinded: elems})
-		sent = append(sent, b)
-	}
-	if len(sent) == 0 {
-		return nil
+		s.blinding = blinding
+		req.Requests = append(req.Requests, api.CourierEvaluation{
+			Courier: s.courier.entry.ID, KeyID: s.key.KeyID, Blinded: []crypto.B64{blinding.Elements[0]},
+		})
 	}
 	var resp api.EvaluateResponse
 	if err := c.postJSON(ctx, "POST /v1/evaluate", c.endpoint("v1", "evaluate"), req, maxEvaluateBytes, &resp); err != nil {
@@ -127,23 +69,34 @@ func (c *Client) evaluate(ctx context.Context, round []*batch, answers []answer)
 			results[r.Courier] = r
 		}
 	}
-	for _, b := range sent {
-		status, derived := finalize(b, results)
-		for j, i := range b.answers {
-			answers[i].status = status
-			if derived != nil {
-				answers[i].derived = &derived[j]
-			}
+	for _, s := range slots {
+		status, derived := s.finalize(results)
+		if err := s.settleEvaluation(status, derived); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// finalize turns one courier's result into derived values, or the status
-// that explains why there are none. Only a proof that verifies against
-// the directory's key lets anything be derived.
-func finalize(b *batch, results map[string]api.EvaluateResult) (string, []crypto.Derived) {
-	r, ok := results[b.courier.entry.ID]
+// input is the OPRF input of the slot's element: the query's, or random
+// bytes for a dummy. A dummy never carries a factor, nor anything else.
+func (s *slot) input() ([]byte, error) {
+	if s.real != nil {
+		return crypto.Input(s.courier.entry.ID, s.real.tn, s.real.factor), nil
+	}
+	x := make([]byte, dummyInputSize)
+	if _, err := rand.Read(x); err != nil {
+		return nil, fmt.Errorf("dummy input: %w", err)
+	}
+	return x, nil
+}
+
+// finalize turns the courier's result into a derived value, or the status
+// that explains why there is none. Only a proof that verifies against the
+// directory's key lets anything be derived; a dummy's proof is checked
+// like any other.
+func (s *slot) finalize(results map[string]api.EvaluateResult) (string, *crypto.Derived) {
+	r, ok := results[s.courier.entry.ID]
 	if !ok {
 		return api.StatusUnavailable, nil // the gateway dropped it
 	}
@@ -154,19 +107,15 @@ func finalize(b *batch, results map[string]api.EvaluateResult) (string, []crypto
 	for j, e := range r.Evaluated {
 		evaluated[j] = e
 	}
-	ys, err := b.blinding.Finalize(evaluated, r.Proof)
+	ys, err := s.blinding.Finalize(evaluated, r.Proof)
+	if err != nil || len(ys) != 1 {
+		return OutcomeProofFailed, nil
+	}
+	d, err := crypto.Derive(ys[0])
 	if err != nil {
 		return OutcomeProofFailed, nil
 	}
-	derived := make([]crypto.Derived, len(ys))
-	for j, y := range ys {
-		d, err := crypto.Derive(y)
-		if err != nil {
-			return OutcomeProofFailed, nil
-		}
-		derived[j] = d
-	}
-	return "", derived
+	return "", &d
 }
 
 // gatewayStatus keeps the per-courier statuses of §7 and maps anything

@@ -1,65 +1,54 @@
 package client
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/client/clienttest"
 )
 
-func TestRoundsRespectTheEvaluationCaps(t *testing.T) {
+func TestEvaluationsSplitAtSixteenCouriers(t *testing.T) {
 	tests := []struct {
-		couriers, perCourier int
-		wantRounds           int
+		couriers     int
+		wantRequests int // per round
 	}{
-		{1, 1, 1},
-		{16, 1, 1},
-		{17, 1, 2},
-		{40, 1, 3},
-		{1, 8, 1},
-		{1, 9, 2},
-		{3, 10, 2},
+		{1, 1},
+		{16, 1},
+		{17, 2},
+		{40, 3},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%dx%d", tt.couriers, tt.perCourier), func(t *testing.T) {
-			var answers []answer
-			for c := 0; c < tt.couriers; c++ {
-				ci := &courierInfo{entry: &api.CourierEntry{ID: fmt.Sprintf("c%02d", c)}}
-				for j := 0; j < tt.perCourier; j++ {
-					answers = append(answers, answer{query: query{courier: ci, tn: fmt.Sprintf("TN%06d", j)}})
-				}
+		t.Run(fmt.Sprintf("%d couriers", tt.couriers), func(t *testing.T) {
+			var couriers []clienttest.Courier
+			var ids []string
+			for i := range tt.couriers {
+				id := fmt.Sprintf("c%02d", i)
+				couriers = append(couriers, clienttest.Courier{ID: id, Name: id, Patterns: anyShape})
+				ids = append(ids, id)
 			}
-			rs := rounds(answers)
-			if len(rs) != tt.wantRounds {
-				t.Errorf("%d rounds, want %d", len(rs), tt.wantRounds)
+			g := newGateway(t, 8, couriers...)
+			if _, err := newClient(t, g, WithMaxHandoffs(0)).Track(ctxT(t), "AB1234567890", TrackOptions{}); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("err = %v, want ErrNotFound", err)
 			}
-			seen := make([]int, len(answers))
-			for r, round := range rs {
-				if len(round) > crypto.MaxCouriers {
-					t.Errorf("round %d asks %d couriers, cap %d", r, len(round), crypto.MaxCouriers)
+			var asked []string
+			evals := g.Evaluations()
+			for i, e := range evals {
+				if len(e.Requests) > crypto.MaxCouriers {
+					t.Errorf("request %d asks %d couriers, cap %d", i, len(e.Requests), crypto.MaxCouriers)
 				}
-				couriers := map[*courierInfo]bool{}
-				for _, b := range round {
-					if couriers[b.courier] {
-						t.Errorf("round %d asks %s twice", r, b.courier.entry.ID)
-					}
-					couriers[b.courier] = true
-					if len(b.answers) > crypto.MaxBatch {
-						t.Errorf("round %d sends %s %d elements, cap %d", r, b.courier.entry.ID, len(b.answers), crypto.MaxBatch)
-					}
-					for _, i := range b.answers {
-						if answers[i].courier != b.courier {
-							t.Errorf("answer %d placed under the wrong courier", i)
-						}
-						seen[i]++
+				for _, part := range e.Requests {
+					asked = append(asked, part.Courier)
+					if len(part.Blinded) != 1 {
+						t.Errorf("request %d sends %s %d elements, want 1", i, part.Courier, len(part.Blinded))
 					}
 				}
 			}
-			for i, n := range seen {
-				if n != 1 {
-					t.Errorf("answer %d placed %d times, want once", i, n)
-				}
+			if len(evals) != tt.wantRequests || strings.Join(asked, ",") != strings.Join(ids, ",") {
+				t.Errorf("%d requests asking %v; want %d asking every courier once in directory order", len(evals), asked, tt.wantRequests)
 			}
 		})
 	}

@@ -10,76 +10,66 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
-	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // errViewMismatch: a record opened but its view is not the parcel asked for.
 var errViewMismatch = errors.New("view names another parcel")
 
-// fetch fetches, opens and checks the record of every answer whose proof
-// verified. A gateway error answer marks the affected couriers
-// "unavailable"; transport and context errors end the lookup.
-func (c *Client) fetch(ctx context.Context, dir *directory, answers []answer) error {
+// fetch makes exactly one fetch per slot of a round, dummies and
+// duplicates included (docs/protocol.md §11), and opens the records of the
+// real queries. A gateway error answer marks the query "unavailable";
+// transport and context errors end the lookup.
+func (c *Client) fetch(ctx context.Context, dir *directory, slots []*slot) error {
+	fetchOne := c.fetchLocator
 	if c.private {
-		return c.fetchBuckets(ctx, dir, answers)
+		fetchOne = func(ctx context.Context, s *slot) error { return c.fetchBucket(ctx, dir, s) }
 	}
-	return c.fetchLocators(ctx, answers)
+	return fetchAll(ctx, slots, fetchOne)
 }
 
-// fetchBuckets fetches each distinct bucket once, so the gateway learns
-// no more than which buckets were read.
-func (c *Client) fetchBuckets(ctx context.Context, dir *directory, answers []answer) error {
-	byBucket := map[uint32][]int{}
-	var order []uint32
-	for i, a := range answers {
-		if a.status != "" || a.derived == nil {
-			continue
+// bucketAnswer is a bucket answer: its records and the couriers whose
+// records the gateway could not include.
+type bucketAnswer struct {
+	Records []crypto.SealedRecord `json:"records"`
+	Missing []string              `json:"missing"`
+}
+
+// fetchBucket fetches the whole bucket of the slot's locator, so the
+// gateway learns no more than which bucket was read.
+func (c *Client) fetchBucket(ctx context.Context, dir *directory, s *slot) error {
+	b := crypto.Bucket(s.locator, dir.doc.BucketBits)
+	var recs bucketAnswer
+	_, err := c.getJSON(ctx, "GET /v1/buckets", c.endpoint("v1", "buckets", crypto.FormatBucket(b)), maxBucketBytes, false, &recs)
+	if err != nil {
+		if !isGatewayAnswer(err) {
+			return err
 		}
-		b := crypto.Bucket(a.derived.Locator, dir.doc.BucketBits)
-		if _, seen := byBucket[b]; !seen {
-			order = append(order, b)
-		}
-		byBucket[b] = append(byBucket[b], i)
+		s.fetchFailed()
+		return nil
 	}
-	for _, b := range order {
-		var recs api.Records
-		_, err := c.getJSON(ctx, "GET /v1/buckets", c.endpoint("v1", "buckets", crypto.FormatBucket(b)), maxBucketBytes, false, &recs)
-		if err != nil {
-			if !isGatewayAnswer(err) {
-				return err
-			}
-			for _, i := range byBucket[b] {
-				answers[i].status = api.StatusUnavailable
-			}
-			continue
-		}
-		for _, i := range byBucket[b] {
-			answers[i].open(recs.Records)
-		}
+	if a := s.pending(); a != nil {
+		a.open(recs.Records)
+		a.missedBy(recs.Missing)
 	}
 	return nil
 }
 
-// fetchLocators asks for each record by its locator: fast, but the
+// fetchLocator asks for the slot's record by its locator: fast, but the
 // gateway sees exactly which record was read.
-func (c *Client) fetchLocators(ctx context.Context, answers []answer) error {
-	for i := range answers {
-		a := &answers[i]
-		if a.status != "" || a.derived == nil {
-			continue
-		}
-		var rec crypto.SealedRecord
-		found, err := c.getJSON(ctx, "GET /v1/records", c.endpoint("v1", "records", crypto.EncodeB64(a.derived.Locator)), maxRecordBytes, true, &rec)
-		switch {
-		case err != nil && isGatewayAnswer(err):
-			a.status = api.StatusUnavailable
-		case err != nil:
-			return err
-		case !found:
-			a.status = OutcomeNotFound
-		default:
-			a.open([]crypto.SealedRecord{rec})
-		}
+func (c *Client) fetchLocator(ctx context.Context, s *slot) error {
+	var rec crypto.SealedRecord
+	found, err := c.getJSON(ctx, "GET /v1/records", c.endpoint("v1", "records", crypto.EncodeB64(s.locator)), maxRecordBytes, true, &rec)
+	a := s.pending()
+	switch {
+	case err != nil && isGatewayAnswer(err):
+		s.fetchFailed()
+	case err != nil:
+		return err
+	case a == nil: // a dummy's answer, or one nobody can open, is discarded
+	case !found:
+		a.status = OutcomeNotFound
+	default:
+		a.open([]crypto.SealedRecord{rec})
 	}
 	return nil
 }

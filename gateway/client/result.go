@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // Outcomes of one courier in a Track call (CourierOutcome.Status), next
@@ -21,6 +22,7 @@ const (
 	OutcomeNoKey          = "no_key"          // the directory lists no key valid now
 	OutcomeUnknownCourier = "unknown_courier" // a handoff to a courier not in the directory
 	OutcomeInvalidHandoff = "invalid_handoff" // a handoff whose number has the wrong shape
+	OutcomeNotFollowed    = "not_followed"    // a handoff that did not fit in the lookup's rounds (WithMaxHandoffs)
 )
 
 // Result is everything Track found for one parcel.
@@ -109,20 +111,28 @@ func (r *Result) merge() {
 	sort.SliceStable(r.Timeline, func(i, j int) bool { return r.Timeline[i].Time.Before(r.Timeline[j].Time) })
 }
 
-// nothingFound chooses the error for a Track that found no leg.
+// nothingFound chooses the error for a Track that found no leg. A courier
+// that could not be asked for good (a bad proof, …) makes it ErrIncomplete;
+// otherwise one that was only unavailable for the moment makes it
+// ErrUnavailable; otherwise it is ErrNotFound.
 func (r *Result) nothingFound() error {
-	var unasked, needFactor []string
+	var transient, broken, needFactor []string
 	for _, o := range r.Couriers {
 		switch o.Status {
-		case OutcomeNotFound, OutcomeRejected:
+		case OutcomeNotFound, OutcomeRejected, OutcomeNotFollowed:
 		case OutcomeFactorRequired:
 			needFactor = append(needFactor, o.Courier)
+		case api.StatusTimeout, api.StatusUnavailable, api.StatusRateLimited:
+			transient = append(transient, fmt.Sprintf("%s (%s)", o.Courier, strings.ReplaceAll(o.Status, "_", " ")))
 		default:
-			unasked = append(unasked, o.Courier+" "+o.Status)
+			broken = append(broken, o.Courier+" "+o.Status)
 		}
 	}
-	if len(unasked) > 0 {
-		return fmt.Errorf("%w (%s)", ErrIncomplete, strings.Join(unasked, ", "))
+	switch {
+	case len(broken) > 0:
+		return fmt.Errorf("%w (%s)", ErrIncomplete, strings.Join(append(broken, transient...), ", "))
+	case len(transient) > 0:
+		return fmt.Errorf("%w: %s", ErrUnavailable, joinAnd(transient))
 	}
 	switch len(needFactor) {
 	case 0:

@@ -8,11 +8,6 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 )
 
-// maxFollowed bounds the handoff lookups of one Track call, whatever the
-// views list: a courier's view must not make a client send hundreds of
-// requests.
-const maxFollowed = 16
-
 // TrackOptions refine a Track call.
 type TrackOptions struct {
 	// Factor is the second factor, the last 4 digits of a phone number.
@@ -34,7 +29,9 @@ type query struct {
 func (q query) key() string { return q.courier.entry.ID + "\x00" + q.tn }
 
 // Track looks a parcel up through the gateway (see the package comment
-// for the steps) and returns every leg found, handoffs included.
+// for the steps) and returns every leg found, handoffs included. Once the
+// input is accepted it always makes the same requests, found or not
+// (shape.go).
 //
 // Errors, all checked with errors.Is:
 //   - crypto.ErrInvalidTrackingNumber, crypto.ErrInvalidFactor,
@@ -42,10 +39,15 @@ func (q query) key() string { return q.courier.entry.ID + "\x00" + q.tn }
 //   - ErrNoCandidate: no courier matches (or the pinned one is unknown);
 //   - ErrFactorRequired: every candidate needs a factor and none was given;
 //   - ErrNotFound: no courier has it, or the factor is wrong;
-//   - ErrIncomplete: nothing found and some couriers could not be asked;
+//   - ErrUnavailable: nothing found, and a courier asked was unavailable
+//     for the moment (timeout, unavailable, rate limited, or left out of a
+//     fetch answer): trying again later may find it;
+//   - ErrIncomplete: nothing found, and a courier could not be asked for
+//     a reason that retrying will not cure (a bad proof, no key valid
+//     now, an invalid answer);
 //   - ErrInvalidDirectory, ErrGateway, or a transport or context error.
 //
-// With ErrFactorRequired, ErrNotFound and ErrIncomplete the Result is
+// With ErrFactorRequired, ErrNotFound, ErrUnavailable and ErrIncomplete the Result is
 // returned too, so the caller can show what each courier answered.
 func (c *Client) Track(ctx context.Context, number string, opts TrackOptions) (*Result, error) {
 	tn, err := crypto.NormalizeTrackingNumber(number)
@@ -129,52 +131,6 @@ func newQuery(ci *courierInfo, tn, factor string, depth int) (query, bool) {
 		return query{}, false
 	}
 	return query{courier: ci, tn: tn, factor: factor, depth: depth}, true
-}
-
-// follow looks up the queries, then the handoffs of every view found,
-// breadth first, down to c.maxHandoffs, never asking for the same
-// (courier, number) twice, so cycles end.
-func (c *Client) follow(ctx context.Context, dir *directory, queries []query, factor string, res *Result) error {
-	asked := map[string]bool{}
-	for _, q := range queries {
-		asked[q.key()] = true
-	}
-	followed := 0
-	for len(queries) > 0 {
-		answers, err := c.lookup(ctx, dir, queries)
-		if err != nil {
-			return err
-		}
-		var next []query
-		for _, a := range answers {
-			res.Couriers = append(res.Couriers, a.outcome())
-			if a.status != OutcomeFound {
-				continue
-			}
-			res.Legs = append(res.Legs, Leg{Courier: a.courier.entry.ID, CourierName: a.courier.entry.Name, Depth: a.depth, View: a.view})
-			if a.depth >= c.maxHandoffs {
-				continue
-			}
-			for _, h := range a.view.Handoffs {
-				if followed >= maxFollowed {
-					break
-				}
-				q, outcome := handoffQuery(dir, h.Courier, h.TrackingNumber, factor, a.depth+1)
-				if outcome != nil {
-					res.Couriers = append(res.Couriers, *outcome)
-					continue
-				}
-				if asked[q.key()] {
-					continue
-				}
-				asked[q.key()] = true
-				followed++
-				next = append(next, q)
-			}
-		}
-		queries = next
-	}
-	return nil
 }
 
 // handoffQuery builds the lookup of an onward leg, or the outcome that

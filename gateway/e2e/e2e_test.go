@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -179,6 +180,50 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if after := len(top.traffic.all()); after != before {
 			t.Fatalf("a malformed number caused %d courier host requests", after-before)
+		}
+	})
+
+	// A found parcel, a handoff chain and a missing number make every
+	// courier host evaluate the same elements (docs/protocol.md §11).
+	t.Run("CourierHostsSeeTheSameEvaluationsFoundOrNot", func(t *testing.T) {
+		found := sample(t, top.world, simulator.SwiftID)
+		chained, factor, _ := chain(t, top.world)
+		missing := found.TrackingNumber[:len(found.TrackingNumber)-4] + "0000"
+		if missing == found.TrackingNumber {
+			missing = found.TrackingNumber[:len(found.TrackingNumber)-4] + "9999"
+		}
+		asked[missing] = "number"
+		lookups := []struct {
+			name, number, factor string
+			wantErr              error
+		}{
+			{"found", found.TrackingNumber, "", nil},
+			{"handed off twice", chained, factor, nil},
+			{"missing", missing, "", client.ErrNotFound},
+		}
+		c := top.client(t)
+		var shapes []string
+		for _, l := range lookups {
+			before := len(top.traffic.all())
+			if _, err := c.Track(ctx, l.number, client.TrackOptions{Factor: l.factor}); !errors.Is(err, l.wantErr) {
+				t.Fatalf("%s: err %v, want %v", l.name, err, l.wantErr)
+			}
+			var lines []string
+			for _, r := range top.traffic.all()[before:] {
+				if r.uri == "/tg1/evaluate" {
+					lines = append(lines, fmt.Sprintf("%s %s %s body=%d", r.host, r.method, r.uri, len(r.body)))
+				}
+			}
+			slices.Sort(lines)
+			shapes = append(shapes, strings.Join(lines, "\n"))
+		}
+		if n := strings.Count(shapes[0], "\n") + 1; n != 3*(1+client.DefaultMaxHandoffs) {
+			t.Errorf("%d evaluations reached the hosts, want one per courier per round", n)
+		}
+		for i := 1; i < len(shapes); i++ {
+			if shapes[i] != shapes[0] {
+				t.Errorf("the courier hosts tell %q from %q:\n%s\n--- versus ---\n%s", lookups[i].name, lookups[0].name, shapes[i], shapes[0])
+			}
 		}
 	})
 

@@ -57,6 +57,12 @@ type Courier struct {
 	WrongKeyID bool
 	// Key is its OPRF key; one is generated when nil.
 	Key *crypto.PrivateKey
+	// Expired lists its only key in the directory as expired yesterday.
+	Expired bool
+	// Missing leaves its records out of bucket and record answers and
+	// lists it in the bucket answers' "missing", as a gateway does for a
+	// pull courier it could not reach (docs/protocol.md §7).
+	Missing bool
 }
 
 // Config configures a fake gateway.
@@ -75,6 +81,7 @@ type Gateway struct {
 
 	bucketBits int
 	couriers   map[string]*Courier
+	order      []*Courier         // directory order
 	impostor   *crypto.PrivateKey // the key BadProof couriers evaluate with
 	dirBody    []byte
 	dirETag    string
@@ -82,6 +89,7 @@ type Gateway struct {
 	mu          sync.Mutex
 	records     map[string]crypto.SealedRecord // by b64 locator
 	requests    int
+	seen        []Request
 	hits        map[string]int
 	notModified int
 	evaluations []api.EvaluateRequest
@@ -124,15 +132,20 @@ func New(t testing.TB, cfg Config) *Gateway {
 		if co.WrongKeyID {
 			kid = g.impostor.Public().KeyID()
 		}
+		notBefore, notAfter := now.Add(-24*time.Hour), now.Add(90*24*time.Hour)
+		if co.Expired {
+			notBefore, notAfter = now.Add(-90*24*time.Hour), now.Add(-24*time.Hour)
+		}
 		doc.Couriers = append(doc.Couriers, api.CourierEntry{
 			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode, Patterns: co.Patterns,
 			Keys: []api.Key{{
 				KeyID: kid, PublicKey: co.Key.Public().Bytes(),
-				NotBefore: now.Add(-24 * time.Hour).UTC().Truncate(time.Second),
-				NotAfter:  now.Add(90 * 24 * time.Hour).UTC().Truncate(time.Second),
+				NotBefore: notBefore.UTC().Truncate(time.Second),
+				NotAfter:  notAfter.UTC().Truncate(time.Second),
 			}},
 		})
 		g.couriers[co.ID] = &co
+		g.order = append(g.order, &co)
 	}
 	body, err := json.Marshal(doc)
 	if err != nil {
@@ -177,6 +190,25 @@ func (g *Gateway) Requests() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.requests
+}
+
+// Request is what the fake saw of one request: what a curious gateway
+// could record without breaking any encryption.
+type Request struct {
+	Route     string // the route template (Route…), method included
+	BodyBytes int
+	// Couriers and Elements are, for an evaluation, each part's courier
+	// and its number of blinded elements, in request order.
+	Couriers []string
+	Elements []int
+}
+
+// Seen returns every request received on a route of the fake, in the
+// order they arrived.
+func (g *Gateway) Seen() []Request {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]Request(nil), g.seen...)
 }
 
 // Hits counts the requests received on one route (Route…).

@@ -1,8 +1,10 @@
 package clienttest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 
@@ -16,12 +18,28 @@ func directoryETag(body []byte) string {
 	return `"` + crypto.EncodeB64(sum[:]) + `"`
 }
 
-// route counts a request on its route and answers a failure set by Fail
-// instead of calling h.
+// route counts and records a request on its route and answers a failure
+// set by Fail instead of calling h.
 func (g *Gateway) route(name string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			problem.Write(w, http.StatusBadRequest, "The body could not be read.")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		seen := Request{Route: name, BodyBytes: len(body)}
+		if name == RouteEvaluate {
+			var req api.EvaluateRequest
+			_ = json.Unmarshal(body, &req) // a malformed body is refused below
+			for _, part := range req.Requests {
+				seen.Couriers = append(seen.Couriers, part.Courier)
+				seen.Elements = append(seen.Elements, len(part.Blinded))
+			}
+		}
 		g.mu.Lock()
 		g.hits[name]++
+		g.seen = append(g.seen, seen)
 		f, failing := g.failures[name]
 		g.mu.Unlock()
 		if failing {
@@ -129,20 +147,32 @@ func (g *Gateway) evaluatePart(part api.CourierEvaluation) api.EvaluateResult {
 	return res
 }
 
+// bucketAnswer is a bucket answer of docs/protocol.md §7: the records and
+// the couriers whose records could not be included.
+type bucketAnswer struct {
+	Records []crypto.SealedRecord `json:"records"`
+	Missing []string              `json:"missing"`
+}
+
 func (g *Gateway) serveBucket(w http.ResponseWriter, r *http.Request) {
 	b, err := crypto.ParseBucket(r.PathValue("bucket"), g.bucketBits)
 	if err != nil {
 		problem.Write(w, http.StatusBadRequest, "The bucket is not lowercase hex within this deployment.")
 		return
 	}
-	out := api.Records{Records: []crypto.SealedRecord{}}
+	out := bucketAnswer{Records: []crypto.SealedRecord{}, Missing: []string{}}
 	g.mu.Lock()
 	for _, rec := range g.records {
-		if crypto.Bucket(rec.Locator, g.bucketBits) == b {
+		if crypto.Bucket(rec.Locator, g.bucketBits) == b && !g.couriers[rec.Courier].Missing {
 			out.Records = append(out.Records, rec)
 		}
 	}
 	g.mu.Unlock()
+	for _, co := range g.order {
+		if co.Missing {
+			out.Missing = append(out.Missing, co.ID)
+		}
+	}
 	writeJSON(w, out)
 }
 
@@ -155,7 +185,7 @@ func (g *Gateway) serveRecord(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	rec, ok := g.records[crypto.EncodeB64(loc)]
 	g.mu.Unlock()
-	if !ok {
+	if !ok || g.couriers[rec.Courier].Missing {
 		problem.Write(w, http.StatusNotFound, "No record has this locator.")
 		return
 	}

@@ -135,7 +135,8 @@ type trackOutput struct {
 	Legs []adapters.View `json:"legs"`
 }
 
-// errNotTracked is a track run that found nothing (exit status 1).
+// errNotTracked is a track run that found nothing (exit status 1), or
+// nothing yet because a courier was unavailable for the moment (3).
 var errNotTracked = errors.New("not tracked")
 
 // track runs `trackgate track --json` against a gateway. Every number it
@@ -155,7 +156,7 @@ func (top *topology) track(t *testing.T, gw, number, factor string) (trackOutput
 	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {
-	case errors.As(err, &exit) && exit.ExitCode() == 1:
+	case errors.As(err, &exit) && (exit.ExitCode() == 1 || exit.ExitCode() == 3):
 		return trackOutput{}, fmt.Errorf("%w: %s", errNotTracked, strings.TrimSpace(stderr.String()))
 	case err != nil:
 		t.Fatalf("trackgate %s: %v: %s", strings.Join(args, " "), err, stderr.String())
