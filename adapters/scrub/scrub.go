@@ -25,7 +25,9 @@ func Text(s string) string {
 	// A pass can expose data it left alone, when a mask replaces the
 	// letter that made a neighbour part of a longer code; repeating until
 	// nothing changes makes the result stable. Each change removes at least
-	// one digit, '@' or letter of a name and adds none, so it ends.
+	// one digit, '@', capital or letter outside ASCII and adds none, or,
+	// for a name in lower case, puts fewer letters in the place of letters
+	// and adds none of those, so it ends.
 	for range len(s) + 1 {
 		next, changed := scrubOnce(s, rules)
 		if !changed {
@@ -55,6 +57,11 @@ type rule struct {
 	needs  func(s string) bool
 	// accept may narrow the span [lo, hi) or refuse it; nil accepts it.
 	accept func(s string, lo, hi int) (int, int, bool)
+	// lowerCase lets a span of lower-case letters alone be data, which
+	// carriesData would refuse: a name written "jsmith". re must keep such
+	// a span to letters and single spaces, so that its mask holds fewer
+	// letters than it (Text depends on it to end).
+	lowerCase bool
 
 	anchored *regexp.Regexp // re, anchored at the start
 }
@@ -82,7 +89,7 @@ func (r *rule) find(s, lower string, from int) (found, bool) {
 			if r.accept != nil {
 				f.lo, f.hi, ok = r.accept(s, f.lo, f.hi)
 			}
-			if ok && (r.mask == "" || carriesData(s[f.lo:f.hi])) {
+			if ok && (r.mask == "" || r.lowerCase || carriesData(s[f.lo:f.hi])) {
 				return f, true
 			}
 		}
