@@ -77,10 +77,11 @@ func init() {
 type found struct{ start, lo, hi int }
 
 // find returns the first acceptable match of r at or after from; lower is
-// s with ASCII letters in lower case.
-func (r *rule) find(s, lower string, from int) (found, bool) {
+// s with ASCII letters in lower case, seen where r's labels were found in
+// it (nil to search afresh).
+func (r *rule) find(s, lower string, from int, seen *labelsSeen) (found, bool) {
 	for from <= len(s) {
-		start, loc := r.next(s, lower, from)
+		start, loc := r.next(s, lower, from, seen)
 		if start < 0 {
 			return found{}, false
 		}
@@ -101,11 +102,11 @@ func (r *rule) find(s, lower string, from int) (found, bool) {
 
 // next finds the next place at or after from where a match may start,
 // and the match there if there is one; -1 when there is no such place.
-func (r *rule) next(s, lower string, from int) (int, []int) {
+func (r *rule) next(s, lower string, from int, seen *labelsSeen) (int, []int) {
 	start := -1
 	switch {
 	case r.starts != nil:
-		start = r.starts.next(lower, from)
+		start = r.starts.next(lower, from, seen)
 	case r.at != nil:
 		for i := from; i < len(s); i++ {
 			if r.at(s, i) {
@@ -135,12 +136,13 @@ func scrubOnce(s string, rules []rule) (string, bool) {
 		f      found
 		ok     bool
 		search bool // f is stale: search again from the current position
+		seen   labelsSeen
 	}
 	lower := asciiLower(s)
 	pending := make([]candidate, len(rules))
 	for i, r := range rules {
 		// A rule whose labels or characters are absent never matches.
-		pending[i].search = (r.needs == nil || r.needs(s)) && (r.starts == nil || r.starts.next(lower, 0) >= 0)
+		pending[i].search = (r.needs == nil || r.needs(s)) && (r.starts == nil || r.starts.next(lower, 0, &pending[i].seen) >= 0)
 	}
 	var b strings.Builder
 	pos, changed := 0, false
@@ -149,7 +151,7 @@ func scrubOnce(s string, rules []rule) (string, bool) {
 		for i := range rules {
 			p := &pending[i]
 			if p.search || (p.ok && p.f.start < pos) {
-				p.f, p.ok = rules[i].find(s, lower, pos)
+				p.f, p.ok = rules[i].find(s, lower, pos, &p.seen)
 				p.search = false
 			}
 			if !p.ok {
