@@ -20,16 +20,31 @@
 //     ones (110101********1234);
 //   - names ([name]) after 签收人, 收件人, 收货人, 寄件人, 联系人, 快递员,
 //     派件员, 收派员, 姓名 and similar labels (1 to 4 Chinese characters,
-//     or 1 to 3 capitalized words), and after "signed by", "received by",
-//     "delivered to", "left with", "courier", "contact" (in any case), and
-//     after "receiver:", "recipient:", "name:" and the like. A
-//     Chinese name ends before a character no name holds (张三已签收).
-//     Without a colon after the label it must start with a common family
-//     name, or 小, 老 or 阿 ("快递员李四", but not "收件人不在"); after 交给
+//     or 1 to 3 capitalized words), and after "signed by", "signed for
+//     by", "received by", "delivered to", "left with", "handed (over) to",
+//     "collected by", "accepted by", "courier", "contact" (in any case,
+//     maybe with a role between: "Left with neighbour Mary Jones"), and
+//     after "receiver:", "recipient:", "name:", "signed:", "signature:",
+//     "POD:" and the like. English names may be initials and a surname
+//     ("J. SMITH", "J SMITH", "J.SMITH"), a surname alone, Mc, Mac, O' and
+//     hyphenated names; after "POD:", "signature:", "signed by" and the
+//     like a name in lower case ("POD: jsmith") is one too. A Chinese name
+//     ends before a character no name holds (张三已签收). Without a colon
+//     after the label it must start with a common family name, or 小, 老 or
+//     阿 ("快递员李四", but not "收件人不在"), and so must one after 签收：,
+//     签字： or 代收： ("本人签收：李四", not "已签收：感谢使用"); after 交给
 //     or 交由 it must also be a phrase of its own ("快件交给王五，"). Roles
 //     are not names (本人, 门卫, 丰巢智能柜, "Front Desk", "Customer
-//     Service"), and a phrase with a place word ("Shenzhen Hub") is left
-//     alone;
+//     Service", "LEFT WITH NEIGHBOUR"), and a phrase with a place or an
+//     organisation in it ("Shenzhen Hub", "Swift Express", "Canada Post")
+//     is left alone;
+//   - names without a label before 签收, 代收, 签字 or 签名 (maybe after 已
+//     or 本人): a family name and one or two characters, or with an
+//     honorific, or 小 or 老 and a family name, standing as a phrase of its
+//     own or after 由, 被, 邻居, 前台 and the like ("李四签收", "张三 已签收",
+//     "已由王小明代收"; "邻居张女士代收" becomes "邻居[name]代收": the
+//     honorific goes with the name). Who is no one in particular stays
+//     ("家人代收", "由 快递柜 代收", "菜鸟驿站代收", "本人签收");
 //   - pickup codes ([code]) after 取件码 and similar labels: whoever
 //     reads one can collect the parcel;
 //   - house numbers ([addr]): the number after a road (世纪大道100号
@@ -51,6 +66,8 @@
 // is. A landline-shaped group continued by another digit group joined the
 // same way ("0414 4176 0228 964") is part of a longer number, not a phone.
 //
-// Text does not find names without a label, street names (only the house
-// number), or numbers written with full-width digits.
+// Text does not find names that neither a phrase nor a verb of signing
+// points at ("Thank you, Mary Jones"), names in lower case after other
+// phrases, street names (only the house number), or numbers written with
+// full-width digits.
 package scrub

@@ -13,13 +13,22 @@ func FuzzText(f *testing.F) {
 		"a@b.com13812345678", "Contact John@x.com", "+1 (415) 555-0100 010-12345678转8",
 		"运单1381234567890 SF1381234567890 单号13812345678", "身份证110101********4514",
 		"世纪大道100号3栋2单元501室", "Signed by Li", "签收人：张", "\xff13812345678\xfe",
+		// Names without a label, and masks next to the words that find them.
+		"POD: jsmith: bob", "POD: [name] signed by ab", "signed by jo smi", "Signed: J.R.R. TOLKIEN",
+		"LEFT WITH NEIGHBOUR NEIGHBOUR MARY", "李四签收张三代收", "[name]签收", "由由王明代收", "签收：签收：李四",
+		"邻居张女士代签收本人签收", "张三\xff签收", "已由 欧阳娜娜女士 代收",
 	} {
 		f.Add(s)
 	}
 	for _, c := range maskCases {
 		f.Add(c.in)
 	}
-	for _, s := range keepCases {
+	for _, cases := range [][]nameCase{attackNames, latinNames, hanSigners} {
+		for _, c := range cases {
+			f.Add(c.in)
+		}
+	}
+	for _, s := range append(keepCases, everydayEvents...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -48,7 +57,7 @@ func FuzzText(f *testing.F) {
 func textSearchingEverywhere(s string) string {
 	plain := make([]rule, len(rules))
 	for i, r := range rules {
-		plain[i] = rule{mask: r.mask, re: r.re, accept: r.accept, anchored: r.anchored}
+		plain[i] = rule{mask: r.mask, re: r.re, accept: r.accept, lowerCase: r.lowerCase, anchored: r.anchored}
 	}
 	for range len(s) + 1 {
 		next, changed := scrubOnce(s, plain)

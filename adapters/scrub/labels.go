@@ -36,16 +36,46 @@ func (l labels) regex() string {
 // next returns where the first label at or after from begins in lower
 // (the text with ASCII letters in lower case), or -1. A label's first word
 // is enough: what follows it is the regex's business.
-func (l labels) next(lower string, from int) int {
+//
+// seen, when not nil, remembers where each label was found, so that a
+// rule trying label after label along a text ("签收" in every remark)
+// searches the text once per label instead of once per try.
+func (l labels) next(lower string, from int, seen *labelsSeen) int {
+	if seen == nil {
+		seen = &labelsSeen{}
+	}
+	if seen.at == nil || from < seen.from {
+		seen.at = make([]int, len(l))
+		for i := range seen.at {
+			seen.at[i] = unknown
+		}
+	}
+	seen.from = from
 	first := -1
-	for _, label := range l {
-		word, _, _ := strings.Cut(label, " ")
-		if i := strings.Index(lower[from:], word); i >= 0 && (first < 0 || from+i < first) {
-			first = from + i
+	for i, label := range l {
+		at := seen.at[i]
+		if at == unknown || at >= 0 && at < from {
+			word, _, _ := strings.Cut(label, " ")
+			if at = strings.Index(lower[from:], word); at >= 0 {
+				at += from
+			}
+			seen.at[i] = at
+		}
+		if at >= 0 && (first < 0 || at < first) {
+			first = at
 		}
 	}
 	return first
 }
+
+// labelsSeen is where each of some labels next begins in a text: at or
+// after from, or -1 when it does not occur there (nor further on).
+type labelsSeen struct {
+	from int
+	at   []int
+}
+
+const unknown = -2 // in labelsSeen.at: not searched for yet
 
 // asciiLower maps A–Z to a–z and leaves every other byte, so offsets in
 // the result are offsets in s.

@@ -109,19 +109,35 @@ var rules = []rule{
 	// own is a name, not "交给苏州转运中心处理".
 	{mask: MaskName, starts: handedTo, re: regexp.MustCompile(handedTo.regex() + `(\p{Han}{1,4})(?:[，,。；;、\s（(]|$)`),
 		accept: hanName},
+	// "Left with neighbour Mary Jones": a role may stand before the name.
 	{mask: MaskName, starts: slices.Concat(hanNameLabels, latinNameLabels), re: regexp.MustCompile(
-		`(?:` + hanNameLabels.regex() + `|` + latinNameLabels.regex() + `)\s*[:：]?\s*[【（(]?` +
+		`(?:` + hanNameLabels.regex() + `|` + latinNameLabels.regex() + `)\s*[:：]?\s*[【（(]?(?:` + latinRole + `)?` +
 			`(` + latinWord + `(?:\s` + latinWord + `){0,2})` + `(?:[^0-9A-Za-z@]|$)`),
 		accept: latinName},
 	{mask: MaskName, starts: latinNameLabels, re: regexp.MustCompile(latinNameLabels.regex() + `\s*[:：]?\s*(\p{Han}{1,4})`),
 		accept: hanName},
 	// Field-like labels name a person only before a colon: "Receiver:
-	// ZHANG SAN", not "Recipient Unavailable".
-	{mask: MaskName, starts: fieldLabels, re: regexp.MustCompile(fieldLabels.regex() + `\s*[:：]\s*` +
-		`(` + latinWord + `(?:\s` + latinWord + `){0,2})` + `(?:[^0-9A-Za-z@]|$)`),
+	// ZHANG SAN", "Signed: J. SMITH", not "Recipient Unavailable".
+	{mask: MaskName, starts: slices.Concat(fieldLabels, signatureLabels), re: regexp.MustCompile(
+		`(?:` + fieldLabels.regex() + `|` + signatureLabels.regex() + `)\s*[:：]\s*` +
+			`(` + latinWord + `(?:\s` + latinWord + `){0,2})` + `(?:[^0-9A-Za-z@]|$)`),
 		accept: latinName},
 	{mask: MaskName, starts: fieldLabels, re: regexp.MustCompile(fieldLabels.regex() + `\s*[:：]\s*(\p{Han}{1,4})`),
 		accept: hanName},
+	{mask: MaskName, starts: slices.Concat(hanSignLabels, signatureLabels), re: regexp.MustCompile(
+		`(?:` + hanSignLabels.regex() + `|` + signatureLabels.regex() + `)\s*[:：]\s*[【（(]?(\p{Han}{1,4})`),
+		accept: hanSignerAfterColon},
+	// A name in lower case where only a name can be: "POD: jsmith",
+	// "signed by john smith".
+	{mask: MaskName, lowerCase: true, starts: slices.Concat(signatureLabels, lowerCaseLabels), re: regexp.MustCompile(
+		`(?:` + signatureLabels.regex() + `\s*[:：]|` + lowerCaseLabels.regex() + `\s*[:：]?)\s*(?:` + latinRole + `)?` +
+			`(` + latinLowerName + `)(?:[^0-9A-Za-z@]|$)`),
+		accept: latinName},
+
+	// Names without a label, before a verb of signing: "李四签收",
+	// "已由王小明代收".
+	{mask: MaskName, needs: hasSignVerb, re: regexp.MustCompile(`(\p{Han}{1,8}?)\s*` + hanSignVerb),
+		accept: signerBeforeVerb},
 }
 
 // Quick tests that let a pass skip a rule that cannot match.

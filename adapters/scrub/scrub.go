@@ -25,7 +25,9 @@ func Text(s string) string {
 	// A pass can expose data it left alone, when a mask replaces the
 	// letter that made a neighbour part of a longer code; repeating until
 	// nothing changes makes the result stable. Each change removes at least
-	// one digit, '@' or letter of a name and adds none, so it ends.
+	// one digit, '@', capital or letter outside ASCII and adds none, or,
+	// for a name in lower case, puts fewer letters in the place of letters
+	// and adds none of those, so it ends.
 	for range len(s) + 1 {
 		next, changed := scrubOnce(s, rules)
 		if !changed {
@@ -55,6 +57,11 @@ type rule struct {
 	needs  func(s string) bool
 	// accept may narrow the span [lo, hi) or refuse it; nil accepts it.
 	accept func(s string, lo, hi int) (int, int, bool)
+	// lowerCase lets a span of lower-case letters alone be data, which
+	// carriesData would refuse: a name written "jsmith". re must keep such
+	// a span to letters and single spaces, so that its mask holds fewer
+	// letters than it (Text depends on it to end).
+	lowerCase bool
 
 	anchored *regexp.Regexp // re, anchored at the start
 }
@@ -70,10 +77,11 @@ func init() {
 type found struct{ start, lo, hi int }
 
 // find returns the first acceptable match of r at or after from; lower is
-// s with ASCII letters in lower case.
-func (r *rule) find(s, lower string, from int) (found, bool) {
+// s with ASCII letters in lower case, seen where r's labels were found in
+// it (nil to search afresh).
+func (r *rule) find(s, lower string, from int, seen *labelsSeen) (found, bool) {
 	for from <= len(s) {
-		start, loc := r.next(s, lower, from)
+		start, loc := r.next(s, lower, from, seen)
 		if start < 0 {
 			return found{}, false
 		}
@@ -82,7 +90,7 @@ func (r *rule) find(s, lower string, from int) (found, bool) {
 			if r.accept != nil {
 				f.lo, f.hi, ok = r.accept(s, f.lo, f.hi)
 			}
-			if ok && (r.mask == "" || carriesData(s[f.lo:f.hi])) {
+			if ok && (r.mask == "" || r.lowerCase || carriesData(s[f.lo:f.hi])) {
 				return f, true
 			}
 		}
@@ -94,11 +102,11 @@ func (r *rule) find(s, lower string, from int) (found, bool) {
 
 // next finds the next place at or after from where a match may start,
 // and the match there if there is one; -1 when there is no such place.
-func (r *rule) next(s, lower string, from int) (int, []int) {
+func (r *rule) next(s, lower string, from int, seen *labelsSeen) (int, []int) {
 	start := -1
 	switch {
 	case r.starts != nil:
-		start = r.starts.next(lower, from)
+		start = r.starts.next(lower, from, seen)
 	case r.at != nil:
 		for i := from; i < len(s); i++ {
 			if r.at(s, i) {
@@ -128,12 +136,13 @@ func scrubOnce(s string, rules []rule) (string, bool) {
 		f      found
 		ok     bool
 		search bool // f is stale: search again from the current position
+		seen   labelsSeen
 	}
 	lower := asciiLower(s)
 	pending := make([]candidate, len(rules))
 	for i, r := range rules {
 		// A rule whose labels or characters are absent never matches.
-		pending[i].search = (r.needs == nil || r.needs(s)) && (r.starts == nil || r.starts.next(lower, 0) >= 0)
+		pending[i].search = (r.needs == nil || r.needs(s)) && (r.starts == nil || r.starts.next(lower, 0, &pending[i].seen) >= 0)
 	}
 	var b strings.Builder
 	pos, changed := 0, false
@@ -142,7 +151,7 @@ func scrubOnce(s string, rules []rule) (string, bool) {
 		for i := range rules {
 			p := &pending[i]
 			if p.search || (p.ok && p.f.start < pos) {
-				p.f, p.ok = rules[i].find(s, lower, pos)
+				p.f, p.ok = rules[i].find(s, lower, pos, &p.seen)
 				p.search = false
 			}
 			if !p.ok {
