@@ -73,8 +73,8 @@ type remoteFixture struct {
 var (
 	// testGatewayKey is the gateway's signing key, the same for every host.
 	testGatewayKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{0x6b}, ed25519.SeedSize))
-	testAnswerKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{0x5a}, ed25519.SeedSize))
-	testAnswerPub = testAnswerKey.Public().(ed25519.PublicKey)
+	testAnswerKey  = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{0x5a}, ed25519.SeedSize))
+	testAnswerPub  = testAnswerKey.Public().(ed25519.PublicKey)
 )
 
 func newRemoteFixture(t *testing.T, edit func(*courierhost.Config)) *remoteFixture {
