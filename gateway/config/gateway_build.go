@@ -25,7 +25,7 @@ import (
 )
 
 // GatewayKeyID is the id under which courier hosts know the gateway's
-// signing key (PROTOCOL.md §9).
+// signing key (docs/protocol.md §9).
 const GatewayKeyID = "gateway"
 
 // redisPingTimeout bounds the check that Redis answers at start.

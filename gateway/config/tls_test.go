@@ -188,3 +188,52 @@ func TestGatewayReachesACourierHostOverMutualTLS(t *testing.T) {
 		t.Error("gateway trusting only the system's roots accepted the test CA's certificate")
 	}
 }
+
+// TestPushHostDialsTheGatewayWithItsCA: a push host's gateway.tls makes
+// its publisher trust the named CA and present its client certificate.
+func TestPushHostDialsTheGatewayWithItsCA(t *testing.T) {
+	f := newFixture(t)
+	pki := newTestPKI(t, f.dir)
+	serverCert, err := tls.LoadX509KeyPair(pki.serverCert, pki.serverKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientCAs, err := loadCertPool("test", pki.caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientCAs: clientCAs, ClientAuth: tls.RequireAndVerifyClientCert}
+	srv.StartTLS()
+	defer srv.Close()
+
+	for _, tt := range []struct {
+		name   string
+		tls    map[string]any
+		wantOK bool
+	}{
+		{"the CA and a client certificate", map[string]any{"ca_file": pki.caFile, "cert_file": pki.clientCert, "key_file": pki.clientKey}, true},
+		{"the CA without a client certificate", map[string]any{"ca_file": pki.caFile}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := f.courierDoc()
+			edit(t, doc, "gateway.url", srv.URL)
+			edit(t, doc, "gateway.tls", tt.tls)
+			c, err := parseCourier(marshal(t, doc), f.dir, f.opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			client := c.gatewayClient()
+			if client == nil || client.Timeout == 0 {
+				t.Fatalf("gateway client %+v: want one with a timeout", client)
+			}
+			resp, err := client.Get(srv.URL)
+			if err == nil {
+				resp.Body.Close()
+			}
+			if (err == nil) != tt.wantOK {
+				t.Errorf("GET over TLS: %v, want success %v", err, tt.wantOK)
+			}
+		})
+	}
+}
