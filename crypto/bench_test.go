@@ -117,9 +117,13 @@ func BenchmarkOpen(b *testing.B) {
 func BenchmarkVerifyRequest(b *testing.B) {
 	pk, sk := testSigningKey(b, 1)
 	body := []byte(`{"kid":"3vYXFshhuxg","blinded":["XOmcDbWHypDufiV02jfu5iJGtFemjqooMom0YqpPYDE"]}`)
-	ts, sig := SignRequest(sk, "POST", "/tg1/evaluate", body, signedAt)
+	r := SignedRequest{Method: "POST", Audience: "sim-east", PathAndQuery: "/tg1/evaluate", KeyID: "gateway", Body: body}
+	sig, err := SignRequest(sk, &r, signedAt, rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		if err := VerifyRequest(pk, "POST", "/tg1/evaluate", ts, sig, body, signedAt); err != nil {
+		if err := VerifyRequest(pk, r, sig, signedAt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,7 +14,8 @@
 //     output y (§4).
 //   - seal.go: sealing a tracking view into a padded AES-256-GCM record and
 //     opening it again (§5).
-//   - sign.go: Ed25519 request signatures between gateway and courier hosts (§9).
+//   - sign.go: Ed25519 request signatures between gateway and courier hosts
+//     (§9) and the courier hosts' answer signatures (§8).
 //   - b64.go: the unpadded base64url encoding every binary JSON value uses (§2).
 //
 // The package holds no state and imports nothing else of trackgate.

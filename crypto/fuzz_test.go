@@ -215,24 +215,48 @@ func FuzzVerifyRequest(f *testing.F) {
 	c := loadTG1Vectors(f).Cases[0]
 	pk := ed25519.PublicKey(mustHex(f, c.Request.Ed25519PublicHex))
 	req := c.Request
-	f.Add(req.Method, req.PathAndQuery, req.Timestamp, req.SignatureB64, []byte(req.Body), c.Inputs.SignedAtUnix)
-	f.Add(req.Method, req.PathAndQuery, req.Timestamp, req.SignatureB64, []byte(req.Body), c.Inputs.SignedAtUnix+301)
-	f.Add("GET", "/tg1/keys", "abc", "", []byte(nil), int64(0))
-	f.Add("GET", "/tg1/keys", "9223372036854775807", req.SignatureB64, []byte(nil), int64(-1))
-	f.Fuzz(func(t *testing.T, method, path, ts, sig string, body []byte, nowUnix int64) {
-		now := time.Unix(nowUnix, 0)
-		err := VerifyRequest(pk, method, path, ts, sig, body, now)
+	f.Add(req.Method, req.Audience, req.PathAndQuery, req.Timestamp, req.Nonce, req.KeyID, req.SignatureB64, []byte(req.Body), c.Inputs.SignedAtUnix)
+	f.Add(req.Method, req.Audience, req.PathAndQuery, req.Timestamp, req.Nonce, req.KeyID, req.SignatureB64, []byte(req.Body), c.Inputs.SignedAtUnix+301)
+	f.Add(req.Method, "gateway-2", req.PathAndQuery, req.Timestamp, req.Nonce, req.KeyID, req.SignatureB64, []byte(req.Body), c.Inputs.SignedAtUnix)
+	f.Add("GET", "sim-east", "/tg1/keys", "abc", "", "gateway", "", []byte(nil), int64(0))
+	f.Add("GET", "sim-east", "/tg1/keys", "9223372036854775807", "AAAA", "gateway", req.SignatureB64, []byte(nil), int64(-1))
+	f.Fuzz(func(t *testing.T, method, audience, path, ts, nonce, keyID, sig string, body []byte, nowUnix int64) {
+		r := SignedRequest{Method: method, Audience: audience, PathAndQuery: path, Timestamp: ts, Nonce: nonce, KeyID: keyID, Body: body}
+		err := VerifyRequest(pk, r, sig, time.Unix(nowUnix, 0))
 		switch {
 		case err == nil:
 			// Only the genuine request may pass, and only near its time.
-			if method != req.Method || path != req.PathAndQuery || ts != req.Timestamp || string(body) != req.Body {
-				t.Fatalf("accepted a request that was never signed: %q %q %q %q", method, path, ts, body)
+			if method != req.Method || audience != req.Audience || path != req.PathAndQuery || ts != req.Timestamp ||
+				nonce != req.Nonce || keyID != req.KeyID || string(body) != req.Body {
+				t.Fatalf("accepted a request that was never signed: %+v", r)
 			}
 			if d := nowUnix - c.Inputs.SignedAtUnix; d > 300 || d < -300 {
 				t.Fatalf("accepted a signature %d s away from the clock", d)
 			}
 		case !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrStaleTimestamp):
 			t.Fatalf("VerifyRequest error %v is neither ErrBadSignature nor ErrStaleTimestamp", err)
+		}
+	})
+}
+
+func FuzzVerifyAnswer(f *testing.F) {
+	pk, sk := testSigningKey(f, 9)
+	const courier, nonce = "sim-east", "BwcHBwcHBwcHBwcHBwcHBw"
+	body := []byte(`{"keys":[]}`)
+	sig := SignAnswer(sk, courier, 200, nonce, body)
+	f.Add(courier, 200, nonce, body, sig)
+	f.Add(courier, 1200, nonce, body, sig)
+	f.Add(courier, -200, nonce, body, sig)
+	f.Add("", 0, "", []byte(nil), "")
+	f.Fuzz(func(t *testing.T, c string, status int, n string, b []byte, s string) {
+		err := VerifyAnswer(pk, c, status, n, b, s)
+		switch {
+		case err == nil:
+			if c != courier || status != 200 || n != nonce || !bytes.Equal(b, body) {
+				t.Fatalf("accepted an answer that was never signed: %q %d %q %q", c, status, n, b)
+			}
+		case !errors.Is(err, ErrBadSignature):
+			t.Fatalf("VerifyAnswer error %v is not ErrBadSignature", err)
 		}
 	})
 }

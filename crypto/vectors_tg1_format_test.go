@@ -48,8 +48,10 @@ var tg1VectorsFields = map[string]string{
 	"record.padded_size":                    "length of view_json right-padded with spaces to a multiple of 512",
 	"record.sealed_json":                    "the sealed record as a Go courier writes it; other writers may order or space fields differently",
 	"signed_request.key_id":                 "TG-Key-Id",
+	"signed_request.audience":               "the receiver's id: the courier id for a request to a courier host, the gateway's id (\"gateway\") for one to the gateway",
 	"signed_request.timestamp":              "TG-Timestamp",
-	"signed_request.signing_payload":        "\"tg1-sig\\n\" METHOD \\n PATH_AND_QUERY \\n TIMESTAMP \\n hex(SHA-256(body)) (§9)",
+	"signed_request.nonce_b64":              "TG-Nonce: 16 bytes; here SHA-256(\"tg1 vectors request nonce\" ‖ seeds.ed25519_seed)[0:16], a real signer draws them at random",
+	"signed_request.signing_payload":        "\"tg1-sig-r2\\n\" METHOD \\n AUDIENCE \\n PATH_AND_QUERY \\n TIMESTAMP \\n NONCE \\n KEY_ID \\n hex(SHA-256(body)) (§9)",
 	"signed_request.signature_b64":          "TG-Signature: Ed25519 signature of signing_payload",
 	"signed_request.ed25519_public_key_hex": "the signer's Ed25519 public key",
 }
@@ -126,9 +128,11 @@ type tg1Record struct {
 
 type tg1SignedCall struct {
 	KeyID            string `json:"key_id"`
+	Audience         string `json:"audience"`
 	Method           string `json:"method"`
 	PathAndQuery     string `json:"path_and_query"`
 	Timestamp        string `json:"timestamp"`
+	Nonce            string `json:"nonce_b64"`
 	Body             string `json:"body"`
 	BodySHA256Hex    string `json:"body_sha256_hex"`
 	SigningPayload   string `json:"signing_payload"`

@@ -147,9 +147,13 @@ func TestTG1VectorsFollowTheProtocol(t *testing.T) {
 
 			req := c.Request
 			bodySum := sha256.Sum256([]byte(req.Body))
-			payload := "tg1-sig\n" + req.Method + "\n" + req.PathAndQuery + "\n" + req.Timestamp + "\n" + hex.EncodeToString(bodySum[:])
+			payload := "tg1-sig-r2\n" + req.Method + "\n" + req.Audience + "\n" + req.PathAndQuery + "\n" + req.Timestamp + "\n" +
+				req.Nonce + "\n" + req.KeyID + "\n" + hex.EncodeToString(bodySum[:])
 			if req.SigningPayload != payload || req.BodySHA256Hex != hex.EncodeToString(bodySum[:]) {
 				t.Errorf("signing payload = %q, want %q", req.SigningPayload, payload)
+			}
+			if nonce := unb64(req.Nonce); len(nonce) != 16 {
+				t.Errorf("nonce is %d bytes, want 16", len(nonce))
 			}
 			if req.Timestamp != strconv.FormatInt(in.SignedAtUnix, 10) {
 				t.Errorf("timestamp = %q, want %d", req.Timestamp, in.SignedAtUnix)

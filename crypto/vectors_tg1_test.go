@@ -3,6 +3,7 @@ package crypto
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -120,15 +121,27 @@ func buildTG1Case(spec tg1CaseSpec) (tg1Case, error) {
 	}
 	sk := ed25519.NewKeyFromSeed(raw["ed25519"])
 	now := time.Unix(in.SignedAtUnix, 0)
-	call.Timestamp, call.SignatureB64 = SignRequest(sk, call.Method, call.PathAndQuery, []byte(call.Body), now)
-	call.SigningPayload = string(SigningPayload(call.Method, call.PathAndQuery, call.Timestamp, []byte(call.Body)))
+	signed := SignedRequest{Method: call.Method, Audience: call.Audience, PathAndQuery: call.PathAndQuery, KeyID: call.KeyID, Body: []byte(call.Body)}
+	if call.SignatureB64, err = SignRequest(sk, &signed, now, bytes.NewReader(vectorRequestNonce(raw["ed25519"]))); err != nil {
+		return c, err
+	}
+	call.Timestamp, call.Nonce = signed.Timestamp, signed.Nonce
+	call.SigningPayload = string(SigningPayload(signed))
 	call.BodySHA256Hex = call.SigningPayload[len(call.SigningPayload)-64:]
 	call.Ed25519PublicHex = hex.EncodeToString(sk.Public().(ed25519.PublicKey))
-	if err := VerifyRequest(sk.Public().(ed25519.PublicKey), call.Method, call.PathAndQuery, call.Timestamp, call.SignatureB64, []byte(call.Body), now); err != nil {
+	if err := VerifyRequest(sk.Public().(ed25519.PublicKey), signed, call.SignatureB64, now); err != nil {
 		return c, fmt.Errorf("verify own request: %w", err)
 	}
 	c.Request = call
 	return c, nil
+}
+
+// vectorRequestNonce is the TG-Nonce of a case's signed request:
+// SHA-256("tg1 vectors request nonce" ‖ ed25519 seed)[0:16]. A real
+// signer draws it at random.
+func vectorRequestNonce(ed25519Seed []byte) []byte {
+	sum := sha256.Sum256(append([]byte("tg1 vectors request nonce"), ed25519Seed...))
+	return sum[:RequestNonceSize]
 }
 
 // tg1Call fills the method, path and body of the signed request a case shows.
@@ -136,7 +149,7 @@ func tg1Call(kind string, c tg1Case, sealed []byte) (tg1SignedCall, error) {
 	switch kind {
 	case callPublish:
 		return tg1SignedCall{
-			KeyID: c.Inputs.CourierID, Method: "PUT",
+			KeyID: c.Inputs.CourierID, Audience: "gateway", Method: "PUT",
 			PathAndQuery: "/v1/couriers/" + c.Inputs.CourierID + "/records",
 			Body:         `{"records":[` + string(sealed) + `]}`,
 		}, nil
@@ -145,11 +158,11 @@ func tg1Call(kind string, c tg1Case, sealed []byte) (tg1SignedCall, error) {
 			Kid     string   `json:"kid"`
 			Blinded []string `json:"blinded"`
 		}{c.Key.KidB64, []string{c.OPRF.BlindedB64}})
-		return tg1SignedCall{KeyID: "gateway", Method: "POST", PathAndQuery: "/tg1/evaluate", Body: string(body)}, err
+		return tg1SignedCall{KeyID: "gateway", Audience: c.Inputs.CourierID, Method: "POST", PathAndQuery: "/tg1/evaluate", Body: string(body)}, err
 	case callBucket:
-		return tg1SignedCall{KeyID: "gateway", Method: "GET", PathAndQuery: "/tg1/buckets/" + c.Derived.BucketURL}, nil
+		return tg1SignedCall{KeyID: "gateway", Audience: c.Inputs.CourierID, Method: "GET", PathAndQuery: "/tg1/buckets/" + c.Derived.BucketURL}, nil
 	case callRecord:
-		return tg1SignedCall{KeyID: "gateway", Method: "GET", PathAndQuery: "/tg1/records/" + c.Derived.LocatorB64}, nil
+		return tg1SignedCall{KeyID: "gateway", Audience: c.Inputs.CourierID, Method: "GET", PathAndQuery: "/tg1/records/" + c.Derived.LocatorB64}, nil
 	}
 	return tg1SignedCall{}, fmt.Errorf("unknown signed request kind %q", kind)
 }

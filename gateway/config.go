@@ -13,6 +13,7 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/ratelimit"
+	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
 )
 
@@ -78,9 +79,20 @@ type Config struct {
 	// GET /v1/demo/parcels answer 404.
 	Demo func() []api.DemoParcel
 
+	// GatewayID is the audience couriers sign their publishes for
+	// (docs/protocol.md §9; default DefaultGatewayID).
+	GatewayID string
+	// Nonces remembers the nonces of signed publishes for
+	// crypto.ReplayWindow (default: in this process's memory); gateways
+	// sharing a Redis share it (signing/redisnonce).
+	Nonces signing.NonceStore
+
 	Logger *slog.Logger
 	Now    func() time.Time
 }
+
+// DefaultGatewayID is the gateway's id when Config.GatewayID is empty.
+const DefaultGatewayID = "gateway"
 
 var courierIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
 
@@ -121,6 +133,12 @@ func (c *Config) withDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.GatewayID == "" {
+		c.GatewayID = DefaultGatewayID
+	}
+	if c.Nonces == nil {
+		c.Nonces = signing.NewMemoryNonces(0, c.Now)
 	}
 }
 

@@ -132,7 +132,7 @@ func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 			t.Fatal(err)
 		}
 		h.hosts[c.id] = host
-		h.signers[c.id] = &signing.Signer{KeyID: c.id, Key: priv}
+		h.signers[c.id] = &signing.Signer{KeyID: c.id, Key: priv, Audience: DefaultGatewayID}
 		cfg.Couriers = append(cfg.Couriers, Courier{
 			ID: c.id, Name: "Courier " + c.id, Factor: c.factor, Mode: c.mode,
 			Patterns: []api.Pattern{{Regex: `^[A-Z0-9]{6,40}$`, Checksum: ""}},

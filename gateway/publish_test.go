@@ -45,7 +45,7 @@ func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
 	h := newHarness(t)
 	good := mustJSON(t, api.Records{Records: []crypto.SealedRecord{h.sealedFor("alpha", 1)}})
 	_, strangerKey, _ := ed25519.GenerateKey(rand.Reader)
-	stale := &signing.Signer{KeyID: "alpha", Key: h.signers["alpha"].Key, Now: func() time.Time { return time.Now().Add(-301 * time.Second) }}
+	stale := &signing.Signer{KeyID: "alpha", Key: h.signers["alpha"].Key, Audience: DefaultGatewayID, Now: func() time.Time { return time.Now().Add(-301 * time.Second) }}
 	withRecord := func(edit func(*crypto.SealedRecord)) []byte {
 		r := h.sealedFor("alpha", 1)
 		edit(&r)
@@ -64,8 +64,8 @@ func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
 		status  int
 	}{
 		{"unsigned", nil, "alpha", good, nil, http.StatusUnauthorized},
-		{"signed by an unknown key", &signing.Signer{KeyID: "alpha", Key: strangerKey}, "alpha", good, nil, http.StatusUnauthorized},
-		{"unregistered key id", &signing.Signer{KeyID: "nobody", Key: strangerKey}, "alpha", good, nil, http.StatusUnauthorized},
+		{"signed by an unknown key", &signing.Signer{KeyID: "alpha", Key: strangerKey, Audience: DefaultGatewayID}, "alpha", good, nil, http.StatusUnauthorized},
+		{"unregistered key id", &signing.Signer{KeyID: "nobody", Key: strangerKey, Audience: DefaultGatewayID}, "alpha", good, nil, http.StatusUnauthorized},
 		{"stale timestamp", stale, "alpha", good, nil, http.StatusUnauthorized},
 		{"signed by another courier", h.signers["beta"], "alpha", good, nil, http.StatusForbidden},
 		{"record of another courier", h.signers["beta"], "beta", good, nil, http.StatusUnprocessableEntity},

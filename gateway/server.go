@@ -46,7 +46,8 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.dir.g = g
 	g.pull.entries = map[pullKey]pullEntry{}
-	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Now: cfg.Now}
+	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
+		Logger: g.cfg.Logger, Now: g.cfg.Now}
 	engine, err := g.newEngine()
 	if err != nil {
 		return nil, err

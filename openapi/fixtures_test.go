@@ -115,9 +115,13 @@ func (f *fixture) publishBody(t testing.TB, n int) string {
 
 // signedHeaders are valid §9 headers for a request.
 func (f *fixture) signedHeaders(method, path, body string) map[string]string {
-	ts, sig := crypto.SignRequest(f.signer, method, path, []byte(body), time.Now())
+	r := crypto.SignedRequest{Method: method, Audience: "gateway", PathAndQuery: path, KeyID: "yunda-sim", Body: []byte(body)}
+	sig, err := crypto.SignRequest(f.signer, &r, time.Now(), rand.Reader)
+	if err != nil {
+		panic("sign with crypto/rand: " + err.Error())
+	}
 	return map[string]string{
-		crypto.HeaderKeyID: "yunda-sim", crypto.HeaderTimestamp: ts, crypto.HeaderSignature: sig,
+		crypto.HeaderKeyID: "yunda-sim", crypto.HeaderTimestamp: r.Timestamp, crypto.HeaderNonce: r.Nonce, crypto.HeaderSignature: sig,
 		"Content-Type": "application/json",
 	}
 }

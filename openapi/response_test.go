@@ -48,6 +48,7 @@ func TestValidateResponse(t *testing.T) {
 	}})
 	locator := crypto.EncodeB64(f.record.Locator)
 	retryHeader := http.Header{"Content-Type": {problem.ContentType}, "Retry-After": {"2"}}
+	hostHeader := http.Header{"Content-Type": {jsonType}, "Tg-Signature": {strings.Repeat("A", 86)}}
 
 	tests := []struct {
 		name         string
@@ -78,9 +79,10 @@ func TestValidateResponse(t *testing.T) {
 		{"no such record", http.MethodGet, "/v1/records/" + locator, 404, problemHeader, problemBody(404), false},
 		{"a publish answer", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Stored: 3, Stale: 1}), false},
 		{"demo parcels", http.MethodGet, "/v1/demo/parcels", 200, jsonHeader, mustJSON(t, api.DemoParcels{Parcels: []api.DemoParcel{{Courier: "yunda-sim", TrackingNumber: "YD1234567890", Factor: ""}, {Courier: "sf-sim", TrackingNumber: "SF1234567890123", Factor: "1234"}}}), false},
-		{"host keys", http.MethodGet, "/tg1/keys", 200, jsonHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), false},
-		{"host evaluation", http.MethodPost, "/tg1/evaluate", 200, jsonHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated), Proof: f.proof}), false},
-		{"host evaluation without a proof", http.MethodPost, "/tg1/evaluate", 200, jsonHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated)}), true},
+		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), false},
+		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), true},
+		{"host evaluation", http.MethodPost, "/tg1/evaluate", 200, hostHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated), Proof: f.proof}), false},
+		{"host evaluation without a proof", http.MethodPost, "/tg1/evaluate", 200, hostHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated)}), true},
 		{"health", http.MethodGet, "/healthz", 200, jsonHeader, `{"status":"ok"}`, false},
 	}
 	for _, tt := range tests {

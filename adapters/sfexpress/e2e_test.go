@@ -56,9 +56,10 @@ func TestSFParcelTrackedThroughTheGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	gatewayPub, gatewayKey, _ := ed25519.GenerateKey(rand.Reader)
+	courierPub, courierKey, _ := ed25519.GenerateKey(rand.Reader)
 	hostSrv := httptest.NewServer(host.Handler(&signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) {
 		return gatewayPub, id == "gateway"
-	}}))
+	}}, courierKey))
 	defer hostSrv.Close()
 
 	gw, err := gateway.New(gateway.Config{
@@ -66,7 +67,7 @@ func TestSFParcelTrackedThroughTheGateway(t *testing.T) {
 		Couriers: []gateway.Courier{{
 			ID: DefaultCourier, Name: "SF Express 顺丰速运", Factor: crypto.FactorPhoneLast4, Mode: api.ModePull,
 			Patterns: detect.Patterns("sf-express"),
-			Host:     remotehost.New(hostSrv.URL, &signing.Signer{KeyID: "gateway", Key: gatewayKey}, nil),
+			Host:     remotehost.New(hostSrv.URL, &signing.Signer{KeyID: "gateway", Key: gatewayKey, Audience: DefaultCourier}, courierPub, nil),
 		}},
 	})
 	if err != nil {

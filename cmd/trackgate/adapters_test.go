@@ -45,12 +45,17 @@ func TestCourierServesAWebhookAdapter(t *testing.T) {
 	for _, args := range [][]string{
 		{"keys", "gen", "--out", filepath.Join(dir, "gateway"), "--kind", "signing"},
 		{"keys", "gen", "--out", filepath.Join(dir, "acme-post"), "--kind", "oprf"},
+		{"keys", "gen", "--out", filepath.Join(dir, "acme-post-signing"), "--kind", "signing"},
 	} {
 		if got := runCLI(t, nil, args...); got.code != exitOK {
 			t.Fatalf("%v: %s", args, got.stderr)
 		}
 	}
 	gatewayKey, err := keyfile.Load(filepath.Join(dir, "gateway", signingKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	courierKey, err := keyfile.Load(filepath.Join(dir, "acme-post-signing", signingKeyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +73,7 @@ adapter:
   name: webhook
   options: {courier: acme-post, listen: %q, token_env: ACME_WEBHOOK_TOKEN, state: %q, factor: phone_last4}
 oprf_keys: acme-post
+signing_key: acme-post-signing/signing.key
 gateway:
   public_key: %s
 `, ingestAddr, state, crypto.EncodeB64(gatewayKey.Signing.Public().(ed25519.PublicKey))))
@@ -99,7 +105,8 @@ gateway:
 		BucketBits: 8,
 		Couriers: []gateway.Courier{{
 			ID: "acme-post", Name: "Acme Post", Factor: crypto.FactorPhoneLast4, Mode: api.ModePull,
-			Host: remotehost.New(m[1], &signing.Signer{KeyID: "gateway", Key: gatewayKey.Signing}, &http.Client{Timeout: 10 * time.Second}),
+			Host: remotehost.New(m[1], &signing.Signer{KeyID: "gateway", Key: gatewayKey.Signing, Audience: "acme-post"},
+				courierKey.Signing.Public().(ed25519.PublicKey), &http.Client{Timeout: 10 * time.Second}),
 		}},
 		Store:        memory.New(8),
 		PullCacheTTL: time.Nanosecond, // every poll below asks the host

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -33,8 +34,10 @@ its OPRF key files (or their directory, as 'keys rotate' keeps it), the
 gateway's URL and public key, and its mode.
 
 The host serves the signed /tg1 API on the file's listen address (--addr
-overrides it) to the gateway alone: only requests signed with the gateway's key
-under the id "gateway" are answered. It builds its locator index from the
+overrides it; HTTPS when the file has a tls section) to the gateway alone:
+only requests signed with the gateway's key under the id "gateway", for this
+courier, and never seen before are answered, and every answer is signed with
+the host's signing key. It builds its locator index from the
 adapter and keeps it fresh. In push mode it publishes every new record through
 a durable outbox on disk: a record counts as handed over once it is in the
 outbox, and leaves the outbox only once the gateway has stored it, so nothing
@@ -93,8 +96,12 @@ func runCourier(cmd *cobra.Command, e env, f courierFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	scheme := "http://"
+	if host.TLS != nil { // the file's tls section: serve HTTPS ourselves
+		listener, scheme = tls.NewListener(listener, host.TLS), "https://"
+	}
 	srv := newHTTPServer(host.Handler, logger, cfg.Timeouts)
-	printCourierLine(ctx, cmd.OutOrStdout(), cfg, "http://"+listener.Addr().String(), host)
+	printCourierLine(ctx, cmd.OutOrStdout(), cfg, scheme+listener.Addr().String(), host)
 	return runService(ctx, logger, listener, srv, host.Run)
 }
 

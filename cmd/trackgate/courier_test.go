@@ -285,7 +285,7 @@ listen: 127.0.0.1:0
 bucket_bits: 8
 signing_key: signing.key
 couriers:
-  - {id: sim-global, name: Global, host: "http://127.0.0.1:1", mode: pull, factor: none}
+  - {id: sim-global, name: Global, host: "http://127.0.0.1:1", mode: pull, factor: none, public_key: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
 `)
 	tests := []struct {
 		name     string

@@ -104,8 +104,9 @@ declare -A courier_factor=([sim-swift]=none [sim-panda]=phone_last4 [sim-global]
 declare -A courier_pub=()
 for c in "${couriers[@]}"; do
 	"$tg" keys gen --out "$run_dir/keys/$c/oprf" --kind oprf >/dev/null
+	# Every host signs its answers, pull hosts too.
+	courier_pub[$c]=$(public_key_of "$("$tg" keys gen --out "$run_dir/keys/$c" --kind signing)")
 	if [[ ${courier_mode[$c]} == push ]]; then
-		courier_pub[$c]=$(public_key_of "$("$tg" keys gen --out "$run_dir/keys/$c" --kind signing)")
 		mkdir -p -- "$run_dir/state/$c"
 	fi
 done
@@ -182,9 +183,7 @@ sed_args=(
 for c in "${couriers[@]}"; do
 	block="/^  - id: $c([[:space:]]|\$)/,/^  - id: /"
 	sed_args+=(-e "${block}s|^    host: .*|    host: http://127.0.0.1:${courier_port[$c]}|")
-	if [[ ${courier_mode[$c]} == push ]]; then
-		sed_args+=(-e "${block}s|REPLACE-WITH-THE-COURIER-HOSTS-SIGNING-PUBLIC-KEY|${courier_pub[$c]}|")
-	fi
+	sed_args+=(-e "${block}s|REPLACE-WITH-THE-COURIER-HOSTS-SIGNING-PUBLIC-KEY|${courier_pub[$c]}|")
 done
 sed -E "${sed_args[@]}" "$here/gateway.example.yaml" >"$gateway_config"
 
@@ -206,7 +205,7 @@ for c in "${couriers[@]}"; do
 		-e "s|^  public_key: .*|  public_key: $gateway_pub|"
 	)
 	if [[ ${courier_mode[$c]} == pull ]]; then
-		sed_args+=(-e '/^signing_key:/d' -e '/^  url:/d' -e '/^  # Where records are published/d' -e '/^outbox:/d')
+		sed_args+=(-e '/^  url:/d' -e '/^  # Where records are published/d' -e '/^  # gateway is on loopback/d' -e '/^outbox:/d')
 	fi
 	sed "${sed_args[@]}" "$here/courier.example.yaml" >"$run_dir/config/$c.yaml"
 done

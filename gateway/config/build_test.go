@@ -64,7 +64,8 @@ func TestHostWithTwoOverlappingKeysServesBothKids(t *testing.T) {
 	srv := httptest.NewServer(h.Handler)
 	defer srv.Close()
 
-	keys, err := remotehost.New(srv.URL, &signing.Signer{KeyID: GatewayKeyID, Key: f.gatewayKey}, nil).Keys(context.Background())
+	asGateway := &signing.Signer{KeyID: GatewayKeyID, Key: f.gatewayKey, Audience: "sim-global"}
+	keys, err := remotehost.New(srv.URL, asGateway, f.pullPub, nil).Keys(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +82,12 @@ func TestHostWithTwoOverlappingKeysServesBothKids(t *testing.T) {
 
 	// Only the gateway's key is known.
 	_, other := saveSigning(t, f.dir+"/other.key")
-	for _, s := range []*signing.Signer{{KeyID: GatewayKeyID, Key: other}, {KeyID: "sim-swift", Key: f.gatewayKey}} {
-		if _, err := remotehost.New(srv.URL, s, nil).Keys(context.Background()); !errors.Is(err, api.ErrUnavailable) {
+	for _, s := range []*signing.Signer{
+		{KeyID: GatewayKeyID, Key: other, Audience: "sim-global"},
+		{KeyID: "sim-swift", Key: f.gatewayKey, Audience: "sim-global"},
+		{KeyID: GatewayKeyID, Key: f.gatewayKey, Audience: "sim-panda"},
+	} {
+		if _, err := remotehost.New(srv.URL, s, f.pullPub, nil).Keys(context.Background()); !errors.Is(err, api.ErrUnavailable) {
 			t.Errorf("signed by %s with another key: %v, want refused", s.KeyID, err)
 		}
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"crypto/ed25519"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,9 +33,14 @@ type Courier struct {
 	// OPRFKeys are OPRF key files, or directories whose OPRF key files
 	// are all used (as 'trackgate keys rotate' keeps them).
 	OPRFKeys Paths `yaml:"oprf_keys"`
-	// SigningKey is the host's Ed25519 signing key file; push mode only.
+	// SigningKey is the host's Ed25519 signing key file: it signs every
+	// answer (docs/protocol.md §8) and, in push mode, the publishes.
 	SigningKey string      `yaml:"signing_key"`
 	Gateway    GatewayPeer `yaml:"gateway"`
+	// TLS makes the host serve HTTPS itself (optionally requiring the
+	// gateway's client certificate); without it the host serves plain
+	// HTTP, for loopback or a TLS-terminating proxy in front.
+	TLS *ServerTLS `yaml:"tls"`
 	// Outbox is the path of the durable outbox file; push mode only.
 	Outbox string `yaml:"outbox"`
 	// EvaluateRate (elements per second, default 200) and EvaluateBurst
@@ -51,6 +57,8 @@ type Courier struct {
 	keys       []loadedKey
 	signingKey ed25519.PrivateKey
 	gatewayKey ed25519.PublicKey
+	gatewayTLS *tls.Config
+	serverTLS  *tls.Config
 }
 
 // Adapter names the courier's adapter and its options.
@@ -61,8 +69,14 @@ type Adapter struct {
 
 // GatewayPeer is what a courier host knows of the gateway.
 type GatewayPeer struct {
-	// URL is the gateway's base URL; push mode only.
+	// URL is the gateway's base URL (https, unless on loopback); push
+	// mode only.
 	URL string `yaml:"url"`
+	// ID is the gateway's id, its gateway_id (default "gateway"): the
+	// audience of the host's publishes.
+	ID string `yaml:"id"`
+	// TLS is how the host dials the gateway over https; push mode only.
+	TLS *ClientTLS `yaml:"tls"`
 	// PublicKey is the gateway's Ed25519 signing public key, b64: only
 	// requests signed with it under the id "gateway" are served.
 	PublicKey string `yaml:"public_key"`
@@ -147,6 +161,18 @@ func (c *Courier) check(dir string, o loadOptions) error {
 		return err
 	}
 	c.gatewayKey = pk
+	if err := c.loadSigningKey(dir); err != nil {
+		return err
+	}
+	if c.Gateway.ID == "" {
+		c.Gateway.ID = DefaultGatewayID
+	}
+	if crypto.CheckCourierID(c.Gateway.ID) != nil {
+		return fieldErr("gateway.id", "%q must be the gateway's gateway_id: 2 to 32 lower-case letters, digits or '-' (default gateway)", c.Gateway.ID)
+	}
+	if c.serverTLS, err = c.TLS.load("tls", dir); err != nil {
+		return err
+	}
 	if c.Mode == api.ModePush {
 		err = c.checkPush(dir)
 	} else {
@@ -251,9 +277,11 @@ func oprfFiles(field, path string) ([]keyfile.File, error) {
 	return out, nil
 }
 
-func (c *Courier) checkPush(dir string) error {
+// loadSigningKey loads the host's signing key, which every mode needs:
+// the host signs its answers.
+func (c *Courier) loadSigningKey(dir string) error {
 	if c.SigningKey == "" {
-		return fieldErr("signing_key", "missing; a push-mode host signs its publishes: give the path of its signing key file (make one with 'trackgate keys gen --out DIR --kind signing')")
+		return fieldErr("signing_key", "missing; the host signs every answer (and, in push mode, its publishes): give the path of its signing key file (make one with 'trackgate keys gen --out DIR --kind signing') and register its public key as public_key of this courier in the gateway's file")
 	}
 	c.SigningKey = resolve(dir, c.SigningKey)
 	sk, err := loadSigningKey("signing_key", c.SigningKey)
@@ -264,7 +292,15 @@ func (c *Courier) checkPush(dir string) error {
 	if sk.Public().(ed25519.PublicKey).Equal(c.gatewayKey) {
 		return fieldErr("gateway.public_key", "this is the courier host's own public key; paste the gateway's, printed by 'trackgate keys show' on the gateway's signing key")
 	}
-	if err := checkURL("gateway.url", c.Gateway.URL); err != nil {
+	return nil
+}
+
+func (c *Courier) checkPush(dir string) error {
+	if err := checkPeerURL("gateway.url", c.Gateway.URL); err != nil {
+		return err
+	}
+	var err error
+	if c.gatewayTLS, err = c.Gateway.TLS.load("gateway.tls", dir); err != nil {
 		return err
 	}
 	if c.Outbox == "" {
@@ -276,10 +312,10 @@ func (c *Courier) checkPush(dir string) error {
 
 func (c *Courier) checkPull() error {
 	switch {
-	case c.SigningKey != "":
-		return fieldErr("signing_key", "a pull-mode host sends nothing to the gateway, so it signs nothing; remove signing_key, or set mode: push")
 	case c.Gateway.URL != "":
 		return fieldErr("gateway.url", "a pull-mode host never calls the gateway; remove gateway.url, or set mode: push")
+	case c.Gateway.TLS != nil:
+		return fieldErr("gateway.tls", "a pull-mode host never calls the gateway; remove gateway.tls, or set mode: push")
 	case c.Outbox != "":
 		return fieldErr("outbox", "a pull-mode host publishes nothing; remove outbox, or set mode: push")
 	}

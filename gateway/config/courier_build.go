@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/courierhost/outbox"
 	"github.com/trackgate/trackgate/gateway/signing"
@@ -25,9 +27,11 @@ type CourierHost struct {
 	// Outbox holds records until the gateway has them; nil in pull mode.
 	Outbox *outbox.Outbox
 	// Handler is the host's signed /tg1 API; it knows only the gateway's
-	// key, under the id "gateway".
+	// key, under the id "gateway", and signs every answer.
 	Handler http.Handler
-	source  adapters.Source
+	// TLS, when not nil, is the listener's: serve Handler over it.
+	TLS    *tls.Config
+	source adapters.Source
 }
 
 // Build makes the courier host the file describes: it opens the adapter
@@ -68,11 +72,12 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 		EvaluateBurst: c.EvaluateBurst,
 		Logger:        logger,
 	}
-	if c.signingKey != nil { // push mode
+	if c.Mode == api.ModePush {
 		publisher := courierhost.HTTPPublisher{
 			GatewayURL: c.Gateway.URL,
 			Courier:    c.Courier,
-			Signer:     &signing.Signer{KeyID: c.Courier, Key: c.signingKey},
+			Signer:     &signing.Signer{KeyID: c.Courier, Key: c.signingKey, Audience: c.Gateway.ID},
+			Client:     c.gatewayClient(),
 		}
 		h.Outbox, err = outbox.Open(c.Outbox, publisher, outbox.WithLogger(logger.With("component", "outbox")))
 		if err != nil {
@@ -87,10 +92,33 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 		return nil, fmt.Errorf("build the courier host: %w", err)
 	}
 	gatewayKey := c.gatewayKey
-	h.Handler = h.Host.Handler(&signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) {
-		return gatewayKey, id == GatewayKeyID
-	}})
+	// Seen nonces are kept in this process: a lone host, or replicas
+	// behind a load balancer that keeps a gateway on one replica.
+	h.Handler = h.Host.Handler(&signing.Verifier{
+		Keys: func(id string) (ed25519.PublicKey, bool) {
+			return gatewayKey, id == GatewayKeyID
+		},
+		Audience: c.Courier,
+		Nonces:   signing.NewMemoryNonces(0, nil),
+		Logger:   logger,
+	}, c.signingKey)
+	h.TLS = c.serverTLS
 	return h, nil
+}
+
+// publishTimeout bounds one publish to the gateway, as the publisher's
+// default client does.
+const publishTimeout = 30 * time.Second
+
+// gatewayClient is the HTTP client of the gateway: nil (the publisher's
+// default) unless gateway.tls sets a CA or client certificate.
+func (c *Courier) gatewayClient() *http.Client {
+	if c.gatewayTLS == nil {
+		return nil
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = c.gatewayTLS
+	return &http.Client{Timeout: publishTimeout, Transport: transport}
 }
 
 // Run runs the host (its index and, in push mode, its hand-over to the

@@ -26,7 +26,8 @@ type fixture struct {
 	gatewayPub  ed25519.PublicKey
 	gatewayKey  ed25519.PrivateKey
 	courierPub  ed25519.PublicKey
-	oprfDir     string // two OPRF keys with overlapping windows, and a signing key
+	pullPub     ed25519.PublicKey // the pull courier host's signing key
+	oprfDir     string            // two OPRF keys with overlapping windows, and a signing key
 	oprfFile    string
 	kids        []string
 	expiredFile string
@@ -37,6 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{dir: t.TempDir()}
 	f.gatewayPub, f.gatewayKey = saveSigning(t, filepath.Join(f.dir, "gateway-signing.key"))
 	f.courierPub, _ = saveSigning(t, filepath.Join(f.dir, "courier-signing.key"))
+	f.pullPub, _ = saveSigning(t, filepath.Join(f.dir, "pull-signing.key"))
 	f.oprfDir = filepath.Join(f.dir, "oprf")
 	if err := os.Mkdir(f.oprfDir, 0o700); err != nil {
 		t.Fatal(err)
@@ -103,7 +105,7 @@ func (f *fixture) gatewayDoc() map[string]any {
 			},
 			map[string]any{
 				"id": "sim-global", "name": "Global Parcel Line", "host": "http://127.0.0.1:19003",
-				"mode": "pull", "factor": "none",
+				"public_key": crypto.EncodeB64(f.pullPub), "mode": "pull", "factor": "none",
 				"patterns": []any{map[string]any{"regex": "^GP[0-9]{9}[A-Z]{2}$", "checksum": "mod11"}},
 			},
 		},
@@ -138,7 +140,7 @@ func (f *fixture) pullDoc() map[string]any {
 	d := f.courierDoc()
 	d["courier"], d["mode"], d["factor"] = "sim-global", "pull", "none"
 	d["adapter"] = map[string]any{"name": "simulator", "options": map[string]any{"courier": "sim-global", "parcels": 40}}
-	delete(d, "signing_key")
+	d["signing_key"] = "pull-signing.key"
 	delete(d, "outbox")
 	delete(d["gateway"].(map[string]any), "url")
 	return d

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
-	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/store/redisstore"
 )
@@ -30,6 +29,13 @@ type Gateway struct {
 	// holds the same one: courier hosts know one key under the id
 	// "gateway".
 	SigningKey string `yaml:"signing_key"`
+	// GatewayID is the id couriers sign their publishes for (the audience
+	// of docs/protocol.md §9; default "gateway"): the same on every
+	// gateway of a deployment and in each courier host's gateway.id.
+	GatewayID string `yaml:"gateway_id"`
+	// CourierTLS is how the gateway dials courier hosts over https (CA
+	// file, client certificate for mutual TLS); default: system roots.
+	CourierTLS *ClientTLS `yaml:"courier_tls"`
 	// Redis is where records are kept; without it they are kept in
 	// memory, lost when the process stops.
 	Redis *Redis `yaml:"redis"`
@@ -41,7 +47,8 @@ type Gateway struct {
 	Couriers       []CourierEntry  `yaml:"couriers"`
 
 	signingKey    ed25519.PrivateKey
-	courierKeys   []ed25519.PublicKey // by index of Couriers; nil for pull mode
+	courierKeys   []ed25519.PublicKey // by index of Couriers
+	courierTLS    *tls.Config
 	redisPassword string
 	redisTLS      *tls.Config
 }
@@ -113,10 +120,12 @@ type Limits struct {
 type CourierEntry struct {
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
-	// Host is the base URL of the courier's host (its /tg1 API).
+	// Host is the base URL of the courier's host (its /tg1 API): https,
+	// unless on loopback.
 	Host string `yaml:"host"`
 	// PublicKey is the courier host's Ed25519 signing public key, b64,
-	// as 'trackgate keys show' prints it; push mode only.
+	// as 'trackgate keys show' prints it: it verifies the host's signed
+	// answers (every mode) and its publishes (push mode).
 	PublicKey string    `yaml:"public_key"`
 	Mode      string    `yaml:"mode"`
 	Factor    string    `yaml:"factor"`
@@ -144,6 +153,7 @@ const (
 	DefaultFetchBurst       = ratelimit.DefaultFetchBurst
 	DefaultMaxBodyBytes     = 64 << 10
 	DefaultMaxPublishBytes  = 4 << 20
+	DefaultGatewayID        = "gateway"
 )
 
 // LoadGateway reads, decodes and checks a gateway's configuration file,
@@ -229,6 +239,15 @@ func (g *Gateway) check(dir string, o loadOptions) error {
 		return err
 	}
 	g.signingKey = sk
+	if g.GatewayID == "" {
+		g.GatewayID = DefaultGatewayID
+	}
+	if crypto.CheckCourierID(g.GatewayID) != nil {
+		return fieldErr("gateway_id", "%q must be 2 to 32 lower-case letters, digits or '-' (default gateway), the same as gateway.id in every courier host's file", g.GatewayID)
+	}
+	if g.courierTLS, err = g.CourierTLS.load("courier_tls", dir); err != nil {
+		return err
+	}
 	if g.Redis != nil {
 		if err := g.checkRedis(dir, o); err != nil {
 			return err
@@ -345,7 +364,7 @@ func (g *Gateway) checkCouriers() error {
 		if c.Name == "" {
 			return fieldErr(at("name"), "missing; give the name clients show, e.g. \"Swift Express\"")
 		}
-		if err := checkURL(at("host"), c.Host); err != nil {
+		if err := checkPeerURL(at("host"), c.Host); err != nil {
 			return err
 		}
 		if j, dup := hosts[c.Host]; dup {
@@ -358,19 +377,15 @@ func (g *Gateway) checkCouriers() error {
 		if err := checkFactor(at("factor"), c.Factor); err != nil {
 			return err
 		}
-		switch {
-		case c.Mode == api.ModePull && c.PublicKey != "":
-			return fieldErr(at("public_key"), "a pull-mode courier publishes nothing, so the gateway needs no key of it; remove public_key, or set mode: push")
-		case c.Mode == api.ModePush:
-			pk, err := parsePublicKey(at("public_key"), c.PublicKey, "the courier host's signing key")
-			if err != nil {
-				return err
-			}
-			if pk.Equal(ownKey) {
-				return fieldErr(at("public_key"), "this is the gateway's own public key; paste the one of the courier host's signing key")
-			}
-			g.courierKeys[i] = pk
+		// Every courier host signs its answers, so every courier needs its key.
+		pk, err := parsePublicKey(at("public_key"), c.PublicKey, "the courier host's signing key (every courier host signs its answers, pull mode too)")
+		if err != nil {
+			return err
 		}
+		if pk.Equal(ownKey) {
+			return fieldErr(at("public_key"), "this is the gateway's own public key; paste the one of the courier host's signing key")
+		}
+		g.courierKeys[i] = pk
 		for j, p := range c.Patterns {
 			if _, err := regexp.Compile(p.Regex); err != nil || p.Regex == "" {
 				return fieldErr(at(fmt.Sprintf("patterns[%d].regex", j)), "%q is not a regular expression over a normalized tracking number, such as ^SW[0-9]{12}$", p.Regex)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -17,13 +18,14 @@ import (
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/remotehost"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/signing/redisnonce"
 	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/gateway/store/redisstore"
 )
 
 // GatewayKeyID is the id under which courier hosts know the gateway's
-// signing key (PROTOCOL.md §9).
+// signing key (docs/protocol.md §9).
 const GatewayKeyID = "gateway"
 
 // redisPingTimeout bounds the check that Redis answers at start.
@@ -81,9 +83,19 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 			return nil, nil, fmt.Errorf("shared fetch limit: %w", err)
 		}
 		cfg.FetchLimiter = fetchLimiter
+		// Seen nonces are shared too, so a publish replayed to another
+		// gateway is refused (docs/protocol.md §9).
+		nonces, err := redisnonce.New(client, g.Redis.KeyPrefix)
+		if err != nil {
+			_ = client.Close()
+			return nil, nil, fmt.Errorf("shared nonce store: %w", err)
+		}
+		cfg.Nonces = nonces
 		warnIfDown(ctx, logger, cfg.Store)
 	}
+	cfg.GatewayID = g.GatewayID
 	signer := &signing.Signer{KeyID: GatewayKeyID, Key: g.signingKey}
+	hostClient := g.courierHostClient()
 	for i, c := range g.Couriers {
 		patterns := make([]api.Pattern, len(c.Patterns))
 		for j, p := range c.Patterns {
@@ -91,7 +103,7 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		}
 		cfg.Couriers = append(cfg.Couriers, gateway.Courier{
 			ID: c.ID, Name: c.Name, Factor: c.Factor, Mode: c.Mode, Patterns: patterns,
-			Host:       remotehost.New(c.Host, signer, nil),
+			Host:       remotehost.New(c.Host, signer.For(c.ID), g.courierKeys[i], hostClient),
 			SigningKey: g.courierKeys[i],
 		})
 	}
@@ -101,6 +113,17 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		return nil, nil, fmt.Errorf("build the gateway: %w", err)
 	}
 	return gw, closer, nil
+}
+
+// courierHostClient is the HTTP client of the courier hosts: nil (the
+// remotehost default) unless courier_tls sets a CA or client certificate.
+func (g *Gateway) courierHostClient() *http.Client {
+	if g.courierTLS == nil {
+		return nil
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = g.courierTLS
+	return &http.Client{Timeout: remotehost.DefaultTimeout, Transport: transport}
 }
 
 func (g *Gateway) redisOptions() *redis.UniversalOptions {

@@ -83,7 +83,12 @@ func TestGatewayFileErrorsNameTheirField(t *testing.T) {
 		{"courier key short", "couriers.0.public_key", crypto.EncodeB64(make([]byte, 31)), "couriers[0].public_key", "not 32 bytes"},
 		{"push courier without key", "couriers.0.public_key", nil, "couriers[0].public_key", "trackgate keys show"},
 		{"courier key is the gateway's", "couriers.0.public_key", crypto.EncodeB64(f.gatewayPub), "couriers[0].public_key", "gateway's own public key"},
-		{"pull courier with a key", "couriers.1.public_key", crypto.EncodeB64(f.courierPub), "couriers[1].public_key", "pull-mode"},
+		{"pull courier without key", "couriers.1.public_key", nil, "couriers[1].public_key", "pull mode too"},
+		{"courier host over plain HTTP off loopback", "couriers.0.host", "http://tg1.courier.example", "couriers[0].host", "use https://tg1.courier.example"},
+		{"gateway id malformed", "gateway_id", "GW 1", "gateway_id", "lower-case"},
+		{"courier TLS CA absent", "courier_tls.ca_file", "ca.pem", "courier_tls.ca_file", "cannot read"},
+		{"courier TLS CA without a certificate", "courier_tls.ca_file", notPEM, "courier_tls.ca_file", "no PEM certificate"},
+		{"courier TLS key without its certificate", "courier_tls.key_file", "client-key.pem", "courier_tls", "give both"},
 		{"pattern not a regex", "couriers.0.patterns.0.regex", "^SW[0-9", "couriers[0].patterns[0].regex", "regular expression"},
 		{"pattern empty", "couriers.0.patterns.0.regex", "", "couriers[0].patterns[0].regex", "regular expression"},
 		{"checksum name malformed", "couriers.1.patterns.0.checksum", "Mod 11", "couriers[1].patterns[0].checksum", "check-digit"},
@@ -163,8 +168,11 @@ func TestLoadGatewayResolvesPathsAndFillsDefaults(t *testing.T) {
 	}) {
 		t.Errorf("limits %+v, want the defaults", g.Limits)
 	}
-	if g.courierKeys[0] == nil || !g.courierKeys[0].Equal(f.courierPub) || g.courierKeys[1] != nil {
-		t.Error("courier keys: want the push courier's, none for the pull courier")
+	if !g.courierKeys[0].Equal(f.courierPub) || !g.courierKeys[1].Equal(f.pullPub) {
+		t.Error("courier keys: want the push and the pull courier's")
+	}
+	if g.GatewayID != "gateway" {
+		t.Errorf("gateway_id %q, want the default gateway", g.GatewayID)
 	}
 
 	// The error names the file it is about.

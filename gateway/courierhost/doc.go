@@ -1,4 +1,4 @@
-// Package courierhost is the courier host of PROTOCOL.md §8: the service a
+// Package courierhost is the courier host of docs/protocol.md §8: the service a
 // courier runs next to its own systems. It holds the courier's OPRF keys
 // and its adapter, and it is the only place where a tracking number meets
 // a locator.
@@ -16,7 +16,9 @@
 //     keeps it fresh from its Watcher, sweeping expired records.
 //   - publish.go, httppublisher.go: push mode, publishing changed records
 //     to the gateway with capped, jittered exponential backoff.
-//   - http.go, problems.go: the signed /tg1 HTTP API, errors as
+//   - http.go, problems.go: the signed /tg1 HTTP API (requests signed by
+//     the gateway for this courier, never replayed; every answer signed
+//     with the courier's key, docs/protocol.md §8, §9), errors as
 //     problem+json with type URIs that package remotehost understands.
 //
 // The same Host serves the gateway in process (it implements

@@ -1,6 +1,7 @@
 package courierhost
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,14 +20,35 @@ import (
 // is well under 1 KiB.
 const MaxBodyBytes = 64 << 10
 
-// Handler returns the host's HTTP API (PROTOCOL.md §8). Every /tg1 route
-// requires a request signed under a key v knows; pass a verifier that
-// knows only the gateway's key, under the id "gateway". GET /healthz is
-// unsigned. Every request is checked against the OpenAPI document after
-// its signature.
-func (h *Host) Handler(v *signing.Verifier) http.Handler {
+// Handler returns the host's HTTP API (docs/protocol.md §8). Every /tg1
+// route requires a request signed under a key v knows, for this courier
+// (v's Audience is the courier id; empty means it), with a nonce not seen
+// before (v's Nonces; nil means a store in this process's memory): pass a
+// verifier that knows only the gateway's key, under the id "gateway".
+// Every answer, whatever its status, is signed with answerKey, the
+// courier's Ed25519 signing key, bound to the request's TG-Nonce.
+// GET /healthz is unsigned. Every request is checked against the OpenAPI
+// document after its signature.
+func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.Handler {
 	if v == nil || v.Keys == nil {
 		panic("courierhost: Handler needs a verifier with the gateway's key")
+	}
+	if len(answerKey) != ed25519.PrivateKeySize {
+		panic("courierhost: Handler needs the courier's signing key to sign its answers")
+	}
+	own := *v
+	switch own.Audience {
+	case "":
+		own.Audience = h.cfg.Courier
+	case h.cfg.Courier:
+	default:
+		panic("courierhost: the verifier's audience is not this courier")
+	}
+	if own.Nonces == nil {
+		own.Nonces = signing.NewMemoryNonces(0, own.Now)
+	}
+	if own.Logger == nil {
+		own.Logger = h.cfg.Logger
 	}
 	doc, err := openapi.Load()
 	if err != nil {
@@ -49,10 +71,12 @@ func (h *Host) Handler(v *signing.Verifier) http.Handler {
 	e.NoMethod(func(c *gin.Context) {
 		problem.Abort(c, http.StatusMethodNotAllowed, "This resource does not support that method.")
 	})
-	e.Use(h.recoverPanics(), h.logRequests())
+	// Answers are signed first of all, so nothing, not even a 404 or a
+	// recovered panic, leaves unsigned.
+	e.Use(signing.SignAnswers(h.cfg.Courier, answerKey), h.recoverPanics(), h.logRequests())
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
-	tg1 := e.Group("/tg1", problem.LimitBody(MaxBodyBytes), v.Require(), checked)
+	tg1 := e.Group("/tg1", problem.LimitBody(MaxBodyBytes), own.Require(), checked)
 	tg1.GET("/keys", h.handleKeys)
 	tg1.POST("/evaluate", h.handleEvaluate)
 	tg1.GET("/buckets/:bucket", h.handleBucket)

@@ -25,6 +25,8 @@ type httpFixture struct {
 	clk     *clock
 	handler http.Handler
 	signer  *signing.Signer
+	// answerKey verifies the host's answer signatures.
+	answerKey ed25519.PublicKey
 }
 
 func newHTTPFixture(t testing.TB, edit func(*Config)) *httpFixture {
@@ -40,13 +42,18 @@ func newHTTPFixture(t testing.TB, edit func(*Config)) *httpFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	answerPub, answerPriv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v := &signing.Verifier{
 		Keys: func(id string) (ed25519.PublicKey, bool) { return pub, id == "gateway" },
 		Now:  clk.Now,
 	}
 	return &httpFixture{
-		host: h, cfg: cfg, clk: clk, handler: h.Handler(v),
-		signer: &signing.Signer{KeyID: "gateway", Key: priv, Now: clk.Now},
+		host: h, cfg: cfg, clk: clk, handler: h.Handler(v, answerPriv),
+		signer:    &signing.Signer{KeyID: "gateway", Key: priv, Audience: cfg.Courier, Now: clk.Now},
+		answerKey: answerPub,
 	}
 }
 
@@ -64,7 +71,19 @@ func (f *httpFixture) do(t testing.TB, method, path string, body []byte, sign bo
 	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
+	f.checkAnswerSignature(t, req, rec)
 	return rec
+}
+
+// checkAnswerSignature checks that the host signed its answer to req,
+// whatever its status.
+func (f *httpFixture) checkAnswerSignature(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	err := crypto.VerifyAnswer(f.answerKey, f.cfg.Courier, rec.Code, req.Header.Get(crypto.HeaderNonce),
+		rec.Body.Bytes(), rec.Header().Get(crypto.HeaderSignature))
+	if err != nil {
+		t.Errorf("%s answer %d is not signed by the courier: %v", req.Method, rec.Code, err)
+	}
 }
 
 // wantProblem checks a problem+json answer and returns its details.
@@ -104,7 +123,7 @@ func TestHandlerRequiresTheGatewaysSignature(t *testing.T) {
 	_, otherKey, _ := ed25519.GenerateKey(rand.Reader)
 	signedBy := func(id string, key ed25519.PrivateKey, skew time.Duration, target string) *http.Request {
 		req := httptest.NewRequest(http.MethodGet, target, nil)
-		s := &signing.Signer{KeyID: id, Key: key, Now: func() time.Time { return f.clk.Now().Add(skew) }}
+		s := &signing.Signer{KeyID: id, Key: key, Audience: f.cfg.Courier, Now: func() time.Time { return f.clk.Now().Add(skew) }}
 		if err := s.Sign(req, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -127,11 +146,20 @@ func TestHandlerRequiresTheGatewaysSignature(t *testing.T) {
 		}, http.StatusUnauthorized},
 		{"stale timestamp", func() *http.Request { return signedBy("gateway", f.signer.Key, -301*time.Second, "/tg1/keys") }, http.StatusUnauthorized},
 		{"timestamp from the future", func() *http.Request { return signedBy("gateway", f.signer.Key, 301*time.Second, "/tg1/keys") }, http.StatusUnauthorized},
+		{"signed for another courier", func() *http.Request {
+			req := httptest.NewRequest(http.MethodGet, "/tg1/keys", nil)
+			if err := f.signer.For("other-courier").Sign(req, nil); err != nil {
+				t.Fatal(err)
+			}
+			return req
+		}, http.StatusUnauthorized},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			f.handler.ServeHTTP(rec, tt.req())
+			req := tt.req()
+			f.handler.ServeHTTP(rec, req)
+			f.checkAnswerSignature(t, req, rec)
 			if tt.status != http.StatusOK {
 				wantProblem(t, rec, tt.status)
 				return

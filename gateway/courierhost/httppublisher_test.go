@@ -33,7 +33,8 @@ func sealedTestRecords(t testing.TB, n int) []crypto.SealedRecord {
 
 func TestHTTPPublisherSendsSignedRecords(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	verifier := &signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) { return pub, id == testCourier }}
+	verifier := &signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) { return pub, id == testCourier },
+		Audience: "gateway", Nonces: signing.NewMemoryNonces(0, nil)}
 	records := sealedTestRecords(t, 3)
 	var got api.Records
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +57,7 @@ func TestHTTPPublisherSendsSignedRecords(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	p := HTTPPublisher{GatewayURL: srv.URL + "/", Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv}, Client: srv.Client()}
+	p := HTTPPublisher{GatewayURL: srv.URL + "/", Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"}, Client: srv.Client()}
 	res, err := p.Publish(t.Context(), records)
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
@@ -104,7 +105,7 @@ func TestHTTPPublisherErrorsSayWhetherToRetry(t *testing.T) {
 			})
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
-			p := HTTPPublisher{GatewayURL: srv.URL, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv}, Client: srv.Client()}
+			p := HTTPPublisher{GatewayURL: srv.URL, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"}, Client: srv.Client()}
 			_, err := p.Publish(t.Context(), nil)
 			var pe *PublishError
 			if !errors.As(err, &pe) || pe.StatusCode != tt.status {
@@ -125,7 +126,7 @@ func TestHTTPPublisherNetworkErrorsAreRetryable(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there now
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	p := HTTPPublisher{GatewayURL: url, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv},
+	p := HTTPPublisher{GatewayURL: url, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"},
 		Client: &http.Client{Timeout: 5 * time.Second}}
 	_, err := p.Publish(t.Context(), nil)
 	if err == nil || !Retryable(err) {
@@ -139,7 +140,7 @@ func TestHTTPPublisherRefusesAMalformedAnswer(t *testing.T) {
 	}))
 	defer srv.Close()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	p := HTTPPublisher{GatewayURL: srv.URL, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv}}
+	p := HTTPPublisher{GatewayURL: srv.URL, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"}}
 	if _, err := p.Publish(t.Context(), nil); !errors.Is(err, api.ErrMalformed) {
 		t.Errorf("error %v, want ErrMalformed", err)
 	}

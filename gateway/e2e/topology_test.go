@@ -68,7 +68,7 @@ func startTopology(t *testing.T) *topology {
 	top.gateway = httptest.NewUnstartedServer(nil)
 	gatewayURL := "http://" + top.gateway.Listener.Addr().String()
 	gatewayPub, gatewayKey, _ := ed25519.GenerateKey(rand.Reader)
-	toGateway := &signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) { return gatewayPub, id == "gateway" }}
+	fromGateway := func(id string) (ed25519.PublicKey, bool) { return gatewayPub, id == "gateway" }
 
 	var couriers []gateway.Courier
 	var hostServers []*httptest.Server
@@ -88,7 +88,7 @@ func startTopology(t *testing.T) *topology {
 		if p.Mode == api.ModePush {
 			cfg.Publisher = courierhost.HTTPPublisher{
 				GatewayURL: gatewayURL, Courier: p.ID,
-				Signer: &signing.Signer{KeyID: p.ID, Key: courierKey},
+				Signer: &signing.Signer{KeyID: p.ID, Key: courierKey, Audience: gateway.DefaultGatewayID},
 			}
 		}
 		host, err := courierhost.New(cfg)
@@ -96,7 +96,7 @@ func startTopology(t *testing.T) *topology {
 			t.Fatalf("courier host %s: %v", p.ID, err)
 		}
 		top.hosts[p.ID] = host
-		srv := httptest.NewServer(top.traffic.wrap(p.ID, host.Handler(toGateway)))
+		srv := httptest.NewServer(top.traffic.wrap(p.ID, host.Handler(&signing.Verifier{Keys: fromGateway}, courierKey)))
 		hostServers = append(hostServers, srv)
 		patterns := make([]api.Pattern, len(p.Patterns))
 		for i, re := range p.Patterns {
@@ -104,7 +104,7 @@ func startTopology(t *testing.T) *topology {
 		}
 		couriers = append(couriers, gateway.Courier{
 			ID: p.ID, Name: p.Name, Factor: p.Factor, Mode: p.Mode, Patterns: patterns,
-			Host: remotehost.New(srv.URL, &signing.Signer{KeyID: "gateway", Key: gatewayKey},
+			Host: remotehost.New(srv.URL, &signing.Signer{KeyID: "gateway", Key: gatewayKey, Audience: p.ID}, courierPub,
 				&http.Client{Transport: &validatingTransport{t: t, v: validator}}),
 			SigningKey: courierPub,
 		})

@@ -17,7 +17,7 @@ import (
 
 // clientAnswering is a Client whose host always gives one answer.
 func clientAnswering(t testing.TB, a fixedAnswer) *Client {
-	return New("http://courier.invalid", gatewaySigner(t), &http.Client{Transport: a})
+	return New("http://courier.invalid", gatewaySigner(t), testAnswerPub, &http.Client{Transport: a})
 }
 
 func jsonBody(t testing.TB, v any) []byte {

@@ -21,7 +21,7 @@ func TestBreakerStopsAskingAFailingHost(t *testing.T) {
 	}))
 	defer srv.Close()
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	c := New(srv.URL, &signing.Signer{KeyID: "gateway", Key: key}, nil)
+	c := New(srv.URL, &signing.Signer{KeyID: "gateway", Key: key, Audience: testCourier}, testAnswerPub, nil)
 	for i := 0; i < breakerTrip; i++ {
 		if _, err := c.Keys(t.Context()); !errors.Is(err, api.ErrUnavailable) {
 			t.Fatalf("call %d: err %v, want ErrUnavailable", i, err)
@@ -44,7 +44,7 @@ func TestBreakerIgnoresAnswersThatAreNotFailures(t *testing.T) {
 	}))
 	defer srv.Close()
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	c := New(srv.URL, &signing.Signer{KeyID: "gateway", Key: key}, nil)
+	c := New(srv.URL, &signing.Signer{KeyID: "gateway", Key: key, Audience: testCourier}, testAnswerPub, nil)
 	for i := 0; i < 2*breakerTrip; i++ {
 		c.Keys(t.Context())
 	}

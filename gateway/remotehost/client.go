@@ -3,6 +3,7 @@ package remotehost
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sony/gobreaker/v2"
 
+	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
@@ -35,10 +37,12 @@ const DefaultTimeout = 10 * time.Second
 
 // Client is a remote courier host. It is safe for concurrent use.
 type Client struct {
-	base    string
-	signer  *signing.Signer
-	client  *http.Client
-	breaker *gobreaker.CircuitBreaker[*http.Response]
+	base   string
+	signer *signing.Signer
+	// courierKey verifies the host's answer signatures (docs/protocol.md §8).
+	courierKey ed25519.PublicKey
+	client     *http.Client
+	breaker    *gobreaker.CircuitBreaker[*http.Response]
 }
 
 // The circuit breaker (docs/protocol.md §12): after breakerTrip
@@ -67,12 +71,14 @@ var errCallerGaveUp = errors.New("caller gave up")
 var ErrCircuitOpen = errors.New("courier host circuit open after repeated failures")
 
 // New returns a client of the courier host at baseURL (e.g.
-// https://tg1.courier.example, without /tg1), signing every request with
-// signer (registered with the host under the key id "gateway"). client
-// may be nil for a default one with DefaultTimeout; either way the
-// client's cookie jar is not used and redirects are not followed, so
-// signed requests go only where they were meant.
-func New(baseURL string, signer *signing.Signer, client *http.Client) *Client {
+// https://tg1.courier.example, without /tg1). Every request is signed with
+// signer (registered with the host under the key id "gateway"), for the
+// courier signer.Audience names; every answer must carry that courier's
+// signature under courierKey, its registered Ed25519 signing key, or it
+// is not used. client may be nil for a default one with DefaultTimeout;
+// either way the client's cookie jar is not used and redirects are not
+// followed, so signed requests go only where they were meant.
+func New(baseURL string, signer *signing.Signer, courierKey ed25519.PublicKey, client *http.Client) *Client {
 	c := &http.Client{Timeout: DefaultTimeout}
 	if client != nil {
 		*c = *client
@@ -80,7 +86,7 @@ func New(baseURL string, signer *signing.Signer, client *http.Client) *Client {
 	c.Jar = nil
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	base := strings.TrimRight(baseURL, "/")
-	return &Client{base: base, signer: signer, client: c, breaker: newBreaker(base, breakerOpen)}
+	return &Client{base: base, signer: signer, courierKey: courierKey, client: c, breaker: newBreaker(base, breakerOpen)}
 }
 
 // newBreaker is the breaker of the host at base, open for open after
@@ -169,6 +175,12 @@ func (c *Client) do(ctx context.Context, method, path, route string, body []byte
 	}
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%w: %s %s: answer larger than %d bytes", api.ErrUnavailable, method, route, limit)
+	}
+	// Nothing of the answer, not even its status, is believed before its
+	// signature: a man in the middle could otherwise serve his own keys,
+	// evaluations or records.
+	if err := signing.VerifyAnswer(c.courierKey, c.signer.Audience, req.Header.Get(crypto.HeaderNonce), resp, b); err != nil {
+		return nil, fmt.Errorf("%w: %s %s: answer of %d: %w", api.ErrUnavailable, method, route, resp.StatusCode, err)
 	}
 	a := &answer{status: resp.StatusCode, body: b}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == problem.ContentType {

@@ -150,7 +150,7 @@ func TestInvalidRequestsNeverLeaveTheGateway(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	c := New(srv.URL, gatewaySigner(t), srv.Client())
+	c := New(srv.URL, gatewaySigner(t), testAnswerPub, srv.Client())
 	evaluate := func(batch ...[]byte) func() error {
 		return func() error { _, _, err := c.Evaluate(t.Context(), "AAAAAAAAAAA", batch); return err }
 	}
@@ -204,7 +204,7 @@ func TestGatewaySendsTheHostOnlyWhatTheProtocolNeeds(t *testing.T) {
 	jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: "shopper"}})
 	hc := srv.Client()
 	hc.Jar = jar
-	c := New(srv.URL, gatewaySigner(t), hc)
+	c := New(srv.URL, gatewaySigner(t), testAnswerPub, hc)
 
 	// A context as a gateway handler would pass down; nothing of it may travel.
 	ctx := context.WithValue(t.Context(), struct{ name string }{"client-ip"}, "203.0.113.9")
@@ -225,9 +225,9 @@ func TestGatewaySendsTheHostOnlyWhatTheProtocolNeeds(t *testing.T) {
 			names = append(names, name)
 		}
 		slices.Sort(names)
-		want := []string{"Accept", "Accept-Encoding", "Tg-Key-Id", "Tg-Signature", "Tg-Timestamp", "User-Agent"}
+		want := []string{"Accept", "Accept-Encoding", "Tg-Key-Id", "Tg-Nonce", "Tg-Signature", "Tg-Timestamp", "User-Agent"}
 		if r.method == http.MethodPost {
-			want = []string{"Accept", "Accept-Encoding", "Content-Length", "Content-Type", "Tg-Key-Id", "Tg-Signature", "Tg-Timestamp", "User-Agent"}
+			want = []string{"Accept", "Accept-Encoding", "Content-Length", "Content-Type", "Tg-Key-Id", "Tg-Nonce", "Tg-Signature", "Tg-Timestamp", "User-Agent"}
 		}
 		if !slices.Equal(names, want) {
 			t.Errorf("%s %s sent headers %v, want exactly %v", r.method, r.path, names, want)
@@ -269,7 +269,7 @@ func TestHangingHostEndsWithTheContext(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	c := New(srv.URL, gatewaySigner(t), srv.Client())
+	c := New(srv.URL, gatewaySigner(t), testAnswerPub, srv.Client())
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	_, _, err := c.Evaluate(ctx, "AAAAAAAAAAA", [][]byte{mustElement(t)})
@@ -282,7 +282,7 @@ func TestTransportErrorsNameNoLocator(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	base := srv.URL
 	srv.Close()
-	c := New(base, gatewaySigner(t), &http.Client{Timeout: 5 * time.Second})
+	c := New(base, gatewaySigner(t), testAnswerPub, &http.Client{Timeout: 5 * time.Second})
 	locator := bytes.Repeat([]byte{0xab}, 16)
 	_, err := c.Record(t.Context(), locator)
 	if !errors.Is(err, api.ErrUnavailable) {
@@ -291,7 +291,7 @@ func TestTransportErrorsNameNoLocator(t *testing.T) {
 	if strings.Contains(err.Error(), crypto.EncodeB64(locator)) {
 		t.Errorf("error %q names the locator", err)
 	}
-	c = New(base, nil, nil)
+	c = New(base, nil, nil, nil)
 	if _, err := c.Record(t.Context(), locator); !errors.Is(err, api.ErrUnavailable) || strings.Contains(err.Error(), crypto.EncodeB64(locator)) {
 		t.Errorf("unsigned: error %v", err)
 	}

@@ -68,6 +68,15 @@ type remoteFixture struct {
 	srv    *httptest.Server
 }
 
+// testAnswerKey is the courier's signing key: test hosts sign their
+// answers with it, and clients verify them with its public half.
+var (
+	// testGatewayKey is the gateway's signing key, the same for every host.
+	testGatewayKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{0x6b}, ed25519.SeedSize))
+	testAnswerKey  = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{0x5a}, ed25519.SeedSize))
+	testAnswerPub  = testAnswerKey.Public().(ed25519.PublicKey)
+)
+
 func newRemoteFixture(t *testing.T, edit func(*courierhost.Config)) *remoteFixture {
 	t.Helper()
 	key, err := crypto.GenerateKey(rand.Reader)
@@ -103,12 +112,17 @@ func newRemoteFixture(t *testing.T, edit func(*courierhost.Config)) *remoteFixtu
 		time.Sleep(time.Millisecond)
 	}
 
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	v := &signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) { return pub, id == "gateway" }}
-	srv := httptest.NewServer(host.Handler(v))
+	srv := httptest.NewServer(host.Handler(gatewayVerifier(nil), testAnswerKey))
 	t.Cleanup(srv.Close)
-	signer := &signing.Signer{KeyID: "gateway", Key: priv}
-	return &remoteFixture{key: key, host: host, srv: srv, client: New(srv.URL+"/", signer, srv.Client())}
+	signer := &signing.Signer{KeyID: "gateway", Key: testGatewayKey, Audience: cfg.Courier}
+	return &remoteFixture{key: key, host: host, srv: srv, client: New(srv.URL+"/", signer, testAnswerPub, srv.Client())}
+}
+
+// gatewayVerifier is a host's verifier knowing testGatewayKey under
+// "gateway", with nonces (nil: the host's own memory).
+func gatewayVerifier(nonces signing.NonceStore) *signing.Verifier {
+	pub := testGatewayKey.Public().(ed25519.PublicKey)
+	return &signing.Verifier{Keys: func(id string) (ed25519.PublicKey, bool) { return pub, id == "gateway" }, Nonces: nonces}
 }
 
 // gatewaySigner is a signer for servers that do not check signatures.
@@ -117,7 +131,7 @@ func gatewaySigner(t testing.TB) *signing.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &signing.Signer{KeyID: "gateway", Key: priv}
+	return &signing.Signer{KeyID: "gateway", Key: priv, Audience: testCourier}
 }
 
 // fixedAnswer is a transport that answers every request itself, without
@@ -133,6 +147,8 @@ func (f fixedAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
 	if f.contentType != "" {
 		h.Set("Content-Type", f.contentType)
 	}
+	// Signed as the courier's host signs, so only the answer is under test.
+	h.Set(crypto.HeaderSignature, crypto.SignAnswer(testAnswerKey, testCourier, f.status, req.Header.Get(crypto.HeaderNonce), f.body))
 	return &http.Response{
 		StatusCode: f.status, Header: h, Request: req,
 		Body: io.NopCloser(bytes.NewReader(f.body)), ContentLength: int64(len(f.body)),

@@ -27,7 +27,7 @@ func newKey(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 
 func TestSignerAddsHeadersThatVerify(t *testing.T) {
 	pub, priv := newKey(t)
-	s := &Signer{KeyID: "gateway", Key: priv, Now: func() time.Time { return testNow }}
+	s := &Signer{KeyID: "gateway", Key: priv, Audience: "sim-east", Now: func() time.Time { return testNow }}
 	body := []byte(`{"kid":"x"}`)
 	req := httptest.NewRequest(http.MethodPost, "http://courier.example/tg1/evaluate?v=1", nil)
 	if err := s.Sign(req, body); err != nil {
@@ -40,9 +40,14 @@ func TestSignerAddsHeadersThatVerify(t *testing.T) {
 	if ts != strconv.FormatInt(testNow.Unix(), 10) {
 		t.Errorf("TG-Timestamp %q, want %d", ts, testNow.Unix())
 	}
-	err := crypto.VerifyRequest(pub, http.MethodPost, "/tg1/evaluate?v=1", ts, req.Header.Get(crypto.HeaderSignature), body, testNow)
-	if err != nil {
-		t.Errorf("signature does not verify over method, path and query, timestamp and body: %v", err)
+	nonce := req.Header.Get(crypto.HeaderNonce)
+	signed := crypto.SignedRequest{Method: http.MethodPost, Audience: "sim-east", PathAndQuery: "/tg1/evaluate?v=1",
+		Timestamp: ts, Nonce: nonce, KeyID: "gateway", Body: body}
+	if err := crypto.VerifyRequest(pub, signed, req.Header.Get(crypto.HeaderSignature), testNow); err != nil {
+		t.Errorf("signature does not verify over method, audience, path and query, timestamp, nonce, key id and body: %v", err)
+	}
+	if err := s.Sign(req, body); err != nil || req.Header.Get(crypto.HeaderNonce) == nonce {
+		t.Errorf("signing again kept the nonce %q (%v)", nonce, err)
 	}
 }
 
@@ -50,7 +55,7 @@ func TestSignerUsesTheWallClockByDefault(t *testing.T) {
 	_, priv := newKey(t)
 	req := httptest.NewRequest(http.MethodGet, "/tg1/keys", nil)
 	before := time.Now().Unix()
-	if err := (&Signer{KeyID: "gateway", Key: priv}).Sign(req, nil); err != nil {
+	if err := (&Signer{KeyID: "gateway", Key: priv, Audience: "sim-east"}).Sign(req, nil); err != nil {
 		t.Fatal(err)
 	}
 	ts, err := strconv.ParseInt(req.Header.Get(crypto.HeaderTimestamp), 10, 64)
@@ -66,9 +71,10 @@ func TestSignerRefusesWithoutAKey(t *testing.T) {
 		signer *Signer
 	}{
 		{"nil signer", nil},
-		{"no key id", &Signer{Key: priv}},
-		{"no key", &Signer{KeyID: "gateway"}},
-		{"a public key", &Signer{KeyID: "gateway", Key: priv[:32]}},
+		{"no key id", &Signer{Key: priv, Audience: "sim-east"}},
+		{"no key", &Signer{KeyID: "gateway", Audience: "sim-east"}},
+		{"a public key", &Signer{KeyID: "gateway", Key: priv[:32], Audience: "sim-east"}},
+		{"no audience", &Signer{KeyID: "gateway", Key: priv}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

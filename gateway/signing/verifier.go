@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -13,6 +15,13 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/problem"
 )
+
+func (v *Verifier) logger() *slog.Logger {
+	if v.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return v.Logger
+}
 
 // KeyIDContextKey is the gin context key under which Require stores the
 // verified key id.
@@ -24,13 +33,23 @@ type Keys func(id string) (ed25519.PublicKey, bool)
 // Verifier checks §9 signatures against registered keys.
 type Verifier struct {
 	Keys Keys
+	// Audience is this receiver's own id: a request signed for another
+	// receiver is refused.
+	Audience string
+	// Nonces remembers the (key id, nonce) pairs of verified requests; a
+	// verifier without one refuses every request (ErrNoNonceStore).
+	Nonces NonceStore
+	// Logger receives nonce store failures (default: discard).
+	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // Verify checks the signature headers of req against its body and returns
-// the verified key id. Errors wrap crypto.ErrBadSignature,
-// crypto.ErrStaleTimestamp, ErrUnsigned or ErrUnknownKey.
+// the verified key id. Errors wrap crypto.ErrBadSignature (a request
+// signed for another audience among them), crypto.ErrStaleTimestamp,
+// ErrUnsigned, ErrUnknownKey or ErrReplayed, or else ErrNonceStore when
+// the nonce store could not tell whether the request is a replay.
 func (v *Verifier) Verify(req *http.Request, body []byte) (string, error) {
 	id, pk, err := v.key(req)
 	if err != nil {
@@ -40,10 +59,28 @@ func (v *Verifier) Verify(req *http.Request, body []byte) (string, error) {
 	if v.Now != nil {
 		now = v.Now
 	}
-	err = crypto.VerifyRequest(pk, req.Method, req.URL.RequestURI(),
-		req.Header.Get(crypto.HeaderTimestamp), req.Header.Get(crypto.HeaderSignature), body, now())
-	if err != nil {
+	if v.Audience == "" {
+		return "", fmt.Errorf("%w: the verifier does not know its own id", crypto.ErrBadSignature)
+	}
+	signed := crypto.SignedRequest{
+		Method: req.Method, Audience: v.Audience, PathAndQuery: req.URL.RequestURI(),
+		Timestamp: req.Header.Get(crypto.HeaderTimestamp), Nonce: req.Header.Get(crypto.HeaderNonce),
+		KeyID: id, Body: body,
+	}
+	if err := crypto.VerifyRequest(pk, signed, req.Header.Get(crypto.HeaderSignature), now()); err != nil {
 		return "", err
+	}
+	// Only now, with the signature good: nobody without a registered key
+	// can fill the store.
+	if v.Nonces == nil {
+		return "", ErrNoNonceStore
+	}
+	seen, err := v.Nonces.Seen(req.Context(), id, signed.Nonce, crypto.ReplayWindow)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%w: %w", ErrNonceStore, err)
+	case seen:
+		return "", ErrReplayed
 	}
 	return id, nil
 }
@@ -69,13 +106,19 @@ func (v *Verifier) key(req *http.Request) (string, ed25519.PublicKey, error) {
 var (
 	ErrUnsigned   = errors.New("request is not signed")
 	ErrUnknownKey = errors.New("unknown signing key id")
+	ErrReplayed   = errors.New("request nonce already seen")
+	// ErrNonceStore means the nonce store failed; the request is refused
+	// with 503, as it cannot be told from a replay.
+	ErrNonceStore = errors.New("nonce store unavailable")
+	// ErrNoNonceStore is a verifier built without a NonceStore.
+	ErrNoNonceStore = errors.New("verifier has no nonce store")
 )
 
 // Require is gin middleware that lets only correctly signed requests
 // through. It reads the whole body (bound it first with a size limit),
 // puts it back for the handler, and stores the key id under
 // KeyIDContextKey. Failures answer 401 problem+json (413 when the body is
-// over the limit). A request without a registered key id is refused
+// over the limit, 503 when the nonce store fails). A request without a registered key id is refused
 // before its body is read.
 func (v *Verifier) Require() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -99,7 +142,12 @@ func (v *Verifier) Require() gin.HandlerFunc {
 		}
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
 		id, err := v.Verify(c.Request, body)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNonceStore), errors.Is(err, ErrNoNonceStore):
+			v.logger().Error("signed request refused: cannot check its nonce", "error", err)
+			problem.Abort(c, http.StatusServiceUnavailable, "This server cannot check signed requests right now; try again later.")
+			return
+		case err != nil:
 			unauthorized(c, err)
 			return
 		}
@@ -116,9 +164,11 @@ func unauthorized(c *gin.Context, err error) {
 func unauthorizedDetail(err error) string {
 	switch {
 	case errors.Is(err, ErrUnsigned):
-		return "This endpoint requires a signed request (TG-Key-Id, TG-Timestamp, TG-Signature)."
+		return "This endpoint requires a signed request (TG-Key-Id, TG-Timestamp, TG-Nonce, TG-Signature)."
 	case errors.Is(err, ErrUnknownKey):
 		return "The TG-Key-Id is not registered here."
+	case errors.Is(err, ErrReplayed):
+		return "This TG-Nonce was already used; sign every request afresh."
 	case errors.Is(err, crypto.ErrStaleTimestamp):
 		return "The TG-Timestamp is more than 300 seconds away from this server's clock."
 	default:

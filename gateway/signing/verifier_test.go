@@ -35,13 +35,21 @@ func keyring(pub ed25519.PublicKey) Keys {
 	}
 }
 
+// testAudience is the id of the receiver in these tests.
+const testAudience = "sim-east"
+
+// newVerifier is a verifier of keys, as testAudience, with its own nonces.
+func newVerifier(keys Keys, now func() time.Time) *Verifier {
+	return &Verifier{Keys: keys, Audience: testAudience, Nonces: NewMemoryNonces(0, now), Now: now}
+}
+
 func at(t time.Time) func() time.Time { return func() time.Time { return t } }
 
 // signedRequest is a request to target signed by "gateway" at signedAt.
 func signedRequest(t testing.TB, priv ed25519.PrivateKey, method, target string, body []byte, signedAt time.Time) *http.Request {
 	t.Helper()
 	req := httptest.NewRequest(method, target, bytes.NewReader(body))
-	if err := (&Signer{KeyID: "gateway", Key: priv, Now: at(signedAt)}).Sign(req, body); err != nil {
+	if err := (&Signer{KeyID: "gateway", Key: priv, Audience: testAudience, Now: at(signedAt)}).Sign(req, body); err != nil {
 		t.Fatal(err)
 	}
 	return req
@@ -51,7 +59,7 @@ func TestVerifyOutcomes(t *testing.T) {
 	pub, priv := newKey(t)
 	_, otherPriv := newKey(t)
 	body := []byte(`{"kid":"abc","blinded":[]}`)
-	v := &Verifier{Keys: keyring(pub), Now: at(testNow)}
+	v := newVerifier(keyring(pub), at(testNow))
 
 	tests := []struct {
 		name string
@@ -104,6 +112,23 @@ func TestVerifyOutcomes(t *testing.T) {
 			req := signedRequest(t, priv, "GET", "/tg1/keys?page=2", nil, testNow)
 			req.URL.RawQuery = ""
 			return req, nil
+		}, crypto.ErrBadSignature},
+		{"signed for another receiver", func() (*http.Request, []byte) {
+			req := httptest.NewRequest("POST", "/tg1/evaluate", bytes.NewReader(body))
+			if err := (&Signer{KeyID: "gateway", Key: priv, Audience: "sim-west", Now: at(testNow)}).Sign(req, body); err != nil {
+				t.Fatal(err)
+			}
+			return req, body
+		}, crypto.ErrBadSignature},
+		{"nonce missing", func() (*http.Request, []byte) {
+			req := signedRequest(t, priv, "POST", "/tg1/evaluate", body, testNow)
+			req.Header.Del(crypto.HeaderNonce)
+			return req, body
+		}, crypto.ErrBadSignature},
+		{"nonce changed", func() (*http.Request, []byte) {
+			req := signedRequest(t, priv, "POST", "/tg1/evaluate", body, testNow)
+			req.Header.Set(crypto.HeaderNonce, crypto.EncodeB64(make([]byte, crypto.RequestNonceSize)))
+			return req, body
 		}, crypto.ErrBadSignature},
 		{"timestamp moved by a second", func() (*http.Request, []byte) {
 			req := signedRequest(t, priv, "POST", "/tg1/evaluate", body, testNow)
@@ -158,7 +183,7 @@ func TestVerifyOutcomes(t *testing.T) {
 
 func TestVerifierWithoutKeysKnowsNoOne(t *testing.T) {
 	_, priv := newKey(t)
-	v := &Verifier{Now: at(testNow)}
+	v := &Verifier{Audience: testAudience, Nonces: NewMemoryNonces(0, nil), Now: at(testNow)}
 	if _, err := v.Verify(signedRequest(t, priv, "GET", "/tg1/keys", nil, testNow), nil); !errors.Is(err, ErrUnknownKey) {
 		t.Errorf("error %v, want ErrUnknownKey", err)
 	}
@@ -184,7 +209,7 @@ func requireEngine(v *Verifier, limit int64, called *int) *gin.Engine {
 func TestRequireHandsTheBodyAndKeyIDOn(t *testing.T) {
 	pub, priv := newKey(t)
 	called := 0
-	e := requireEngine(&Verifier{Keys: keyring(pub), Now: at(testNow)}, 1<<10, &called)
+	e := requireEngine(newVerifier(keyring(pub), at(testNow)), 1<<10, &called)
 	body := []byte(`{"records":[]}`)
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, signedRequest(t, priv, "POST", "/echo?x=1", body, testNow))
@@ -226,7 +251,7 @@ func TestRequireRefusesWithProblemJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			called := 0
-			e := requireEngine(&Verifier{Keys: keyring(pub), Now: at(testNow)}, 1<<10, &called)
+			e := requireEngine(newVerifier(keyring(pub), at(testNow)), 1<<10, &called)
 			rec := httptest.NewRecorder()
 			e.ServeHTTP(rec, tt.req())
 			if rec.Code != tt.status {
@@ -254,13 +279,13 @@ func TestRequireRefusesWithProblemJSON(t *testing.T) {
 // escaped paths and queries included.
 func TestSignedRequestsVerifyOverHTTP(t *testing.T) {
 	pub, priv := newKey(t)
-	v := &Verifier{Keys: keyring(pub)}
+	v := newVerifier(keyring(pub), nil)
 	e := gin.New()
 	e.Use(v.Require())
 	e.NoRoute(func(c *gin.Context) { c.String(http.StatusOK, "verified") })
 	srv := httptest.NewServer(e)
 	defer srv.Close()
-	signer := &Signer{KeyID: "gateway", Key: priv}
+	signer := &Signer{KeyID: "gateway", Key: priv, Audience: testAudience}
 
 	targets := []string{
 		"/tg1/keys",
@@ -301,23 +326,26 @@ func TestSignedRequestsVerifyOverHTTP(t *testing.T) {
 
 func FuzzVerifyHeaders(f *testing.F) {
 	pub, priv := newKey(f)
-	v := &Verifier{Keys: keyring(pub), Now: at(testNow)}
 	genuine := signedRequest(f, priv, "GET", "/tg1/keys", nil, testNow)
-	ts, sig := genuine.Header.Get(crypto.HeaderTimestamp), genuine.Header.Get(crypto.HeaderSignature)
-	f.Add(ts, sig)
-	f.Add("+"+ts, sig)
-	f.Add(ts, sig+"A")
-	f.Add("-1", "")
-	f.Fuzz(func(t *testing.T, timestamp, signature string) {
+	ts, nonce, sig := genuine.Header.Get(crypto.HeaderTimestamp), genuine.Header.Get(crypto.HeaderNonce), genuine.Header.Get(crypto.HeaderSignature)
+	f.Add(ts, nonce, sig)
+	f.Add("+"+ts, nonce, sig)
+	f.Add(ts, nonce+"A", sig)
+	f.Add(ts, nonce, sig+"A")
+	f.Add("-1", "", "")
+	f.Fuzz(func(t *testing.T, timestamp, n, signature string) {
+		v := newVerifier(keyring(pub), at(testNow))
 		req := httptest.NewRequest("GET", "/tg1/keys", nil)
 		req.Header.Set(crypto.HeaderKeyID, "gateway")
 		req.Header.Set(crypto.HeaderTimestamp, timestamp)
+		req.Header.Set(crypto.HeaderNonce, n)
 		req.Header.Set(crypto.HeaderSignature, signature)
 		_, err := v.Verify(req, nil)
 		// http.Header.Set keeps values as given (CR/LF aside), so only
-		// the genuine pair may verify.
-		if err == nil && (req.Header.Get(crypto.HeaderTimestamp) != ts || req.Header.Get(crypto.HeaderSignature) != sig) {
-			t.Fatalf("forged headers verified: %q %q", timestamp, signature)
+		// the genuine triple may verify.
+		if err == nil && (req.Header.Get(crypto.HeaderTimestamp) != ts || req.Header.Get(crypto.HeaderNonce) != nonce ||
+			req.Header.Get(crypto.HeaderSignature) != sig) {
+			t.Fatalf("forged headers verified: %q %q %q", timestamp, n, signature)
 		}
 	})
 }
@@ -338,7 +366,7 @@ func TestRequireRefusesUnknownSignersBeforeReadingTheBody(t *testing.T) {
 	pub, priv := newKey(t)
 	for _, id := range []string{"", "nobody"} {
 		called := 0
-		e := requireEngine(&Verifier{Keys: keyring(pub), Now: at(testNow)}, 1<<20, &called)
+		e := requireEngine(newVerifier(keyring(pub), at(testNow)), 1<<20, &called)
 		req := signedRequest(t, priv, "POST", "/echo", []byte("payload"), testNow)
 		req.Header.Set(crypto.HeaderKeyID, id)
 		body := &countingReader{r: strings.NewReader("payload")}
