@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
-		"fmt"
+	"fmt"
 	"io"
 	"time"
 )
