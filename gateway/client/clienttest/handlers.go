@@ -135,13 +135,14 @@ func (g *Gateway) serveBucket(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, http.StatusBadRequest, "The bucket is not lowercase hex within this deployment.")
 		return
 	}
-	out := api.Records{Records: []crypto.SealedRecord{}}
+	out := api.PublicRecords{Records: []crypto.PublicRecord{}}
 	g.mu.Lock()
 	for _, rec := range g.records {
 		if crypto.Bucket(rec.Locator, g.bucketBits) == b {
-			out.Records = append(out.Records, rec)
+			out.Records = append(out.Records, rec.Public())
 		}
 	}
+	out.Missing = append([]string{}, g.missing...)
 	g.mu.Unlock()
 	writeJSON(w, out)
 }
@@ -152,12 +153,12 @@ func (g *Gateway) serveRecord(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, http.StatusBadRequest, "The locator is not 16 bytes of base64url.")
 		return
 	}
+	out := api.PublicRecords{Records: []crypto.PublicRecord{}}
 	g.mu.Lock()
-	rec, ok := g.records[crypto.EncodeB64(loc)]
-	g.mu.Unlock()
-	if !ok {
-		problem.Write(w, http.StatusNotFound, "No record has this locator.")
-		return
+	if rec, ok := g.records[crypto.EncodeB64(loc)]; ok {
+		out.Records = append(out.Records, rec.Public())
 	}
-	writeJSON(w, rec)
+	out.Missing = append([]string{}, g.missing...)
+	g.mu.Unlock()
+	writeJSON(w, out)
 }
