@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"crypto/ed25519"
+	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,6 +36,16 @@ type Config struct {
 	BucketBits int
 	Couriers   []Courier
 	Store      store.Store
+
+	// RecordLimits are the limits the store applies to publishes; give
+	// the store the same (memory.New and redisstore take them). The
+	// gateway needs MaxCiphertextBytes: no dummy is larger than a record
+	// may be. Zero fields take store.Limits' defaults.
+	RecordLimits store.Limits
+	// PaddingSecret (32 bytes) keys the dummy records that pad bucket
+	// answers; gateways of one deployment must share it so they answer
+	// identical bodies. Empty draws a random one for this process.
+	PaddingSecret []byte
 
 	// EvaluateTimeout bounds the fan-out of one evaluation (default 3s).
 	EvaluateTimeout time.Duration
@@ -103,7 +114,16 @@ func (c *Config) withDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c.RecordLimits.BucketBits = c.BucketBits
+	c.RecordLimits = c.RecordLimits.WithDefaults()
+	if len(c.PaddingSecret) == 0 {
+		c.PaddingSecret = make([]byte, PaddingSecretSize)
+		_, _ = cryptorand.Read(c.PaddingSecret) // never fails (crypto/rand)
+	}
 }
+
+// PaddingSecretSize is the length of Config.PaddingSecret.
+const PaddingSecretSize = 32
 
 // ErrConfig wraps every configuration error.
 var ErrConfig = errors.New("invalid gateway configuration")
@@ -114,6 +134,9 @@ func (c *Config) validate() error {
 	}
 	if c.Store == nil {
 		return fmt.Errorf("%w: store: a store is required", ErrConfig)
+	}
+	if len(c.PaddingSecret) != PaddingSecretSize {
+		return fmt.Errorf("%w: padding_secret: %d bytes, want %d random bytes", ErrConfig, len(c.PaddingSecret), PaddingSecretSize)
 	}
 	if len(c.Couriers) == 0 {
 		return fmt.Errorf("%w: couriers: register at least one courier", ErrConfig)
