@@ -135,6 +135,13 @@ func (c *Config) validate() error {
 	if c.Store == nil {
 		return fmt.Errorf("%w: store: a store is required", ErrConfig)
 	}
+	if err := c.RecordLimits.Check(); err != nil {
+		return fmt.Errorf("%w: record limits: %v", ErrConfig, err)
+	}
+	if c.RecordLimits.MaxCiphertextBytes < MinDummyBlocks*crypto.BlockSize {
+		return fmt.Errorf("%w: max_ciphertext_bytes %d: at least %d (%d blocks), so that dummy records can fill every size class of a bucket answer",
+			ErrConfig, c.RecordLimits.MaxCiphertextBytes, MinDummyBlocks*crypto.BlockSize, MinDummyBlocks)
+	}
 	if len(c.PaddingSecret) != PaddingSecretSize {
 		return fmt.Errorf("%w: padding_secret: %d bytes, want %d random bytes", ErrConfig, len(c.PaddingSecret), PaddingSecretSize)
 	}

@@ -148,7 +148,7 @@ func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 	}
 	// The store applies the limits the gateway is configured with.
 	limits := cfg.RecordLimits
-	limits.BucketBits = testBucketBits
+	limits.BucketBits = cfg.BucketBits
 	h.store = memory.New(limits)
 	cfg.Store = h.store
 	gw, err := New(cfg)

@@ -23,6 +23,12 @@ func classBlocks(i int) int64  { return 32 << (2 * i) }
 // bucket a store can hold.
 const maxClass = 20
 
+// MinDummyBlocks is the least the largest record (and so the largest
+// dummy) may be, in blocks: twice a class's average of 4 blocks, so that
+// the dummies can always fill a class at most two above the smallest
+// that holds the records. Config refuses a smaller MaxCiphertextBytes.
+const MinDummyBlocks = 8
+
 // sizeClass returns the smallest class that holds n real records of
 // blocks blocks in total, with room for the dummies: each dummy takes at
 // least one block and at most maxDummy blocks (the largest record a
@@ -60,7 +66,7 @@ func (p *padder) pad(records []crypto.PublicRecord, bucket uint32, now time.Time
 		sizes[i] = max(1, crypto.Blocks(len(records[i].Ciphertext)))
 		blocks += int64(sizes[i])
 	}
-	maxDummy := int64(max(1, p.maxBlocks))
+	maxDummy := int64(max(MinDummyBlocks, p.maxBlocks))
 	class := sizeClass(int64(len(records)), blocks, maxDummy)
 	dummies := int(classEntries(class)) - len(records)
 	if dummies > 0 {
