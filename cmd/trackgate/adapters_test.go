@@ -23,6 +23,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/keyfile"
 	"github.com/trackgate/trackgate/gateway/remotehost"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
@@ -101,7 +102,7 @@ gateway:
 			ID: "acme-post", Name: "Acme Post", Factor: crypto.FactorPhoneLast4, Mode: api.ModePull,
 			Host: remotehost.New(m[1], &signing.Signer{KeyID: "gateway", Key: gatewayKey.Signing}, &http.Client{Timeout: 10 * time.Second}),
 		}},
-		Store:        memory.New(8),
+		Store:        memory.New(store.Limits{BucketBits: 8}),
 		PullCacheTTL: time.Nanosecond, // every poll below asks the host
 	})
 	if err != nil {
