@@ -161,3 +161,7 @@ func (b *Batch) Check() error {
 	}
 	return nil
 }
+
+// Live reports whether r may still be served at now: records are never
+// served once their expires_at is reached.
+func Live(r *crypto.SealedRecord, now time.Time) bool { return r.ExpiresAt.After(now) }

@@ -126,7 +126,7 @@ func appendLive(out []crypto.SealedRecord, locator, value []byte, now time.Time)
 		return nil, err
 	}
 	for _, e := range entries {
-		if !e.tombstone && e.record.ExpiresAt.After(now) {
+		if !e.tombstone && store.Live(&e.record, now) {
 			out = append(out, e.record)
 		}
 	}
