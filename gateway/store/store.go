@@ -61,9 +61,10 @@ var (
 //   - else Stored, with expires_at capped to now+MaxRecordTTL.
 //
 // MaxCiphertextBytes and CourierBucketBytes are exact in every store.
-// A store shared by several gateways may let CourierRecords and
-// CourierBytes drift by a batch, and may count an expired record until
-// the end of the hour it expired in; its package says how.
+// A store shared by several gateways may let a courier pass CourierRecords
+// and CourierBytes by at most one batch per publish of that courier
+// running at once, and may count an expired record until the end of the
+// hour it expired in; its package says how and why.
 //
 // An extension is Stored when the courier's live record at the locator has
 // exactly its version and the extension's expires_at, capped to
@@ -81,14 +82,16 @@ var (
 //
 // An error means nothing may be assumed applied, though some items may
 // have been: the courier retries the whole batch, which the rule makes
-// safe. A store that cannot reach its backing service wraps ErrUnavailable.
+// safe. A store that cannot reach its backing service wraps ErrUnavailable;
+// a batch that fails Batch.Check is refused whole with ErrInvalidBatch.
 //
 // Bucket and Locator return every live record (never a tombstone) of every
 // courier in a bucket or at a locator, in no particular order; an empty
 // bucket, a bucket or locator that cannot exist under BucketBits, or no
 // record, is an empty answer and a nil error. Records whose expires_at is
-// not after now are never served. The records returned are the caller's
-// to change.
+// not after now are never served; a record carries the expires_at it is
+// stored with (capped, or moved by an extension). The records returned are
+// the caller's to change.
 type Store interface {
 	// Apply applies every item of b at now and returns one Result per item,
 	// in the order Records, Extend, Withdraw. An error means nothing may be
@@ -158,3 +161,7 @@ func (b *Batch) Check() error {
 	}
 	return nil
 }
+
+// Live reports whether r may still be served at now: records are never
+// served once their expires_at is reached.
+func Live(r *crypto.SealedRecord, now time.Time) bool { return r.ExpiresAt.After(now) }

@@ -94,7 +94,7 @@ func (s *Store) Locator(_ context.Context, locator []byte, now time.Time) ([]cry
 // appendLive appends copies of the live records among a locator's entries.
 func appendLive(out []crypto.SealedRecord, entries map[string]*entry, now time.Time) []crypto.SealedRecord {
 	for _, e := range entries {
-		if !e.tombstone && e.until.After(now) {
+		if !e.tombstone && store.Live(&e.record, now) {
 			out = append(out, cloneRecord(&e.record))
 		}
 	}

@@ -67,8 +67,9 @@ var ciphertextSizes = sync.OnceValue(func() []int {
 		Nonce: make([]byte, crypto.NonceSize), ExpiresAt: time.Unix(1, 0),
 	}
 	var sizes []int
-	for n := 1; len(sizes) < maxBlocks && n <= 1<<16; n++ {
-		probe.Ciphertext = make([]byte, n)
+	buf := make([]byte, 1<<16)
+	for n := 1; len(sizes) < maxBlocks && n <= len(buf); n++ {
+		probe.Ciphertext = buf[:n]
 		if probe.Check() == nil {
 			sizes = append(sizes, n)
 		}
