@@ -13,6 +13,7 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/store"
 )
 
 // handleBucket serves GET /v1/buckets/{bucket}: every live record of the
@@ -139,7 +140,7 @@ func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32, now time.Time)
 func liveRecords(recs []crypto.SealedRecord, now time.Time) []crypto.SealedRecord {
 	var out []crypto.SealedRecord
 	for i := range recs {
-		if recs[i].ExpiresAt.After(now) {
+		if store.Live(&recs[i], now) {
 			out = append(out, recs[i])
 		}
 	}
