@@ -157,7 +157,7 @@ func (h *Host) publishLoop(ctx context.Context) {
 			h.queue.ack(delivered)
 			h.queue.holdBack(refused, h.cfg.Now().Add(backoff(1, retryMax, retryMax)))
 			failures = 0
-			h.cfg.Logger.Info("records published", "items", len(delivered), "refused", len(refused),
+			h.cfg.Logger.Info("records published", "records", len(delivered), "refused", len(refused),
 				"duration", time.Since(start).Round(time.Millisecond))
 			continue
 		}
@@ -169,7 +169,7 @@ func (h *Host) publishLoop(ctx context.Context) {
 		if !Retryable(err) {
 			wait = backoff(1, retryMax, retryMax)
 		}
-		h.cfg.Logger.Warn("publishing records failed; will retry", "items", len(batch),
+		h.cfg.Logger.Warn("publishing records failed; will retry", "records", len(batch),
 			"failures", failures, "retry_in", wait.Round(time.Millisecond), "error", err)
 		if !sleep(ctx, wait) {
 			return
@@ -223,7 +223,7 @@ func (h *Host) publishBatch(ctx context.Context, batch []queued) (delivered, ref
 	}
 	for limit, n := range limits {
 		// The limit's name is ours and fixed: it names no parcel.
-		h.cfg.Logger.Warn("the gateway refused items; they stay queued", "limit", limit, "items", n)
+		h.cfg.Logger.Warn("the gateway refused records; they stay queued", "limit", limit, "records", n)
 	}
 	return delivered, refused, nil
 }
