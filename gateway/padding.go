@@ -60,6 +60,10 @@ type padder struct {
 // pad returns records with the dummies of their size class added, sorted
 // by locator and then nonce, and the class.
 func (p *padder) pad(records []crypto.PublicRecord, bucket uint32, now time.Time) ([]crypto.PublicRecord, int) {
+	// The store and the pull couriers answer in no particular order; the
+	// dummies, whose sizes are sampled from the real ones, must not
+	// depend on it.
+	slices.SortFunc(records, comparePublic)
 	var blocks int64
 	sizes := make([]int, len(records))
 	for i := range records {
@@ -77,13 +81,16 @@ func (p *padder) pad(records []crypto.PublicRecord, bucket uint32, now time.Time
 			records = append(records, p.dummy(fill, bucket, k))
 		}
 	}
-	slices.SortFunc(records, func(a, b crypto.PublicRecord) int {
-		if c := bytes.Compare(a.Locator, b.Locator); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.Nonce, b.Nonce)
-	})
+	slices.SortFunc(records, comparePublic)
 	return records, class
+}
+
+// comparePublic orders records by locator, then nonce.
+func comparePublic(a, b crypto.PublicRecord) int {
+	if c := bytes.Compare(a.Locator, b.Locator); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.Nonce, b.Nonce)
 }
 
 // seed is HMAC-SHA256(secret, "tg1 dummy" ‖ uint32_be(bucket) ‖

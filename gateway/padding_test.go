@@ -5,6 +5,7 @@ import (
 	cryptorand "crypto/rand"
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,6 +91,10 @@ func TestPadIsDeterministicPerSecretBucketAndHour(t *testing.T) {
 	first := encode(a, now, 5)
 	if encode(b, now.Add(50*time.Minute), 5) != first {
 		t.Error("two gateways sharing the secret answer differently within the hour")
+	}
+	slices.Reverse(real)
+	if encode(a, now, 5) != first {
+		t.Error("the same records in another order give other dummies")
 	}
 	if encode(a, now.Add(time.Hour), 5) == first {
 		t.Error("the dummies did not change with the hour")
