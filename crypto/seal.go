@@ -47,14 +47,14 @@ func (r *SealedRecord) Check() error {
 		return fmt.Errorf("%w: version must be 1 to 2^53-1", ErrInvalidRecord)
 	case len(r.Nonce) != NonceSize:
 		return fmt.Errorf("%w: nonce is %d bytes, want %d", ErrInvalidRecord, len(r.Nonce), NonceSize)
-	case checkCiphertext(r.Ciphertext) != nil:
-		return checkCiphertext(r.Ciphertext)
 	case r.ExpiresAt.IsZero():
 		return fmt.Errorf("%w: expires_at is missing", ErrInvalidRecord)
 	}
-	return nil
+	return checkCiphertext(r.Ciphertext)
 }
 
+// checkCiphertext accepts whole blocks, at least one: the padded view and
+// its tag (§5).
 func checkCiphertext(c []byte) error {
 	if len(c) == 0 || len(c)%BlockSize != 0 {
 		return fmt.Errorf("%w: ciphertext of %d bytes is not whole %d-byte blocks", ErrInvalidRecord, len(c), BlockSize)
