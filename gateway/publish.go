@@ -73,7 +73,11 @@ func (g *Gateway) Publish(ctx context.Context, courier string, batch api.Records
 		return api.PublishResponse{}, err
 	}
 	results, err := g.cfg.Store.Apply(ctx, storeBatch(courier, &batch), g.cfg.Now())
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrInvalidBatch):
+		// checkPublish should have caught it; the store refused it whole.
+		return api.PublishResponse{}, fmt.Errorf("%w: %w", ErrUnprocessableRecord, err)
+	case err != nil:
 		return api.PublishResponse{}, fmt.Errorf("publish %d items of %s: %w", batch.Items(), courier, err)
 	}
 	if len(results) != batch.Items() {
