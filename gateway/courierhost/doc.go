@@ -1,4 +1,4 @@
-// Package courierhost is the courier host of PROTOCOL.md §8: the service a
+// Package courierhost is the courier host of docs/protocol.md §8: the service a
 // courier runs next to its own systems. It holds the courier's OPRF keys
 // and its adapter, and it is the only place where a tracking number meets
 // a locator.
@@ -15,7 +15,9 @@
 //   - sync.go: Run, which builds the index from the adapter's Lister and
 //     keeps it fresh from its Watcher, sweeping expired records.
 //   - publish.go, httppublisher.go: push mode, publishing changed records
-//     to the gateway with capped, jittered exponential backoff.
+//     to the gateway with capped, jittered exponential backoff; a record
+//     the gateway refuses (a limit reached) stays queued and goes again
+//     later.
 //   - http.go, problems.go: the signed /tg1 HTTP API, errors as
 //     problem+json with type URIs that package remotehost understands.
 //
