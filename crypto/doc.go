@@ -1,5 +1,5 @@
 // Package crypto implements the cryptography of tg1, the trackgate
-// blind-lookup protocol (docs in ../shared/PROTOCOL.md, sections 2–5 and 9).
+// blind-lookup protocol (docs/protocol.md §2–§5 and §9).
 //
 // A lookup runs in five steps, and this package has one file for each
 // concept it needs:

@@ -46,7 +46,7 @@ func cloneRecord(r *SealedRecord) *SealedRecord {
 
 func TestPadRoundsUpToWholeBlocksOfSpaces(t *testing.T) {
 	tests := []struct{ in, want int }{
-		{0, 512}, {1, 512}, {511, 512}, {512, 512}, {513, 1024}, {1024, 1024}, {1025, 1536},
+		{0, 368}, {1, 368}, {367, 368}, {368, 368}, {369, 752}, {752, 752}, {753, 1136},
 	}
 	for _, tt := range tests {
 		in := bytes.Repeat([]byte{'x'}, tt.in)
@@ -62,12 +62,15 @@ func TestPadRoundsUpToWholeBlocksOfSpaces(t *testing.T) {
 }
 
 func TestSealHidesViewSizeWithinABlock(t *testing.T) {
-	for _, size := range []int{0, 1, 511, 512, 513} {
+	for _, tt := range []struct{ size, blocks int }{{0, 1}, {1, 1}, {367, 1}, {368, 1}, {369, 2}, {752, 2}, {753, 3}} {
+		size := tt.size
 		view := bytes.Repeat([]byte{'v'}, size)
 		key, r := sealedForTest(t, view)
-		wantBlocks := max(1, (size+PadBlock-1)/PadBlock)
-		if len(r.Ciphertext) != wantBlocks*PadBlock+TagSize {
-			t.Errorf("%d-byte view sealed to %d bytes, want %d", size, len(r.Ciphertext), wantBlocks*PadBlock+TagSize)
+		if len(r.Ciphertext) != tt.blocks*BlockSize {
+			t.Errorf("%d-byte view sealed to %d bytes, want %d", size, len(r.Ciphertext), tt.blocks*BlockSize)
+		}
+		if n := len(EncodeB64(r.Ciphertext)); n != 512*tt.blocks {
+			t.Errorf("%d-byte view: ciphertext is %d base64url characters, want %d", size, n, 512*tt.blocks)
 		}
 		got, err := Open(key, r)
 		if err != nil {
@@ -127,14 +130,16 @@ func TestCheckRejectsEachMalformedField(t *testing.T) {
 		{"7-byte kid", func(r *SealedRecord) { r.KeyID = r.KeyID[:7] }},
 		{"9-byte kid", func(r *SealedRecord) { r.KeyID = append(r.KeyID, 0) }},
 		{"version 0", func(r *SealedRecord) { r.Version = 0 }},
+		{"version 2^53", func(r *SealedRecord) { r.Version = MaxVersion + 1 }},
+		{"version 2^64-1", func(r *SealedRecord) { r.Version = 1<<64 - 1 }},
 		{"no nonce", func(r *SealedRecord) { r.Nonce = nil }},
 		{"11-byte nonce", func(r *SealedRecord) { r.Nonce = r.Nonce[:11] }},
 		{"13-byte nonce", func(r *SealedRecord) { r.Nonce = append(r.Nonce, 0) }},
 		{"no ciphertext", func(r *SealedRecord) { r.Ciphertext = nil }},
 		{"tag only", func(r *SealedRecord) { r.Ciphertext = r.Ciphertext[:TagSize] }},
-		{"one byte short of a block", func(r *SealedRecord) { r.Ciphertext = r.Ciphertext[:PadBlock+TagSize-1] }},
+		{"one byte short of a block", func(r *SealedRecord) { r.Ciphertext = r.Ciphertext[:BlockSize-1] }},
 		{"one byte over a block", func(r *SealedRecord) { r.Ciphertext = append(r.Ciphertext, 0) }},
-		{"block without tag", func(r *SealedRecord) { r.Ciphertext = r.Ciphertext[:PadBlock] }},
+		{"revision-1 size, 512 bytes and a tag", func(r *SealedRecord) { r.Ciphertext = make([]byte, 512+TagSize) }},
 		{"no expiry", func(r *SealedRecord) { r.ExpiresAt = time.Time{} }},
 	}
 	for _, tt := range tests {
@@ -166,14 +171,11 @@ func TestOpenRejectsWrongKeyAndTampering(t *testing.T) {
 		{"no key", nil, nil, ErrInvalidKey},
 		{"other courier in AAD", key, func(r *SealedRecord) { r.Courier = "sim-west" }, ErrOpenRecord},
 		{"other locator in AAD", key, func(r *SealedRecord) { r.Locator[15] ^= 1 }, ErrOpenRecord},
-		{"other kid in AAD", key, func(r *SealedRecord) { r.KeyID[0] ^= 1 }, ErrOpenRecord},
-		{"higher version in AAD", key, func(r *SealedRecord) { r.Version++ }, ErrOpenRecord},
-		{"lower version in AAD", key, func(r *SealedRecord) { r.Version-- }, ErrOpenRecord},
 		{"other nonce", key, func(r *SealedRecord) { r.Nonce[0] ^= 1 }, ErrOpenRecord},
 		{"ciphertext bit flipped", key, func(r *SealedRecord) { r.Ciphertext[100] ^= 1 }, ErrOpenRecord},
 		{"tag bit flipped", key, func(r *SealedRecord) { r.Ciphertext[len(r.Ciphertext)-1] ^= 1 }, ErrOpenRecord},
 		{"last block dropped", key, func(r *SealedRecord) {
-			r.Ciphertext = append(r.Ciphertext[:PadBlock], r.Ciphertext[len(r.Ciphertext)-TagSize:]...)
+			r.Ciphertext = r.Ciphertext[:BlockSize]
 		}, ErrOpenRecord},
 	}
 	for _, tt := range tests {
@@ -198,10 +200,50 @@ func TestOpenRejectsWrongKeyAndTampering(t *testing.T) {
 
 func TestAADLayout(t *testing.T) {
 	locator := bytes.Repeat([]byte{0xaa}, LocatorSize)
-	kid := bytes.Repeat([]byte{0xbb}, KeyIDSize)
-	want := "tg1 record\x00sim-east\x00" + string(locator) + string(kid) + "\x00\x00\x00\x00\x00\x00\x01\x02"
-	if got := string(AAD("sim-east", locator, kid, 0x0102)); got != want {
+	want := "tg1r2 record\x00sim-east\x00" + string(locator)
+	if got := string(AAD("sim-east", locator)); got != want {
 		t.Errorf("AAD = %q, want %q", got, want)
+	}
+}
+
+// Kid and version left the AAD in revision 2: public answers carry
+// neither, so a client must open a record without them.
+func TestOpenIgnoresKidAndVersion(t *testing.T) {
+	key, r := sealedForTest(t, []byte(`{"v":1}`))
+	r.KeyID[0] ^= 1
+	r.Version++
+	if _, err := Open(key, r); err != nil {
+		t.Errorf("Open after changing kid and version: %v", err)
+	}
+}
+
+func TestOpenPublicOpensOnlyWithTheCourierAsked(t *testing.T) {
+	view := []byte(`{"courier":"sim-east"}`)
+	key, r := sealedForTest(t, view)
+	pub := r.Public()
+	got, err := OpenPublic(key, r.Courier, &pub)
+	if err != nil || !bytes.Equal(got, view) {
+		t.Fatalf("OpenPublic = %q, %v; want the view", got, err)
+	}
+	if _, err := OpenPublic(key, "sim-west", &pub); !errors.Is(err, ErrOpenRecord) {
+		t.Errorf("OpenPublic with another courier = %v, want ErrOpenRecord", err)
+	}
+	bad := pub
+	bad.Ciphertext = bad.Ciphertext[:BlockSize-1]
+	if _, err := OpenPublic(key, r.Courier, &bad); !errors.Is(err, ErrInvalidRecord) {
+		t.Errorf("OpenPublic of a partial block = %v, want ErrInvalidRecord", err)
+	}
+}
+
+func TestPublicRecordJSONHasExactlyThreeFieldsInOrder(t *testing.T) {
+	_, r := sealedForTest(t, []byte(`{}`))
+	got, err := json.Marshal(r.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"locator":"` + EncodeB64(r.Locator) + `","nonce":"` + EncodeB64(r.Nonce) + `","ciphertext":"` + EncodeB64(r.Ciphertext) + `"}`
+	if string(got) != want {
+		t.Errorf("public record = %s, want %s", got, want)
 	}
 }
 

@@ -13,7 +13,7 @@ const tg1VectorsPath = "testdata/tg1-vectors.json"
 
 // The head of the vectors file, which other implementations (the browser
 // widget first) check themselves against, says how to read each field.
-const tg1VectorsDescription = "tg1 test vectors (PROTOCOL.md §2–5, §9). Each case starts from fixed seeds and inputs and lists every value of one lookup, " +
+const tg1VectorsDescription = "tg1 test vectors, revision 2 (docs/protocol.md §2–§5, §9). Each case starts from fixed seeds and inputs and lists every value of one lookup, " +
 	"from the typed tracking number to the sealed record and a signed request. Regenerate with: go test ./crypto -run TestTG1Vectors -update"
 
 const tg1VectorsEncodings = "*_hex: lowercase hex of raw bytes (scalars little-endian, as RFC 9497 encodes them). " +
@@ -44,9 +44,10 @@ var tg1VectorsFields = map[string]string{
 	"derived.record_key_hex":                "HKDF-SHA256(ikm=y, salt=\"\", info=\"tg1 record key\", L=32)",
 	"derived.bucket":                        "uint32_be(locator[0:4]) >> (32 - bucket_bits), 0 when bucket_bits is 0",
 	"derived.bucket_url":                    "the bucket in URLs: lowercase hex without leading zeros",
-	"record.aad_hex":                        "\"tg1 record\" 0x00 courier_id 0x00 locator kid(8 raw bytes) uint64_be(version) (§5)",
-	"record.padded_size":                    "length of view_json right-padded with spaces to a multiple of 512",
-	"record.sealed_json":                    "the sealed record as a Go courier writes it; other writers may order or space fields differently",
+	"record.aad_hex":                        "\"tg1r2 record\" 0x00 courier_id 0x00 locator (§5)",
+	"record.padded_size":                    "length of view_json right-padded with spaces to 384·k − 16 for the smallest k ≥ 1 that fits, so the ciphertext is 384·k bytes",
+	"record.sealed_json":                    "the courier record as a Go courier writes it; other writers may order or space fields differently",
+	"record.public_json":                    "the public record the gateway serves: exactly locator, nonce, ciphertext in this order, no white space",
 	"signed_request.key_id":                 "TG-Key-Id",
 	"signed_request.audience":               "the receiver's id: the courier id for a request to a courier host, the gateway's id (\"gateway\") for one to the gateway",
 	"signed_request.timestamp":              "TG-Timestamp",
@@ -124,6 +125,7 @@ type tg1Record struct {
 	AADHex     string `json:"aad_hex"`
 	PaddedSize int    `json:"padded_size"`
 	SealedJSON string `json:"sealed_json"`
+	PublicJSON string `json:"public_json"`
 }
 
 type tg1SignedCall struct {

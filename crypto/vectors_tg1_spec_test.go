@@ -19,7 +19,7 @@ import (
 )
 
 // TestTG1VectorsFollowTheProtocol recomputes what it can of the vectors file
-// straight from PROTOCOL.md with the standard library, so that the file and
+// straight from docs/protocol.md with the standard library, so that the file and
 // this package cannot drift from the spec together. Only the OPRF itself
 // goes through the package (the RFC 9497 tests pin that down).
 func TestTG1VectorsFollowTheProtocol(t *testing.T) {
@@ -101,10 +101,8 @@ func TestTG1VectorsFollowTheProtocol(t *testing.T) {
 				t.Errorf("bucket = %d %q, want %d %q", c.Derived.Bucket, c.Derived.BucketURL, bucket, fmt.Sprintf("%x", bucket))
 			}
 
-			aad := []byte("tg1 record\x00" + in.CourierID + "\x00")
+			aad := []byte("tg1r2 record\x00" + in.CourierID + "\x00")
 			aad = append(aad, locator...)
-			aad = append(aad, pkSum[:8]...)
-			aad = binary.BigEndian.AppendUint64(aad, in.Version)
 			if got := mustHex(t, c.Record.AADHex); !bytes.Equal(got, aad) {
 				t.Errorf("aad = %x, want %x", got, aad)
 			}
@@ -127,6 +125,13 @@ func TestTG1VectorsFollowTheProtocol(t *testing.T) {
 				t.Errorf("sealed record has fields %v, want those of §5 only", sealed)
 			}
 			ciphertext, _ := sealed["ciphertext"].(string)
+			if want := `{"locator":"` + c.Derived.LocatorB64 + `","nonce":"` + b64url.EncodeToString(mustHex(t, c.Seeds.NonceHex)) +
+				`","ciphertext":"` + ciphertext + `"}`; c.Record.PublicJSON != want {
+				t.Errorf("public_json = %s, want %s", c.Record.PublicJSON, want)
+			}
+			if len(unb64(ciphertext))%384 != 0 || len(ciphertext)%512 != 0 {
+				t.Errorf("ciphertext of %d bytes (%d b64 characters) is not whole 384-byte blocks", len(unb64(ciphertext)), len(ciphertext))
+			}
 			block, _ := aes.NewCipher(recordKey)
 			gcm, _ := cipher.NewGCM(block)
 			padded, err := gcm.Open(nil, mustHex(t, c.Seeds.NonceHex), unb64(ciphertext), aad)
@@ -134,7 +139,7 @@ func TestTG1VectorsFollowTheProtocol(t *testing.T) {
 				t.Fatalf("AES-256-GCM open with record_key, nonce and aad: %v", err)
 			}
 			wantPadded := in.ViewJSON + strings.Repeat(" ", c.Record.PaddedSize-len(in.ViewJSON))
-			if string(padded) != wantPadded || c.Record.PaddedSize%512 != 0 || c.Record.PaddedSize-len(in.ViewJSON) >= 512 {
+			if string(padded) != wantPadded || (c.Record.PaddedSize+16)%384 != 0 || c.Record.PaddedSize-len(in.ViewJSON) >= 384 {
 				t.Errorf("plaintext is %d bytes %q, want view_json padded with spaces to %d", len(padded), padded, c.Record.PaddedSize)
 			}
 			var view struct {

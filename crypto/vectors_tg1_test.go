@@ -109,10 +109,15 @@ func buildTG1Case(spec tg1CaseSpec) (tg1Case, error) {
 	if err != nil {
 		return c, err
 	}
+	public, err := json.Marshal(rec.Public())
+	if err != nil {
+		return c, err
+	}
 	c.Record = tg1Record{
-		AADHex:     hex.EncodeToString(AAD(rec.Courier, rec.Locator, rec.KeyID, rec.Version)),
+		AADHex:     hex.EncodeToString(AAD(rec.Courier, rec.Locator)),
 		PaddedSize: len(rec.Ciphertext) - TagSize,
 		SealedJSON: string(sealed),
+		PublicJSON: string(public),
 	}
 
 	call, err := tg1Call(spec.call, c, sealed)

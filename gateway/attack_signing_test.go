@@ -51,6 +51,7 @@ func TestAttackReplayedPublish(t *testing.T) {
 	}
 	var cfg Config
 	h := newHarness(t, func(c *Config) { c.Nonces = shared; cfg = *c })
+	cfg.Store = h.store     // the records too are shared
 	second, err := New(cfg) // another gateway on the same Redis
 	if err != nil {
 		t.Fatal(err)

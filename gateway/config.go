@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"crypto/ed25519"
+	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,6 +37,16 @@ type Config struct {
 	BucketBits int
 	Couriers   []Courier
 	Store      store.Store
+
+	// RecordLimits are the limits the store applies to publishes; give
+	// the store the same (memory.New and redisstore take them). The
+	// gateway needs MaxCiphertextBytes: no dummy is larger than a record
+	// may be. Zero fields take store.Limits' defaults.
+	RecordLimits store.Limits
+	// PaddingSecret (32 bytes) keys the dummy records that pad bucket
+	// answers; gateways of one deployment must share it so they answer
+	// identical bodies. Empty draws a random one for this process.
+	PaddingSecret []byte
 
 	// EvaluateTimeout bounds the fan-out of one evaluation (default 3s).
 	EvaluateTimeout time.Duration
@@ -140,7 +151,16 @@ func (c *Config) withDefaults() {
 	if c.Nonces == nil {
 		c.Nonces = signing.NewMemoryNonces(0, c.Now)
 	}
+	c.RecordLimits.BucketBits = c.BucketBits
+	c.RecordLimits = c.RecordLimits.WithDefaults()
+	if len(c.PaddingSecret) == 0 {
+		c.PaddingSecret = make([]byte, PaddingSecretSize)
+		_, _ = cryptorand.Read(c.PaddingSecret) // never fails (crypto/rand)
+	}
 }
+
+// PaddingSecretSize is the length of Config.PaddingSecret.
+const PaddingSecretSize = 32
 
 // ErrConfig wraps every configuration error.
 var ErrConfig = errors.New("invalid gateway configuration")
@@ -151,6 +171,16 @@ func (c *Config) validate() error {
 	}
 	if c.Store == nil {
 		return fmt.Errorf("%w: store: a store is required", ErrConfig)
+	}
+	if err := c.RecordLimits.Check(); err != nil {
+		return fmt.Errorf("%w: record limits: %v", ErrConfig, err)
+	}
+	if c.RecordLimits.MaxCiphertextBytes < MinDummyBlocks*crypto.BlockSize {
+		return fmt.Errorf("%w: max_ciphertext_bytes %d: at least %d (%d blocks), so that dummy records can fill every size class of a bucket answer",
+			ErrConfig, c.RecordLimits.MaxCiphertextBytes, MinDummyBlocks*crypto.BlockSize, MinDummyBlocks)
+	}
+	if len(c.PaddingSecret) != PaddingSecretSize {
+		return fmt.Errorf("%w: padding_secret: %d bytes, want %d random bytes", ErrConfig, len(c.PaddingSecret), PaddingSecretSize)
 	}
 	if len(c.Couriers) == 0 {
 		return fmt.Errorf("%w: couriers: register at least one courier", ErrConfig)

@@ -114,6 +114,7 @@ func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
 	cfg := &k.g.cfg
 	doc := api.Directory{
 		Protocol:   api.Protocol,
+		Revision:   api.Revision,
 		Suite:      crypto.Suite,
 		BucketBits: cfg.BucketBits,
 		Couriers:   []api.CourierEntry{},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
@@ -32,7 +33,7 @@ func TestGatewayStartedWhileAHostIsDownBecomesReadySoonAfterIt(t *testing.T) {
 	host := &unreachableHost{scriptedHost: newScriptedHost(t)}
 	gw, err := New(Config{
 		BucketBits: testBucketBits,
-		Store:      memory.New(testBucketBits),
+		Store:      memory.New(store.Limits{BucketBits: testBucketBits}),
 		// Only the quicker retries after a missed host can list it in time.
 		DirectoryRefresh: time.Hour,
 		Couriers: []Courier{{

@@ -1,4 +1,4 @@
-// Package gateway is the neutral tg1 gateway (PROTOCOL.md §7): the HTTP
+// Package gateway is the neutral tg1 gateway (docs/protocol.md §7): the HTTP
 // service a shopper's client, a marketplace and the courier hosts talk to.
 //
 // It serves the courier directory, relays blinded evaluations to courier
@@ -16,8 +16,12 @@
 //   - directory.go: GET /v1/couriers, assembled from the hosts' keys, ETag.
 //   - evaluate.go: POST /v1/evaluate and its fan-out.
 //   - fetch.go: GET /v1/buckets/{bucket} and /v1/records/{locator},
-//     merging the store with pull-mode couriers.
-//   - publish.go: PUT /v1/couriers/{courier}/records, signed (§9), and the
+//     merging every courier's records from the store and the pull-mode
+//     couriers' buckets, served in public form.
+//   - padding.go: the dummy records that pad a bucket answer to its size
+//     class, derived from the padding secret.
+//   - publish.go: PUT /v1/couriers/{courier}/records, signed (§9): a
+//     batch checked whole, then applied per item by the store; and the
 //     in-process publisher the embedded default uses.
 //   - limits.go: the per-client fetch limit on bucket and record GETs;
 //     evaluate.go applies the evaluation limit (limiters: package

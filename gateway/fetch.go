@@ -1,9 +1,10 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,10 +17,11 @@ import (
 )
 
 // handleBucket serves GET /v1/buckets/{bucket}: every live record of the
-// bucket, from the store (push couriers) and, live, from every pull-mode
-// courier. A pull courier that cannot answer in time is left out; the
-// client then cannot tell its parcel from a missing one, which is why the
-// failure is logged (without the bucket).
+// bucket in public form — from the store (push couriers, all of them) and,
+// live, from every pull-mode courier — padded with dummies to its size
+// class (docs/protocol.md §7). A pull courier that cannot answer in time
+// is named in missing, so that a client does not take its parcel for a
+// missing one.
 func (g *Gateway) handleBucket(c *gin.Context) {
 	bucket, err := crypto.ParseBucket(c.Param("bucket"), g.cfg.BucketBits)
 	if err != nil {
@@ -28,27 +30,26 @@ func (g *Gateway) handleBucket(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now := g.cfg.Now()
-	records, err := g.cfg.Store.Bucket(ctx, bucket, now)
+	stored, err := g.cfg.Store.Bucket(ctx, bucket, now)
 	if err != nil {
 		g.storeFailed(c, err)
 		return
 	}
-	for _, recs := range g.pullBuckets(ctx, bucket) {
-		for i := range recs {
-			if store.Live(&recs[i], now) {
-				records = append(records, recs[i])
-			}
-		}
+	records := publicRecords(stored, nil)
+	pulled, missing := g.pullBuckets(ctx, bucket, now)
+	for _, recs := range pulled {
+		records = publicRecords(recs, records)
 	}
-	if records == nil {
-		records = []crypto.SealedRecord{}
-	}
+	records, _ = g.padder.pad(records, bucket, now)
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, api.Records{Records: records})
+	c.JSON(http.StatusOK, api.PublicRecords{Records: records, Missing: missing})
 }
 
-// handleRecord serves GET /v1/records/{locator}: the store first, then
-// the pull-mode couriers.
+// handleRecord serves GET /v1/records/{locator}: every live record at the
+// locator, of any courier, unpadded. For pull couriers the gateway reads
+// the courier's bucket of that locator through the bucket cache and never
+// sends the locator itself: a client cannot make the gateway hand a
+// courier the locator it looks up.
 func (g *Gateway) handleRecord(c *gin.Context) {
 	locator, err := crypto.ParseLocator(c.Param("locator"))
 	if err != nil {
@@ -57,22 +58,34 @@ func (g *Gateway) handleRecord(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now := g.cfg.Now()
-	rec, err := g.cfg.Store.Get(ctx, locator, now)
-	switch {
-	case err == nil:
-	case errors.Is(err, store.ErrNotFound):
-		var found bool
-		rec, found = g.pullRecord(ctx, locator, now)
-		if !found {
-			problem.Abort(c, http.StatusNotFound, "No record at this locator.")
-			return
-		}
-	default:
+	stored, err := g.cfg.Store.Locator(ctx, locator, now)
+	if err != nil {
 		g.storeFailed(c, err)
 		return
 	}
+	records := publicRecords(stored, nil)
+	pulled, missing := g.pullBuckets(ctx, crypto.Bucket(locator, g.cfg.BucketBits), now)
+	for _, recs := range pulled {
+		for i := range recs {
+			if bytes.Equal(recs[i].Locator, locator) {
+				records = append(records, recs[i].Public())
+			}
+		}
+	}
+	slices.SortFunc(records, func(a, b crypto.PublicRecord) int { return bytes.Compare(a.Nonce, b.Nonce) })
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, rec)
+	c.JSON(http.StatusOK, api.PublicRecords{Records: records, Missing: missing})
+}
+
+// publicRecords appends the public form of recs to out, never returning nil.
+func publicRecords(recs []crypto.SealedRecord, out []crypto.PublicRecord) []crypto.PublicRecord {
+	if out == nil {
+		out = make([]crypto.PublicRecord, 0, len(recs))
+	}
+	for i := range recs {
+		out = append(out, recs[i].Public())
+	}
+	return out
 }
 
 func (g *Gateway) storeFailed(c *gin.Context, err error) {
@@ -92,22 +105,45 @@ func (g *Gateway) pullCouriers() []*Courier {
 
 // pullBuckets asks every pull courier for a bucket at once, through a
 // short cache and singleflight so a burst of clients costs each courier
-// one request.
-func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32) [][]crypto.SealedRecord {
+// one request. It returns the live records of the couriers that answered
+// and the ids of those that did not (never nil), in configuration order.
+func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32, now time.Time) ([][]crypto.SealedRecord, []string) {
 	couriers := g.pullCouriers()
 	out := make([][]crypto.SealedRecord, len(couriers))
+	failed := make([]bool, len(couriers))
 	var wg sync.WaitGroup
 	for i, co := range couriers {
 		wg.Go(func() {
 			recs, err := g.pullBucket(ctx, co, bucket)
 			if err != nil {
+				// The bucket is never logged: with the courier it would
+				// narrow down what a client looked up.
 				g.cfg.Logger.Warn("pull courier bucket failed", "courier", co.ID, "error", err)
+				failed[i] = true
 				return
 			}
-			out[i] = recs
+			out[i] = liveRecords(recs, now)
 		})
 	}
 	wg.Wait()
+	missing := []string{}
+	for i, co := range couriers {
+		if failed[i] {
+			missing = append(missing, co.ID)
+		}
+	}
+	return out, missing
+}
+
+// liveRecords keeps the records of recs that have not expired at now, in
+// a new slice: recs may be shared through the cache.
+func liveRecords(recs []crypto.SealedRecord, now time.Time) []crypto.SealedRecord {
+	var out []crypto.SealedRecord
+	for i := range recs {
+		if store.Live(&recs[i], now) {
+			out = append(out, recs[i])
+		}
+	}
 	return out
 }
 
@@ -141,38 +177,6 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-}
-
-// pullRecord asks the pull couriers for one locator; the first to have it wins.
-func (g *Gateway) pullRecord(ctx context.Context, locator []byte, now time.Time) (crypto.SealedRecord, bool) {
-	couriers := g.pullCouriers()
-	if len(couriers) == 0 {
-		return crypto.SealedRecord{}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, g.cfg.FetchTimeout)
-	defer cancel()
-	found := make(chan crypto.SealedRecord, len(couriers))
-	var wg sync.WaitGroup
-	for _, co := range couriers {
-		wg.Go(func() {
-			rec, err := co.Host.Record(ctx, locator)
-			if err != nil {
-				if !errors.Is(err, api.ErrNotFound) {
-					g.cfg.Logger.Warn("pull courier record failed", "courier", co.ID, "error", err)
-				}
-				return
-			}
-			mine := ownRecords(co.ID, []crypto.SealedRecord{rec}, func(r *crypto.SealedRecord) bool {
-				return string(r.Locator) == string(locator) && store.Live(r, now)
-			})
-			if len(mine) == 1 {
-				found <- mine[0]
-			}
-		})
-	}
-	go func() { wg.Wait(); close(found) }()
-	rec, ok := <-found
-	return rec, ok
 }
 
 // ownRecords keeps the well-formed records a pull courier serves for

@@ -1,9 +1,11 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +14,33 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 )
+
+// getRecords fetches a bucket or record route and decodes the public answer.
+func (h *harness) getRecords(path string) api.PublicRecords {
+	h.t.Helper()
+	status, _, body := h.do(http.MethodGet, path, nil, nil)
+	if status != http.StatusOK {
+		h.t.Fatalf("GET %s: status %d: %s", path, status, body)
+	}
+	var recs api.PublicRecords
+	if err := json.Unmarshal(body, &recs); err != nil {
+		h.t.Fatal(err)
+	}
+	if recs.Records == nil || recs.Missing == nil {
+		h.t.Fatalf("GET %s: records or missing is not an array: %s", path, body)
+	}
+	return recs
+}
+
+// holds reports whether recs carries r in public form.
+func holds(recs []crypto.PublicRecord, r *crypto.SealedRecord) bool {
+	for _, p := range recs {
+		if bytes.Equal(p.Locator, r.Locator) && bytes.Equal(p.Nonce, r.Nonce) && bytes.Equal(p.Ciphertext, r.Ciphertext) {
+			return true
+		}
+	}
+	return false
+}
 
 func TestBucketMergesStoreAndPullCouriers(t *testing.T) {
 	h := newHarness(t)
@@ -27,22 +56,21 @@ func TestBucketMergesStoreAndPullCouriers(t *testing.T) {
 		t.Fatal(err)
 	}
 	impostor := h.sealedFor("alpha", 1) // served by gamma under alpha's name
+	impostor.Locator = append(crypto.B64(nil), pushed.Locator...)
+	impostor.Locator[14] ^= 1
 	h.hosts["gamma"].bucket = []crypto.SealedRecord{pulled, impostor}
 
-	status, _, body := h.do(http.MethodGet, "/v1/buckets/"+crypto.FormatBucket(bucket), nil, nil)
-	if status != http.StatusOK {
-		t.Fatalf("status %d: %s", status, body)
+	recs := h.getRecords("/v1/buckets/" + crypto.FormatBucket(bucket))
+	if !holds(recs.Records, &pushed) || !holds(recs.Records, &pulled) || holds(recs.Records, &impostor) {
+		t.Fatalf("bucket answer lacks the pushed or the pulled record, or carries the impostor")
 	}
-	var recs api.Records
-	if err := json.Unmarshal(body, &recs); err != nil {
-		t.Fatal(err)
+	if len(recs.Missing) != 0 {
+		t.Errorf("missing = %v, want none", recs.Missing)
 	}
-	got := map[string]bool{}
 	for _, r := range recs.Records {
-		got[r.Courier+"/"+crypto.EncodeB64(r.Locator)] = true
-	}
-	if len(recs.Records) != 2 || !got["alpha/"+crypto.EncodeB64(pushed.Locator)] || !got["gamma/"+crypto.EncodeB64(pulled.Locator)] {
-		t.Fatalf("bucket served %v, want exactly the pushed and the pulled record", got)
+		if crypto.Bucket(r.Locator, testBucketBits) != bucket {
+			t.Fatalf("a record (or dummy) outside bucket %d", bucket)
+		}
 	}
 }
 
@@ -53,17 +81,62 @@ func TestRecordFetchFindsPushedAndPulledRecords(t *testing.T) {
 	pulled := h.sealedFor("gamma", 1)
 	h.hosts["gamma"].bucket = []crypto.SealedRecord{pulled}
 	for _, r := range []crypto.SealedRecord{pushed, pulled} {
-		status, _, body := h.do(http.MethodGet, "/v1/records/"+crypto.EncodeB64(r.Locator), nil, nil)
-		if status != http.StatusOK || !strings.Contains(string(body), crypto.EncodeB64(r.Ciphertext)) {
-			t.Fatalf("%s record: %d %s", r.Courier, status, body)
+		recs := h.getRecords("/v1/records/" + crypto.EncodeB64(r.Locator))
+		if len(recs.Records) != 1 || !holds(recs.Records, &r) {
+			t.Fatalf("%s record: got %d records, want exactly it", r.Courier, len(recs.Records))
 		}
 	}
-	missing := h.sealedFor("alpha", 1)
-	status, header, body := h.do(http.MethodGet, "/v1/records/"+crypto.EncodeB64(missing.Locator), nil, nil)
-	if status != http.StatusNotFound {
-		t.Fatalf("unknown locator: status %d", status)
+	unknown := h.sealedFor("alpha", 1)
+	if recs := h.getRecords("/v1/records/" + crypto.EncodeB64(unknown.Locator)); len(recs.Records) != 0 {
+		t.Fatalf("unknown locator: %d records, want none", len(recs.Records))
 	}
-	assertProblem(t, header, body, status)
+	if n := h.hosts["gamma"].locators; n != 0 {
+		t.Errorf("the gateway asked the pull courier for a locator %d times; it must read buckets only", n)
+	}
+}
+
+// A record answer for a pull courier goes through the bucket cache, like
+// a bucket answer: a client cannot make the gateway send a courier a
+// locator, nor a request per locator.
+func TestRecordFetchReadsPullCouriersThroughTheBucketCache(t *testing.T) {
+	var counter *countingHost
+	h := newHarness(t, func(c *Config) {
+		counter = &countingHost{scriptedHost: c.Couriers[2].Host.(*scriptedHost)}
+		c.Couriers[2].Host = counter
+		c.PullCacheTTL = time.Minute
+	})
+	pulled := h.sealedFor("gamma", 1)
+	h.hosts["gamma"].bucket = []crypto.SealedRecord{pulled}
+	h.getRecords("/v1/buckets/" + crypto.FormatBucket(crypto.Bucket(pulled.Locator, testBucketBits)))
+	if recs := h.getRecords("/v1/records/" + crypto.EncodeB64(pulled.Locator)); !holds(recs.Records, &pulled) {
+		t.Fatal("record answer lacks the pulled record")
+	}
+	if n := counter.buckets.Load(); n != 1 {
+		t.Errorf("the pull courier was asked %d times for one bucket, want 1 (cached)", n)
+	}
+}
+
+func TestBucketAnswerIsPaddedToItsClass(t *testing.T) {
+	h := newHarness(t)
+	recs := h.getRecords("/v1/buckets/3")
+	var blocks int
+	for _, r := range recs.Records {
+		if err := r.Check(); err != nil {
+			t.Fatalf("dummy is not a well-formed public record: %v", err)
+		}
+		blocks += len(r.Ciphertext) / crypto.BlockSize
+	}
+	if len(recs.Records) != 8 || blocks != 32 {
+		t.Errorf("empty bucket: %d records of %d blocks, want class 0: 8 of 32", len(recs.Records), blocks)
+	}
+	again := h.getRecords("/v1/buckets/3")
+	if !slices.EqualFunc(recs.Records, again.Records, func(a, b crypto.PublicRecord) bool { return bytes.Equal(a.Ciphertext, b.Ciphertext) }) {
+		t.Error("a second read within the hour changed the dummies")
+	}
+	other := h.getRecords("/v1/buckets/4")
+	if bytes.Equal(other.Records[0].Ciphertext, recs.Records[0].Ciphertext) {
+		t.Error("two buckets share their dummies")
+	}
 }
 
 func TestFetchRejectsBadBucketsAndLocators(t *testing.T) {

@@ -31,6 +31,9 @@ type scriptedHost struct {
 	calls    int
 	received [][]byte // last blinded elements received
 	bucket   []crypto.SealedRecord
+	// bucketFail, when set, is what Bucket returns instead of records.
+	bucketFail error
+	locators   int // Record calls: the gateway must never make any
 }
 
 func newScriptedHost(t testing.TB) *scriptedHost {
@@ -72,12 +75,16 @@ func (h *scriptedHost) Evaluate(ctx context.Context, kid string, blinded [][]byt
 func (h *scriptedHost) Bucket(_ context.Context, bucket uint32) ([]crypto.SealedRecord, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.bucketFail != nil {
+		return nil, h.bucketFail
+	}
 	return h.bucket, nil
 }
 
 func (h *scriptedHost) Record(_ context.Context, locator []byte) (crypto.SealedRecord, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.locators++
 	for _, r := range h.bucket {
 		if bytes.Equal(r.Locator, locator) {
 			return r, nil
@@ -109,11 +116,10 @@ const testBucketBits = 4
 
 func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, store: memory.New(testBucketBits), hosts: map[string]*scriptedHost{},
+	h := &harness{t: t, hosts: map[string]*scriptedHost{},
 		signers: map[string]*signing.Signer{}, logs: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 	cfg := Config{
 		BucketBits:      testBucketBits,
-		Store:           h.store,
 		EvaluateTimeout: 500 * time.Millisecond,
 		EvaluateRate:    1000,
 		EvaluateBurst:   1000,
@@ -142,6 +148,11 @@ func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 	for _, f := range tweak {
 		f(&cfg)
 	}
+	// The store applies the limits the gateway is configured with.
+	limits := cfg.RecordLimits
+	limits.BucketBits = cfg.BucketBits
+	h.store = memory.New(limits)
+	cfg.Store = h.store
 	gw, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)

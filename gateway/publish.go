@@ -12,6 +12,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/store"
 )
 
 // Errors of Publish; the HTTP handler maps them to statuses.
@@ -19,8 +20,9 @@ var (
 	ErrUnknownCourier = errors.New("unknown courier")
 	// ErrBadPublish: the request as a whole is malformed (400).
 	ErrBadPublish = errors.New("malformed publish")
-	// ErrUnprocessableRecord: a well-formed record the gateway cannot
-	// accept — another courier's, an unknown kid, a bad shape (422).
+	// ErrUnprocessableRecord: a well-formed item the gateway cannot
+	// accept — another courier's record, an unknown kid, a bad shape, a
+	// version out of range (422).
 	ErrUnprocessableRecord = errors.New("unprocessable record")
 )
 
@@ -38,7 +40,7 @@ func (g *Gateway) handlePublish(c *gin.Context) {
 		badBody(c, err)
 		return
 	}
-	res, err := g.Publish(c.Request.Context(), courier, body.Records)
+	res, err := g.Publish(c.Request.Context(), courier, body)
 	switch {
 	case err == nil:
 		c.JSON(http.StatusOK, res)
@@ -51,37 +53,54 @@ func (g *Gateway) handlePublish(c *gin.Context) {
 	}
 }
 
-// Publish stores a courier's sealed records under the version rule. The
-// whole batch is checked before anything is written, so a bad batch
-// changes nothing. The HTTP handler calls it after verifying the
-// courier's signature; the embedded default's in-process courier hosts
-// call it through LocalPublisher.
-func (g *Gateway) Publish(ctx context.Context, courier string, records []crypto.SealedRecord) (api.PublishResponse, error) {
+// Publish applies a courier's batch — records to put, expiries to extend,
+// records to withdraw — and answers one result per item
+// (docs/protocol.md §7). The whole batch is checked before anything is
+// written, so a malformed batch changes nothing; a well-formed one goes to
+// the store, which applies the version rule and the limits per item. The
+// HTTP handler calls it after verifying the courier's signature; the
+// embedded default's in-process courier hosts call it through
+// LocalPublisher.
+func (g *Gateway) Publish(ctx context.Context, courier string, batch api.Records) (api.PublishResponse, error) {
 	if _, ok := g.couriers[courier]; !ok {
 		return api.PublishResponse{}, fmt.Errorf("%w: %q is not registered", ErrUnknownCourier, courier)
 	}
-	err := g.checkPublish(courier, records)
+	err := g.checkPublish(courier, &batch)
 	if errors.Is(err, errUnlistedKey) && g.dir.refreshOnDemand(ctx) {
-		err = g.checkPublish(courier, records)
+		err = g.checkPublish(courier, &batch)
 	}
 	if err != nil {
 		return api.PublishResponse{}, err
 	}
-	stored, stale, err := g.cfg.Store.Put(ctx, records, g.cfg.Now())
-	if err != nil {
-		return api.PublishResponse{}, fmt.Errorf("publish %d records of %s: %w", len(records), courier, err)
+	results, err := g.cfg.Store.Apply(ctx, storeBatch(courier, &batch), g.cfg.Now())
+	switch {
+	case errors.Is(err, store.ErrInvalidBatch):
+		// checkPublish should have caught it; the store refused it whole.
+		return api.PublishResponse{}, fmt.Errorf("%w: %w", ErrUnprocessableRecord, err)
+	case err != nil:
+		return api.PublishResponse{}, fmt.Errorf("publish %d items of %s: %w", batch.Items(), courier, err)
 	}
-	g.cfg.Logger.Info("records published", "courier", courier, "stored", stored, "stale", stale)
-	return api.PublishResponse{Stored: stored, Stale: stale}, nil
+	if len(results) != batch.Items() {
+		return api.PublishResponse{}, fmt.Errorf("publish %d items of %s: the store answered %d results", batch.Items(), courier, len(results))
+	}
+	res := publishResponse(results)
+	g.cfg.Logger.Info("records published", "courier", courier,
+		"stored", res.Stored, "stale", res.Stale, "refused", res.Refused)
+	return res, nil
 }
 
-func (g *Gateway) checkPublish(courier string, records []crypto.SealedRecord) error {
-	if len(records) > crypto.MaxPublishSize {
-		return fmt.Errorf("%w: %d records; at most %d per request", ErrBadPublish, len(records), crypto.MaxPublishSize)
+// checkPublish refuses a malformed batch as a whole.
+func (g *Gateway) checkPublish(courier string, b *api.Records) error {
+	n := b.Items()
+	switch {
+	case n == 0:
+		return fmt.Errorf("%w: the batch is empty; send at least one record, extension or withdrawal", ErrBadPublish)
+	case n > crypto.MaxPublishSize:
+		return fmt.Errorf("%w: %d items; at most %d per request", ErrBadPublish, n, crypto.MaxPublishSize)
 	}
 	dir := g.dir.get()
-	for i := range records {
-		r := &records[i]
+	for i := range b.Records {
+		r := &b.Records[i]
 		if err := r.Check(); err != nil {
 			return fmt.Errorf("%w: records[%d]: %v", ErrUnprocessableRecord, i, err)
 		}
@@ -92,13 +111,66 @@ func (g *Gateway) checkPublish(courier string, records []crypto.SealedRecord) er
 			return fmt.Errorf("%w: records[%d] is sealed under a kid the directory does not list for %s: %w", ErrUnprocessableRecord, i, courier, errUnlistedKey)
 		}
 	}
+	for i, e := range b.Extend {
+		if err := checkItem(e.Locator, e.Version); err != nil {
+			return fmt.Errorf("%w: extend[%d]: %v", ErrUnprocessableRecord, i, err)
+		}
+		if e.ExpiresAt.IsZero() {
+			return fmt.Errorf("%w: extend[%d]: expires_at is missing", ErrUnprocessableRecord, i)
+		}
+	}
+	for i, w := range b.Withdraw {
+		if err := checkItem(w.Locator, w.Version); err != nil {
+			return fmt.Errorf("%w: withdraw[%d]: %v", ErrUnprocessableRecord, i, err)
+		}
+	}
+	return nil
+}
+
+// checkItem checks the locator and version of an extension or withdrawal.
+func checkItem(locator []byte, version uint64) error {
+	switch {
+	case len(locator) != crypto.LocatorSize:
+		return fmt.Errorf("locator is %d bytes, want %d", len(locator), crypto.LocatorSize)
+	case version == 0 || version > crypto.MaxVersion:
+		return errors.New("version must be 1 to 2^53-1")
+	}
 	return nil
 }
 
 // errUnlistedKey marks a record sealed under a kid the directory lacks.
 var errUnlistedKey = errors.New("kid not in the directory")
 
-// LocalPublisher publishes a courier's records to a gateway in the same
+func storeBatch(courier string, b *api.Records) store.Batch {
+	out := store.Batch{Courier: courier, Records: b.Records}
+	for _, e := range b.Extend {
+		out.Extend = append(out.Extend, store.Extension{Locator: e.Locator, Version: e.Version, ExpiresAt: e.ExpiresAt})
+	}
+	for _, w := range b.Withdraw {
+		out.Withdraw = append(out.Withdraw, store.Withdrawal{Locator: w.Locator, Version: w.Version})
+	}
+	return out
+}
+
+func publishResponse(results []store.Result) api.PublishResponse {
+	res := api.PublishResponse{Results: make([]api.ItemResult, len(results))}
+	for i, r := range results {
+		switch r.Outcome {
+		case store.Stored:
+			res.Stored++
+			res.Results[i] = api.ItemResult{Status: api.ItemStored}
+		case store.Stale:
+			res.Stale++
+			res.Results[i] = api.ItemResult{Status: api.ItemStale}
+		default:
+			res.Refused++
+			res.Results[i] = api.ItemResult{Status: api.ItemRefused, Limit: r.Limit, Detail: r.Detail}
+		}
+	}
+	return res
+}
+
+// LocalPublisher publishes a courier's batches to a gateway in the same
 // process; it takes the path the HTTP handler takes after the signature
 // check.
 type LocalPublisher struct {
@@ -107,6 +179,6 @@ type LocalPublisher struct {
 }
 
 // Publish implements courierhost.Publisher.
-func (p LocalPublisher) Publish(ctx context.Context, records []crypto.SealedRecord) (api.PublishResponse, error) {
-	return p.Gateway.Publish(ctx, p.Courier, records)
+func (p LocalPublisher) Publish(ctx context.Context, batch api.Records) (api.PublishResponse, error) {
+	return p.Gateway.Publish(ctx, p.Courier, batch)
 }

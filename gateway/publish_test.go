@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,9 +36,9 @@ func TestPublishStoresAndAppliesTheVersionRule(t *testing.T) {
 			t.Fatalf("stale publish v%d: %d %s", stale.Version, status, body)
 		}
 	}
-	got, err := h.store.Get(t.Context(), r.Locator, time.Now())
-	if err != nil || got.Version != 3 || !bytes.Equal(got.Ciphertext, r.Ciphertext) {
-		t.Fatalf("stored record regressed: v%d err %v", got.Version, err)
+	got, err := h.store.Locator(t.Context(), r.Locator, time.Now())
+	if err != nil || len(got) != 1 || got[0].Version != 3 || !bytes.Equal(got[0].Ciphertext, r.Ciphertext) {
+		t.Fatalf("stored record regressed: %d records, err %v", len(got), err)
 	}
 }
 
@@ -151,5 +152,41 @@ func TestPublishUnderANewKidRefreshesTheDirectoryOnce(t *testing.T) {
 	h.gw.dir.mu.Unlock()
 	if status, resp := h.publish(h.signers["alpha"], "alpha", body); status != http.StatusOK {
 		t.Fatalf("after rotation: status %d %s, want the directory refreshed and the record stored", status, resp)
+	}
+}
+
+func TestPublishChecksTheBatchAsAWhole(t *testing.T) {
+	h := newHarness(t)
+	pub := LocalPublisher{Gateway: h.gw, Courier: "alpha"}
+	loc := h.sealedFor("alpha", 1).Locator
+	many := make([]api.Withdrawal, crypto.MaxPublishSize)
+	for i := range many {
+		many[i] = api.Withdrawal{Locator: loc, Version: 1}
+	}
+	tests := []struct {
+		name  string
+		batch api.Records
+		want  error
+	}{
+		{"empty", api.Records{}, ErrBadPublish},
+		{"1001 items in all", api.Records{Records: []crypto.SealedRecord{h.sealedFor("alpha", 1)}, Withdraw: many}, ErrBadPublish},
+		{"extension with a short locator", api.Records{Extend: []api.Extension{{Locator: loc[:15], Version: 1, ExpiresAt: time.Now().Add(time.Hour)}}}, ErrUnprocessableRecord},
+		{"extension without expiry", api.Records{Extend: []api.Extension{{Locator: loc, Version: 1}}}, ErrUnprocessableRecord},
+		{"withdrawal of version 0", api.Records{Withdraw: []api.Withdrawal{{Locator: loc, Version: 0}}}, ErrUnprocessableRecord},
+		{"a record of another courier", api.Records{Records: []crypto.SealedRecord{h.sealedFor("beta", 1)}}, ErrUnprocessableRecord},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := pub.Publish(t.Context(), tt.batch); !errors.Is(err, tt.want) {
+				t.Errorf("Publish = %v, want %v", err, tt.want)
+			}
+			if n := h.store.Len(); n != 0 {
+				t.Errorf("a refused batch changed the store: %d entries", n)
+			}
+		})
+	}
+	res, err := pub.Publish(t.Context(), api.Records{Records: []crypto.SealedRecord{h.sealedFor("alpha", 1)}, Withdraw: many[:1]})
+	if err != nil || res.Stored != 2 || len(res.Results) != 2 {
+		t.Fatalf("a record and a withdrawal: %+v, %v; want two results, both stored", res, err)
 	}
 }

@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 
 	"reflect"
@@ -12,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/store"
 )
 
 // The schemas must name exactly the JSON fields of the Go documents, and
@@ -36,6 +39,11 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 		{"Records", api.Records{}},
 		{"PublishRequest", api.Records{}},
 		{"PublishResponse", api.PublishResponse{}},
+		{"ItemResult", api.ItemResult{}},
+		{"Extension", api.Extension{}},
+		{"Withdrawal", api.Withdrawal{}},
+		{"PublicRecords", api.PublicRecords{}},
+		{"PublicRecord", crypto.PublicRecord{}},
 		{"DemoParcels", api.DemoParcels{}},
 		{"DemoParcel", api.DemoParcel{}},
 		{"SealedRecord", crypto.SealedRecord{}},
@@ -64,6 +72,10 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 				t.Errorf("schema properties %v, Go fields %v", schemaFields, goFields)
 			}
 			required := slices.Sorted(slices.Values(ref.Value.Required))
+			if tt.schema == "PublishRequest" {
+				// Any of the three arrays may be left out of a publish.
+				goRequired = nil
+			}
 			slices.Sort(goRequired)
 			if !slices.Equal(required, goRequired) {
 				t.Errorf("schema requires %v, Go always writes %v", required, goRequired)
@@ -90,6 +102,10 @@ func TestEnumsMatchTheGoConstants(t *testing.T) {
 		{"factor", schemas["CourierEntry"].Value.Properties["factor"].Value.Enum, []string{crypto.FactorNone, crypto.FactorPhoneLast4}},
 		{"mode", schemas["CourierEntry"].Value.Properties["mode"].Value.Enum, []string{api.ModePush, api.ModePull}},
 		{"protocol", schemas["Directory"].Value.Properties["protocol"].Value.Enum, []string{api.Protocol}},
+		{"revision", schemas["Directory"].Value.Properties["revision"].Value.Enum, []string{fmt.Sprint(api.Revision)}},
+		{"publish item status", schemas["ItemResult"].Value.Properties["status"].Value.Enum, []string{api.ItemStored, api.ItemStale, api.ItemRefused}},
+		{"publish limit", schemas["ItemResult"].Value.Properties["limit"].Value.Enum,
+			[]string{store.LimitCiphertextBytes, store.LimitCourierRecords, store.LimitCourierBytes, store.LimitCourierBucketBytes}},
 		{"suite", schemas["Directory"].Value.Properties["suite"].Value.Enum, []string{crypto.Suite}},
 		{"parcel status", schemas["ParcelStatus"].Value.Enum, statuses},
 	}
@@ -97,8 +113,7 @@ func TestEnumsMatchTheGoConstants(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, v := range tt.enum {
-				s, _ := v.(string)
-				got = append(got, s)
+				got = append(got, fmt.Sprint(v))
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("enum %v, want %v", got, tt.want)
@@ -120,6 +135,8 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 		{"elements per courier", schemas["CourierEvaluation"].Value.Properties["blinded"].Value.MaxItems, crypto.MaxBatch},
 		{"elements per host evaluation", schemas["HostEvaluateRequest"].Value.Properties["blinded"].Value.MaxItems, crypto.MaxBatch},
 		{"records per publish", schemas["PublishRequest"].Value.Properties["records"].Value.MaxItems, crypto.MaxPublishSize},
+		{"extensions per publish", schemas["PublishRequest"].Value.Properties["extend"].Value.MaxItems, crypto.MaxPublishSize},
+		{"withdrawals per publish", schemas["PublishRequest"].Value.Properties["withdraw"].Value.MaxItems, crypto.MaxPublishSize},
 	}
 	for _, tt := range tests {
 		if tt.max == nil || *tt.max != uint64(tt.want) {

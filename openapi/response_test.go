@@ -20,7 +20,7 @@ func TestValidateResponse(t *testing.T) {
 		t.Fatal(err)
 	}
 	directory := api.Directory{
-		Protocol: api.Protocol, Suite: crypto.Suite, BucketBits: 12,
+		Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: 12,
 		Couriers: []api.CourierEntry{{
 			ID: "yunda-sim", Name: "Yunda (simulated)", Factor: crypto.FactorNone, Mode: api.ModePush,
 			Keys: []api.Key{{
@@ -72,12 +72,18 @@ func TestValidateResponse(t *testing.T) {
 		{"a 400 as plain JSON", http.MethodPost, "/v1/evaluate", 400, jsonHeader, problemBody(400), true},
 		{"a problem without a title", http.MethodPost, "/v1/evaluate", 400, problemHeader, `{"type":"about:blank","status":400}`, true},
 		{"an undocumented status", http.MethodPost, "/v1/evaluate", http.StatusTeapot, problemHeader, problemBody(418), true},
-		{"a bucket", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, mustJSON(t, api.Records{Records: []crypto.SealedRecord{f.record}}), false},
-		{"an empty bucket", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, `{"records":[]}`, false},
-		{"a record", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, mustJSON(t, f.record), false},
-		{"a record with version 0", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, strings.Replace(mustJSON(t, f.record), `"version":7`, `"version":0`, 1), true},
-		{"no such record", http.MethodGet, "/v1/records/" + locator, 404, problemHeader, problemBody(404), false},
-		{"a publish answer", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Stored: 3, Stale: 1}), false},
+		{"a bucket", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, mustJSON(t, api.PublicRecords{Records: []crypto.PublicRecord{f.record.Public()}, Missing: []string{"slow-post"}}), false},
+		{"an empty bucket", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, `{"records":[],"missing":[]}`, false},
+		{"a bucket without missing", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, `{"records":[]}`, true},
+		{"a bucket of courier records", http.MethodGet, "/v1/buckets/e", 200, jsonHeader, mustJSON(t, api.PublicRecords{Records: nil, Missing: []string{}}), true},
+		{"a record", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, mustJSON(t, api.PublicRecords{Records: []crypto.PublicRecord{f.record.Public()}, Missing: []string{}}), false},
+		{"a record with a partial block", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, `{"records":[{"locator":"` + locator + `","nonce":"AAAAAAAAAAAAAAAA","ciphertext":"AAAA"}],"missing":[]}`, true},
+		{"no record at the locator", http.MethodGet, "/v1/records/" + locator, 200, jsonHeader, `{"records":[],"missing":[]}`, false},
+		{"no such record as 404", http.MethodGet, "/v1/records/" + locator, 404, problemHeader, problemBody(404), true},
+		{"a publish answer", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Stored: 1, Stale: 1, Refused: 1, Results: []api.ItemResult{
+			{Status: api.ItemStored}, {Status: api.ItemStale}, {Status: api.ItemRefused, Limit: "courier_bytes", Detail: "The courier's records hold 64 GiB."}}}), false},
+		{"a publish answer with an unknown limit", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Refused: 1, Results: []api.ItemResult{
+			{Status: api.ItemRefused, Limit: "patience"}}}), true},
 		{"demo parcels", http.MethodGet, "/v1/demo/parcels", 200, jsonHeader, mustJSON(t, api.DemoParcels{Parcels: []api.DemoParcel{{Courier: "yunda-sim", TrackingNumber: "YD1234567890", Factor: ""}, {Courier: "sf-sim", TrackingNumber: "SF1234567890123", Factor: "1234"}}}), false},
 		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), false},
 		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), true},

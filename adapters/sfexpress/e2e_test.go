@@ -24,6 +24,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/remotehost"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
@@ -63,7 +64,7 @@ func TestSFParcelTrackedThroughTheGateway(t *testing.T) {
 	defer hostSrv.Close()
 
 	gw, err := gateway.New(gateway.Config{
-		BucketBits: 4, Store: memory.New(4),
+		BucketBits: 4, Store: memory.New(store.Limits{BucketBits: 4}),
 		Couriers: []gateway.Courier{{
 			ID: DefaultCourier, Name: "SF Express 顺丰速运", Factor: crypto.FactorPhoneLast4, Mode: api.ModePull,
 			Patterns: detect.Patterns("sf-express"),

@@ -22,6 +22,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/client"
 	"github.com/trackgate/trackgate/gateway/courierhost"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
@@ -57,7 +58,7 @@ func TestEndToEnd(t *testing.T) {
 			ID: testCourier, Name: "Acme Post", Factor: crypto.FactorPhoneLast4, Mode: api.ModePush,
 			Host: host, SigningKey: signPub,
 		}},
-		Store:        memory.New(bucketBits),
+		Store:        memory.New(store.Limits{BucketBits: bucketBits}),
 		EvaluateRate: 1000, EvaluateBurst: 1000,
 	})
 	if err != nil {

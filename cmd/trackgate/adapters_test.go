@@ -23,6 +23,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/keyfile"
 	"github.com/trackgate/trackgate/gateway/remotehost"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
@@ -108,7 +109,7 @@ gateway:
 			Host: remotehost.New(m[1], &signing.Signer{KeyID: "gateway", Key: gatewayKey.Signing, Audience: "acme-post"},
 				courierKey.Signing.Public().(ed25519.PublicKey), &http.Client{Timeout: 10 * time.Second}),
 		}},
-		Store:        memory.New(8),
+		Store:        memory.New(store.Limits{BucketBits: 8}),
 		PullCacheTTL: time.Nanosecond, // every poll below asks the host
 	})
 	if err != nil {

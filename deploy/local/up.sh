@@ -98,6 +98,10 @@ tg=$run_dir/bin/trackgate
 public_key_of() { awk '$1 == "public_key:" { print $2; exit }' <<<"$1"; }
 
 gateway_pub=$(public_key_of "$("$tg" keys gen --out "$run_dir/keys/gateway" --kind signing)")
+# Both gateways pad bucket answers with the same dummies: they share one
+# padding secret (32 random bytes in hex), handed over in the environment.
+padding_secret=$run_dir/keys/gateway/padding.secret
+(umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$padding_secret")
 couriers=(sim-swift sim-panda sim-global)
 declare -A courier_mode=([sim-swift]=push [sim-panda]=push [sim-global]=pull)
 declare -A courier_factor=([sim-swift]=none [sim-panda]=phone_last4 [sim-global]=none)
@@ -179,6 +183,7 @@ sed_args=(
 	-e "s|^listen: .*|listen: ${GATEWAY_ADDRS[0]}|"
 	-e "s|^signing_key: keys/|signing_key: ../keys/|"
 	-e "s|^  addrs: \[.*\]|  addrs: [$redis_list]|"
+	-e "s|^  # padding_secret_env: |  padding_secret_env: |"
 )
 for c in "${couriers[@]}"; do
 	block="/^  - id: $c([[:space:]]|\$)/,/^  - id: /"
@@ -214,6 +219,8 @@ done
 for f in "$run_dir"/config/*.yaml; do
 	! grep -n 'REPLACE-WITH' -- "$f" >&2 || die "$f still holds a placeholder; the example beside up.sh changed in a way up.sh does not know"
 done
+grep -q '^  padding_secret_env: ' -- "$gateway_config" ||
+	die "gateway.example.yaml lost its '# padding_secret_env:' line, which up.sh fills in"
 grep -q '^    wall_start: ' -- "$run_dir/config/sim-swift.yaml" ||
 	die "courier.example.yaml lost its '# wall_start:' line, which up.sh fills in"
 
@@ -222,10 +229,12 @@ for c in "${couriers[@]}"; do
 	record_proc "$run_dir" "$c" courier "${courier_mode[$c]}" "127.0.0.1:${courier_port[$c]}" http:/healthz "$run_dir" \
 		"$tg" courier --config "$run_dir/config/$c.yaml"
 done
+# The secret goes through the environment, not the command line.
+with_padding_secret=(sh -c 'TRACKGATE_PADDING_SECRET=$(cat -- "$0") && export TRACKGATE_PADDING_SECRET && exec "$@"' "$padding_secret")
 record_proc "$run_dir" gateway-1 gateway "" "${GATEWAY_ADDRS[0]}" http:/readyz "$run_dir" \
-	"$tg" serve --config "$gateway_config"
+	"${with_padding_secret[@]}" "$tg" serve --config "$gateway_config"
 record_proc "$run_dir" gateway-2 gateway "" "${GATEWAY_ADDRS[1]}" http:/readyz "$run_dir" \
-	"$tg" serve --config "$gateway_config" --addr "${GATEWAY_ADDRS[1]}"
+	"${with_padding_secret[@]}" "$tg" serve --config "$gateway_config" --addr "${GATEWAY_ADDRS[1]}"
 
 deadline=$((SECONDS + READY_TIMEOUT))
 say "Starting Redis ($($cluster && echo "3-master cluster" || echo "one server")) …"

@@ -9,9 +9,14 @@ import (
 // Protocol is the protocol name the directory announces.
 const Protocol = "tg1"
 
+// Revision is the protocol revision the directory announces
+// (docs/protocol.md §7).
+const Revision = 2
+
 // Directory is the body of GET /v1/couriers.
 type Directory struct {
 	Protocol   string         `json:"protocol"`
+	Revision   int            `json:"revision"`
 	Suite      string         `json:"suite"`
 	BucketBits int            `json:"bucket_bits"`
 	Couriers   []CourierEntry `json:"couriers"`
@@ -101,16 +106,65 @@ type HostEvaluateResponse struct {
 	Proof     crypto.B64   `json:"proof"`
 }
 
-// Records is the body of bucket answers and of publishes:
-// {"records":[sealed record…]}.
+// Records is what courier hosts send, authenticated: the body of a
+// publish (PUT /v1/couriers/{courier}/records) and of a pull host's
+// bucket answer (docs/protocol.md §7, §8). Extend and Withdraw are only
+// meaningful in a publish.
 type Records struct {
-	Records []crypto.SealedRecord `json:"records"`
+	Records  []crypto.SealedRecord `json:"records"`
+	Extend   []Extension           `json:"extend,omitempty"`
+	Withdraw []Withdrawal          `json:"withdraw,omitempty"`
 }
 
-// PublishResponse answers PUT /v1/couriers/{courier}/records.
+// Items is the number of items of a publish: records, extensions and
+// withdrawals together.
+func (r *Records) Items() int { return len(r.Records) + len(r.Extend) + len(r.Withdraw) }
+
+// Extension moves the expiry of the courier's live record at Locator, if
+// it has exactly Version, to ExpiresAt, without sealing it again.
+type Extension struct {
+	Locator   crypto.B64 `json:"locator"`
+	Version   uint64     `json:"version"`
+	ExpiresAt time.Time  `json:"expires_at"`
+}
+
+// Withdrawal removes the courier's record at Locator up to Version,
+// leaving a tombstone so that no older version comes back.
+type Withdrawal struct {
+	Locator crypto.B64 `json:"locator"`
+	Version uint64     `json:"version"`
+}
+
+// PublicRecords is the gateway's answer to GET /v1/buckets/{bucket} and
+// GET /v1/records/{locator}: public records, and the pull couriers whose
+// records could not be included (never nil, so it encodes as []).
+type PublicRecords struct {
+	Records []crypto.PublicRecord `json:"records"`
+	Missing []string              `json:"missing"`
+}
+
+// Statuses of one publish item (docs/protocol.md §7).
+const (
+	ItemStored  = "stored"
+	ItemStale   = "stale"
+	ItemRefused = "refused"
+)
+
+// PublishResponse answers PUT /v1/couriers/{courier}/records: the counts
+// and one result per item, in the order records, extend, withdraw.
 type PublishResponse struct {
-	Stored int `json:"stored"`
-	Stale  int `json:"stale"`
+	Stored  int          `json:"stored"`
+	Stale   int          `json:"stale"`
+	Refused int          `json:"refused"`
+	Results []ItemResult `json:"results"`
+}
+
+// ItemResult is the outcome of one publish item; Limit (the name of the
+// limit reached) and Detail are set on refusals only.
+type ItemResult struct {
+	Status string `json:"status"`
+	Limit  string `json:"limit,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // DemoParcels is the body of GET /v1/demo/parcels, served only while

@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // errViewMismatch: a record opened but its view is not the parcel asked for.
@@ -27,18 +28,11 @@ func (c *Client) fetch(ctx context.Context, dir *directory, slots []*slot) error
 	return fetchAll(ctx, slots, fetchOne)
 }
 
-// bucketAnswer is a bucket answer: its records and the couriers whose
-// records the gateway could not include.
-type bucketAnswer struct {
-	Records []crypto.SealedRecord `json:"records"`
-	Missing []string              `json:"missing"`
-}
-
 // fetchBucket fetches the whole bucket of the slot's locator, so the
 // gateway learns no more than which bucket was read.
 func (c *Client) fetchBucket(ctx context.Context, dir *directory, s *slot) error {
 	b := crypto.Bucket(s.locator, dir.doc.BucketBits)
-	var recs bucketAnswer
+	var recs api.PublicRecords
 	_, err := c.getJSON(ctx, "GET /v1/buckets", c.endpoint("v1", "buckets", crypto.FormatBucket(b)), maxBucketBytes, false, &recs)
 	if err != nil {
 		if !isGatewayAnswer(err) {
@@ -48,8 +42,7 @@ func (c *Client) fetchBucket(ctx context.Context, dir *directory, s *slot) error
 		return nil
 	}
 	if a := s.pending(); a != nil {
-		a.open(recs.Records)
-		a.missedBy(recs.Missing)
+		a.open(&recs)
 	}
 	return nil
 }
@@ -57,8 +50,8 @@ func (c *Client) fetchBucket(ctx context.Context, dir *directory, s *slot) error
 // fetchLocator asks for the slot's record by its locator: fast, but the
 // gateway sees exactly which record was read.
 func (c *Client) fetchLocator(ctx context.Context, s *slot) error {
-	var rec crypto.SealedRecord
-	found, err := c.getJSON(ctx, "GET /v1/records", c.endpoint("v1", "records", crypto.EncodeB64(s.locator)), maxRecordBytes, true, &rec)
+	var recs api.PublicRecords
+	found, err := c.getJSON(ctx, "GET /v1/records", c.endpoint("v1", "records", crypto.EncodeB64(s.locator)), maxRecordBytes, true, &recs)
 	a := s.pending()
 	switch {
 	case err != nil && isGatewayAnswer(err):
@@ -66,10 +59,10 @@ func (c *Client) fetchLocator(ctx context.Context, s *slot) error {
 	case err != nil:
 		return err
 	case a == nil: // a dummy's answer, or one nobody can open, is discarded
-	case !found:
+	case !found: // a revision 2 gateway answers 200; a 404 still means nothing there
 		a.status = OutcomeNotFound
 	default:
-		a.open([]crypto.SealedRecord{rec})
+		a.open(&recs)
 	}
 	return nil
 }
@@ -80,38 +73,45 @@ func isGatewayAnswer(err error) bool {
 	return errors.Is(err, ErrGateway)
 }
 
-// open picks the records carrying a's locator, newest version first, and
-// keeps the first that opens with a's record key and whose view is the
-// parcel asked for. Records that fail are rejected, never trusted.
-func (a *answer) open(records []crypto.SealedRecord) {
-	var mine []crypto.SealedRecord
-	for _, r := range records {
-		if bytes.Equal(r.Locator, a.derived.Locator) {
-			mine = append(mine, r)
+// open looks among the records of a gateway answer for a's parcel: only
+// records at a's locator, opened with a's record key and the courier a
+// asked (docs/protocol.md §5). A record that does not open — another
+// courier's at the same locator, a dummy, a forgery — is skipped; one that
+// opens but holds another parcel's view is rejected. When nothing opened
+// and the answer lists a's courier as missing, its records could not be
+// read: the outcome is "unavailable", not "not found" (§11).
+func (a *answer) open(answer *api.PublicRecords) {
+	courier := a.courier.entry.ID
+	rejected := false
+	for i := range answer.Records {
+		r := &answer.Records[i]
+		if !bytes.Equal(r.Locator, a.derived.Locator) {
+			continue
+		}
+		plain, err := crypto.OpenPublic(a.derived.RecordKey, courier, r)
+		if err != nil {
+			continue
+		}
+		view, err := decodeView(plain, courier, a.tn)
+		if err != nil {
+			rejected = true
+			continue
+		}
+		// Several versions may be live at once (a pull courier's and a
+		// stale push copy): the newest view wins.
+		if a.status != OutcomeFound || view.UpdatedAt.After(a.view.UpdatedAt) {
+			a.status, a.view = OutcomeFound, view
 		}
 	}
-	if len(mine) == 0 {
+	switch {
+	case a.status == OutcomeFound:
+	case slices.Contains(answer.Missing, courier):
+		a.status = api.StatusUnavailable
+	case rejected:
+		a.status = OutcomeRejected
+	default:
 		a.status = OutcomeNotFound
-		return
 	}
-	sort.SliceStable(mine, func(i, j int) bool { return mine[i].Version > mine[j].Version })
-	for i := range mine {
-		r := &mine[i]
-		if r.Courier != a.courier.entry.ID {
-			continue
-		}
-		plain, err := crypto.Open(a.derived.RecordKey, r)
-		if err != nil {
-			continue
-		}
-		view, err := decodeView(plain, a.courier.entry.ID, a.tn)
-		if err != nil {
-			continue
-		}
-		a.status, a.view = OutcomeFound, view
-		return
-	}
-	a.status = OutcomeRejected
 }
 
 // decodeView decodes an opened record and checks it is a well-formed view

@@ -13,7 +13,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	mrand "math/rand/v2"
-	"slices"
 	"sync"
 	"time"
 
@@ -169,15 +168,6 @@ func (s *slot) pending() *answer {
 // to its fetch.
 func (s *slot) fetchFailed() {
 	if a := s.pending(); a != nil {
-		a.status = api.StatusUnavailable
-	}
-}
-
-// missedBy makes a query whose record was not found "unavailable" when
-// the gateway says it could not include its courier's records: the parcel
-// may well exist (docs/protocol.md §11, partial answers).
-func (a *answer) missedBy(missing []string) {
-	if a.status != OutcomeFound && slices.Contains(missing, a.courier.entry.ID) {
 		a.status = api.StatusUnavailable
 	}
 }

@@ -17,7 +17,8 @@
 //   - gateway.go, gateway_build.go: the gateway's file (LoadGateway) and
 //     the gateway it builds: its store (Redis, one node or a Cluster, or
 //     memory), its shared rate limit, and a remotehost client per courier
-//     host, from whose /tg1/keys the directory is assembled.
+//     host, from whose /tg1/keys the directory is assembled. records.go:
+//     its records section, the store's limits and the padding secret.
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.

@@ -44,6 +44,7 @@ type Gateway struct {
 	TrustedProxies []string        `yaml:"trusted_proxies"`
 	Timeouts       GatewayTimeouts `yaml:"timeouts"`
 	Limits         Limits          `yaml:"limits"`
+	Records        Records         `yaml:"records"`
 	Couriers       []CourierEntry  `yaml:"couriers"`
 
 	signingKey    ed25519.PrivateKey
@@ -51,6 +52,7 @@ type Gateway struct {
 	courierTLS    *tls.Config
 	redisPassword string
 	redisTLS      *tls.Config
+	paddingSecret []byte // nil: random per process
 }
 
 // Redis is the store section: one address is a single server, several
@@ -190,6 +192,7 @@ func (g *Gateway) withDefaults() {
 	setDefault(&t.PullCacheTTL, DefaultPullCacheTTL)
 	setDefault(&t.DirectoryRefresh, DefaultDirectoryRefresh)
 	t.HTTPTimeouts.withDefaults()
+	g.Records.withDefaults()
 	l := &g.Limits
 	if l.EvaluateRate == 0 {
 		l.EvaluateRate = DefaultEvaluateRate
@@ -262,6 +265,9 @@ func (g *Gateway) check(dir string, o loadOptions) error {
 		}
 	}
 	if err := g.checkTimeoutsAndLimits(); err != nil {
+		return err
+	}
+	if g.paddingSecret, err = g.Records.check(o); err != nil {
 		return err
 	}
 	return g.checkCouriers()

@@ -56,12 +56,14 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		MaxBodyBytes:     g.Limits.MaxBodyBytes,
 		MaxPublishBytes:  g.Limits.MaxPublishBytes,
 		TrustedProxies:   g.TrustedProxies,
+		RecordLimits:     g.Records.limits(g.BucketBits),
+		PaddingSecret:    g.paddingSecret,
 		Logger:           logger,
 	}
 	var closer io.Closer = nopCloser{}
 	if g.Redis == nil {
 		logger.Warn("no redis section: records are kept in this process's memory only and are lost when it stops; configure redis for production")
-		cfg.Store = memory.New(g.BucketBits)
+		cfg.Store = memory.New(cfg.RecordLimits)
 	} else {
 		client := redis.NewUniversalClient(g.redisOptions())
 		closer = client
@@ -69,7 +71,10 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		if g.Redis.KeyPrefix != "" {
 			opts = append(opts, redisstore.WithKeyPrefix(g.Redis.KeyPrefix))
 		}
-		cfg.Store = redisstore.New(client, g.BucketBits, opts...)
+		cfg.Store = redisstore.New(client, cfg.RecordLimits, opts...)
+		if g.paddingSecret == nil {
+			logger.Warn("no records.padding_secret_env: this gateway pads bucket answers with its own dummies; gateways sharing this Redis should share one padding secret, or their answers tell them apart")
+		}
 		limiter, err := ratelimit.NewRedis(client, g.Limits.EvaluateRate, g.Limits.EvaluateBurst, g.rateLimitSecret())
 		if err != nil {
 			_ = client.Close()

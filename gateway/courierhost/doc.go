@@ -15,7 +15,9 @@
 //   - sync.go: Run, which builds the index from the adapter's Lister and
 //     keeps it fresh from its Watcher, sweeping expired records.
 //   - publish.go, httppublisher.go: push mode, publishing changed records
-//     to the gateway with capped, jittered exponential backoff.
+//     to the gateway with capped, jittered exponential backoff; a record
+//     the gateway refuses (a limit reached) stays queued and goes again
+//     later.
 //   - http.go, problems.go: the signed /tg1 HTTP API (requests signed by
 //     the gateway for this courier, never replayed; every answer signed
 //     with the courier's key, docs/protocol.md §8, §9), errors as

@@ -116,18 +116,21 @@ func (s watcherOnly) Watch(ctx context.Context, changed func(adapters.Parcel)) e
 }
 
 // fakePublisher fails its first failures calls with failWith, then
-// acknowledges every record as stored (or as stale when stale is set).
+// acknowledges every record as stored (or as stale when stale is set);
+// the first refuse calls it answers refuse every record instead.
 type fakePublisher struct {
 	mu       sync.Mutex
 	failures int
 	failWith error
-	short    int // acknowledge this many records fewer than sent
+	short    int // answer this many results fewer than items sent
 	stale    bool
+	refuse   int
 	calls    [][]crypto.SealedRecord
 	acked    map[locatorKey]uint64 // locator → version acknowledged
 }
 
-func (p *fakePublisher) Publish(_ context.Context, records []crypto.SealedRecord) (api.PublishResponse, error) {
+func (p *fakePublisher) Publish(_ context.Context, batch api.Records) (api.PublishResponse, error) {
+	records := batch.Records
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls = append(p.calls, append([]crypto.SealedRecord(nil), records...))
@@ -135,9 +138,22 @@ func (p *fakePublisher) Publish(_ context.Context, records []crypto.SealedRecord
 		p.failures--
 		return api.PublishResponse{}, p.failWith
 	}
+	res := api.PublishResponse{Results: make([]api.ItemResult, len(records))}
 	if p.short > 0 {
 		p.short--
-		return api.PublishResponse{Stored: len(records) - 1}, nil
+		res.Results = res.Results[:len(records)-1]
+		for i := range res.Results {
+			res.Results[i].Status = api.ItemStored
+		}
+		return res, nil
+	}
+	if p.refuse > 0 {
+		p.refuse--
+		for i := range res.Results {
+			res.Results[i] = api.ItemResult{Status: api.ItemRefused, Limit: "courier_bucket_bytes", Detail: "over quota"}
+		}
+		res.Refused = len(records)
+		return res, nil
 	}
 	if p.acked == nil {
 		p.acked = map[locatorKey]uint64{}
@@ -145,10 +161,14 @@ func (p *fakePublisher) Publish(_ context.Context, records []crypto.SealedRecord
 	for _, r := range records {
 		p.acked[locatorKey(r.Locator)] = r.Version
 	}
+	status := api.ItemStored
 	if p.stale {
-		return api.PublishResponse{Stale: len(records)}, nil
+		status = api.ItemStale
 	}
-	return api.PublishResponse{Stored: len(records)}, nil
+	for i := range res.Results {
+		res.Results[i].Status = status
+	}
+	return res, nil
 }
 
 func (p *fakePublisher) snapshot() (calls [][]crypto.SealedRecord, acked map[locatorKey]uint64) {

@@ -16,7 +16,7 @@ import (
 )
 
 // HTTPPublisher publishes records to a remote gateway with a signed
-// PUT {GatewayURL}/v1/couriers/{Courier}/records (PROTOCOL.md §7, §9).
+// PUT {GatewayURL}/v1/couriers/{Courier}/records (docs/protocol.md §7, §9).
 type HTTPPublisher struct {
 	// GatewayURL is the gateway's base URL, e.g. https://gw.example.
 	GatewayURL string
@@ -33,8 +33,9 @@ var _ Publisher = HTTPPublisher{}
 // userAgent names the courier host to the gateway, and nothing else.
 const userAgent = "trackgate-courier-host"
 
-// maxPublishAnswer bounds the gateway's answer, {"stored":n,"stale":n}.
-const maxPublishAnswer = 64 << 10
+// maxPublishAnswer bounds the gateway's answer: counts and one result per
+// item, at most crypto.MaxPublishSize of them.
+const maxPublishAnswer = 1 << 20
 
 // PublishError is a gateway's refusal of a publish: a non-2xx status.
 type PublishError struct {
@@ -64,11 +65,11 @@ func Retryable(err error) bool {
 }
 
 // Publish implements Publisher.
-func (p HTTPPublisher) Publish(ctx context.Context, records []crypto.SealedRecord) (api.PublishResponse, error) {
-	if records == nil {
-		records = []crypto.SealedRecord{}
+func (p HTTPPublisher) Publish(ctx context.Context, batch api.Records) (api.PublishResponse, error) {
+	if batch.Records == nil {
+		batch.Records = []crypto.SealedRecord{}
 	}
-	body, err := json.Marshal(api.Records{Records: records})
+	body, err := json.Marshal(batch)
 	if err != nil {
 		return api.PublishResponse{}, fmt.Errorf("encode records: %w", err)
 	}

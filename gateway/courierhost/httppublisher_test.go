@@ -53,16 +53,16 @@ func TestHTTPPublisherSendsSignedRecords(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"stored":2,"stale":1}`)
+		io.WriteString(w, `{"stored":2,"stale":0,"refused":1,"results":[{"status":"stored"},{"status":"stored"},{"status":"refused","limit":"courier_bytes","detail":"quota"}]}`)
 	}))
 	defer srv.Close()
 
 	p := HTTPPublisher{GatewayURL: srv.URL + "/", Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"}, Client: srv.Client()}
-	res, err := p.Publish(t.Context(), records)
+	res, err := p.Publish(t.Context(), api.Records{Records: records})
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
-	if res != (api.PublishResponse{Stored: 2, Stale: 1}) {
+	if res.Stored != 2 || res.Refused != 1 || len(res.Results) != 3 || res.Results[2].Limit != "courier_bytes" {
 		t.Errorf("answer %+v", res)
 	}
 	if len(got.Records) != 3 {
@@ -106,7 +106,7 @@ func TestHTTPPublisherErrorsSayWhetherToRetry(t *testing.T) {
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
 			p := HTTPPublisher{GatewayURL: srv.URL, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"}, Client: srv.Client()}
-			_, err := p.Publish(t.Context(), nil)
+			_, err := p.Publish(t.Context(), api.Records{})
 			var pe *PublishError
 			if !errors.As(err, &pe) || pe.StatusCode != tt.status {
 				t.Fatalf("error %v, want a PublishError with %d", err, tt.status)
@@ -128,7 +128,7 @@ func TestHTTPPublisherNetworkErrorsAreRetryable(t *testing.T) {
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	p := HTTPPublisher{GatewayURL: url, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"},
 		Client: &http.Client{Timeout: 5 * time.Second}}
-	_, err := p.Publish(t.Context(), nil)
+	_, err := p.Publish(t.Context(), api.Records{})
 	if err == nil || !Retryable(err) {
 		t.Errorf("error %v, want a retryable one", err)
 	}
@@ -141,14 +141,14 @@ func TestHTTPPublisherRefusesAMalformedAnswer(t *testing.T) {
 	defer srv.Close()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	p := HTTPPublisher{GatewayURL: srv.URL, Courier: testCourier, Signer: &signing.Signer{KeyID: testCourier, Key: priv, Audience: "gateway"}}
-	if _, err := p.Publish(t.Context(), nil); !errors.Is(err, api.ErrMalformed) {
+	if _, err := p.Publish(t.Context(), api.Records{}); !errors.Is(err, api.ErrMalformed) {
 		t.Errorf("error %v, want ErrMalformed", err)
 	}
 }
 
 func TestHTTPPublisherNeedsASigner(t *testing.T) {
 	p := HTTPPublisher{GatewayURL: "http://127.0.0.1:1", Courier: testCourier}
-	if _, err := p.Publish(t.Context(), nil); !errors.Is(err, signing.ErrNoSigningKey) || Retryable(err) {
+	if _, err := p.Publish(t.Context(), api.Records{}); !errors.Is(err, signing.ErrNoSigningKey) || Retryable(err) {
 		t.Errorf("error %v, want a non-retryable ErrNoSigningKey", err)
 	}
 }

@@ -97,6 +97,28 @@ func TestPublishRetriesUntilAcknowledged(t *testing.T) {
 	}
 }
 
+// A refused record is not delivered (docs/protocol.md §7): it stays queued,
+// held back, and goes again later, without holding up the queue.
+func TestPublishKeepsRefusedRecordsQueued(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pub := &fakePublisher{refuse: 1}
+		h, _, stop := runPushHost(t, newFakeSource(testParcel("SW111111111111", 1, time.Now())), pub)
+		time.Sleep(time.Second)
+		synctest.Wait()
+		calls, acked := pub.snapshot()
+		if len(calls) != 1 || len(acked) != 0 || h.queue.len() != 1 {
+			t.Fatalf("after a refusal: %d calls, %d acknowledged, %d queued; want 1, 0, 1", len(calls), len(acked), h.queue.len())
+		}
+		time.Sleep(retryMax)
+		synctest.Wait()
+		calls, acked = pub.snapshot()
+		if len(calls) != 2 || len(acked) != 1 || h.queue.len() != 0 {
+			t.Errorf("after the hold: %d calls, %d acknowledged, %d queued; want 2, 1, 0", len(calls), len(acked), h.queue.len())
+		}
+		stop()
+	})
+}
+
 func TestPublishRetryStopsWhenContextEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		pub := &fakePublisher{failures: 1 << 30, failWith: errGatewayDown}
@@ -185,16 +207,16 @@ func TestPublishQueueBatchesAtMostMaxPublishSize(t *testing.T) {
 	var sizes []int
 	seen := map[locatorKey]bool{}
 	for range 5 {
-		batch := q.next(crypto.MaxPublishSize, now)
+		batch, _ := q.next(crypto.MaxPublishSize, now)
 		if len(batch) == 0 {
 			break
 		}
 		sizes = append(sizes, len(batch))
 		for _, r := range batch {
-			if seen[locatorKey(r.Locator)] {
+			if seen[locatorKey(r.rec.Locator)] {
 				t.Fatal("an acknowledged record came back")
 			}
-			seen[locatorKey(r.Locator)] = true
+			seen[locatorKey(r.rec.Locator)] = true
 		}
 		q.ack(batch)
 	}
@@ -210,12 +232,12 @@ func TestPublishQueueKeepsANewerVersionAcknowledgedInFlight(t *testing.T) {
 	v1 := crypto.SealedRecord{Locator: loc, Version: 1, Nonce: []byte{1}, ExpiresAt: now.Add(time.Hour)}
 	v2 := crypto.SealedRecord{Locator: loc, Version: 2, Nonce: []byte{2}, ExpiresAt: now.Add(time.Hour)}
 	q.add([]crypto.SealedRecord{v1})
-	inFlight := q.next(10, now)
+	inFlight, _ := q.next(10, now)
 	q.add([]crypto.SealedRecord{v2})
 	q.add([]crypto.SealedRecord{v1}) // an older version never replaces a newer one
 	q.ack(inFlight)
-	left := q.next(10, now)
-	if len(left) != 1 || left[0].Version != 2 {
+	left, _ := q.next(10, now)
+	if len(left) != 1 || left[0].rec.Version != 2 {
 		t.Errorf("queue holds %v, want version 2 only", left)
 	}
 }
@@ -224,7 +246,7 @@ func TestPublishQueueDropsExpiredRecords(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	q := newPublishQueue()
 	q.add([]crypto.SealedRecord{{Locator: make([]byte, crypto.LocatorSize), Version: 1, ExpiresAt: now}})
-	if got := q.next(10, now); len(got) != 0 || q.len() != 0 {
+	if got, _ := q.next(10, now); len(got) != 0 || q.len() != 0 {
 		t.Errorf("expired record still queued")
 	}
 }

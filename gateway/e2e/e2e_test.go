@@ -130,7 +130,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
-	t.Run("PullModeFetchesBucketAndRecord", func(t *testing.T) {
+	t.Run("PullModeIsReadByBucketOnly", func(t *testing.T) {
 		s := sample(t, top.world, simulator.GlobalID)
 		asked[s.TrackingNumber] = "number"
 		for _, private := range []bool{true, false} {
@@ -142,14 +142,16 @@ func TestEndToEnd(t *testing.T) {
 			if res.Legs[0].Courier != simulator.GlobalID || res.Legs[0].View.TrackingNumber != s.TrackingNumber {
 				t.Fatalf("private=%v: found %s %s", private, res.Legs[0].Courier, res.Legs[0].View.TrackingNumber)
 			}
-			route := "/tg1/records/"
-			if private {
-				route = "/tg1/buckets/"
-			}
-			if !slices.ContainsFunc(top.traffic.all()[before:], func(r recorded) bool {
-				return r.host == simulator.GlobalID && strings.HasPrefix(r.uri, route)
+			// Both ways the gateway reads the pull host's bucket, never a
+			// locator (docs/protocol.md §7).
+			traffic := top.traffic.all()[before:]
+			if !slices.ContainsFunc(traffic, func(r recorded) bool {
+				return r.host == simulator.GlobalID && strings.HasPrefix(r.uri, "/tg1/buckets/")
 			}) {
-				t.Fatalf("private=%v: the pull host was never asked %s", private, route)
+				t.Fatalf("private=%v: the pull host was never asked for a bucket", private)
+			}
+			if slices.ContainsFunc(traffic, func(r recorded) bool { return strings.HasPrefix(r.uri, "/tg1/records/") }) {
+				t.Fatalf("private=%v: the gateway sent a courier host a locator", private)
 			}
 		}
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/remotehost"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/openapi"
 )
@@ -56,7 +57,7 @@ func startTopology(t *testing.T) *topology {
 		// Sixty days into the simulation, when every kind of parcel,
 		// handoff chains included, is under way.
 		world:     simulator.NewWorld(simulator.Config{Seed: 7, ParcelsPerCourier: 600, Start: simulator.DefaultStart().Add(60 * 24 * time.Hour), Speed: 1}),
-		store:     memory.New(bucketBits),
+		store:     memory.New(store.Limits{BucketBits: bucketBits}),
 		hosts:     map[string]*courierhost.Host{},
 		traffic:   &recorder{},
 		validator: validator,

@@ -80,7 +80,6 @@ func Build(cfg Config) (*Deployment, error) {
 	d := &Deployment{World: world, Hosts: map[string]*courierhost.Host{}}
 	gwCfg := gateway.Config{
 		BucketBits: cfg.BucketBits,
-		Store:      memory.New(cfg.BucketBits),
 		Logger:     cfg.Logger,
 		Demo:       func() []api.DemoParcel { return demoParcels(world) },
 	}
@@ -133,6 +132,13 @@ func Build(cfg Config) (*Deployment, error) {
 	}
 	if cfg.Gateway != nil {
 		cfg.Gateway(&gwCfg)
+	}
+	if gwCfg.Store == nil {
+		// The store applies the limits the gateway is configured with. The
+		// padding secret stays empty: random for this process.
+		limits := gwCfg.RecordLimits
+		limits.BucketBits = gwCfg.BucketBits
+		gwCfg.Store = memory.New(limits)
 	}
 	gw, err := gateway.New(gwCfg)
 	if err != nil {

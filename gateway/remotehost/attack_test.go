@@ -21,6 +21,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/signing/redisnonce"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 )
@@ -282,7 +283,7 @@ func TestAttackInjectedHostKeys(t *testing.T) {
 			}
 
 			gw, err := gateway.New(gateway.Config{
-				BucketBits: 8, Store: memory.New(8),
+				BucketBits: 8, Store: memory.New(store.Limits{BucketBits: 8}),
 				Couriers: []gateway.Courier{{
 					ID: testCourier, Name: "Test", Factor: crypto.FactorNone, Mode: api.ModePull,
 					Patterns: []api.Pattern{{Regex: `^SW[0-9]{12}$`}}, Host: client, SigningKey: testAnswerPub,

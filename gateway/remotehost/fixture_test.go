@@ -47,8 +47,12 @@ func (s listSource) Parcels(ctx context.Context, yield func(adapters.Parcel) boo
 // nopPublisher acknowledges everything; push-mode hosts need one.
 type nopPublisher struct{}
 
-func (nopPublisher) Publish(_ context.Context, r []crypto.SealedRecord) (api.PublishResponse, error) {
-	return api.PublishResponse{Stored: len(r)}, nil
+func (nopPublisher) Publish(_ context.Context, b api.Records) (api.PublishResponse, error) {
+	res := api.PublishResponse{Stored: b.Items(), Results: make([]api.ItemResult, b.Items())}
+	for i := range res.Results {
+		res.Results[i].Status = api.ItemStored
+	}
+	return res, nil
 }
 
 func testParcel(tn string, now time.Time) adapters.Parcel {

@@ -94,6 +94,7 @@ type Gateway struct {
 	notModified int
 	evaluations []api.EvaluateRequest
 	failures    map[string]failure
+	missing     []string // pull couriers the answers say could not be read
 }
 
 type failure struct {
@@ -113,7 +114,7 @@ func New(t testing.TB, cfg Config) *Gateway {
 	}
 	g.impostor = mustKey(t)
 	now := time.Now()
-	doc := api.Directory{Protocol: api.Protocol, Suite: crypto.Suite, BucketBits: cfg.BucketBits, Couriers: []api.CourierEntry{}}
+	doc := api.Directory{Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: cfg.BucketBits, Couriers: []api.CourierEntry{}}
 	for i := range cfg.Couriers {
 		co := cfg.Couriers[i]
 		if co.Factor == "" {
@@ -238,6 +239,14 @@ func (g *Gateway) Fail(route string, status int, detail string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.failures[route] = failure{status, detail}
+}
+
+// Missing makes every later bucket and record answer list courier in
+// "missing", as a gateway does for a pull courier that cannot answer.
+func (g *Gateway) Missing(courier string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.missing = append(g.missing, courier)
 }
 
 // AddParcel seals view as the record of (courier, tn, factor), the way the

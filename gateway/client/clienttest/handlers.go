@@ -147,26 +147,20 @@ func (g *Gateway) evaluatePart(part api.CourierEvaluation) api.EvaluateResult {
 	return res
 }
 
-// bucketAnswer is a bucket answer of docs/protocol.md §7: the records and
-// the couriers whose records could not be included.
-type bucketAnswer struct {
-	Records []crypto.SealedRecord `json:"records"`
-	Missing []string              `json:"missing"`
-}
-
 func (g *Gateway) serveBucket(w http.ResponseWriter, r *http.Request) {
 	b, err := crypto.ParseBucket(r.PathValue("bucket"), g.bucketBits)
 	if err != nil {
 		problem.Write(w, http.StatusBadRequest, "The bucket is not lowercase hex within this deployment.")
 		return
 	}
-	out := bucketAnswer{Records: []crypto.SealedRecord{}, Missing: []string{}}
+	out := api.PublicRecords{Records: []crypto.PublicRecord{}}
 	g.mu.Lock()
 	for _, rec := range g.records {
 		if crypto.Bucket(rec.Locator, g.bucketBits) == b && !g.couriers[rec.Courier].Missing {
-			out.Records = append(out.Records, rec)
+			out.Records = append(out.Records, rec.Public())
 		}
 	}
+	out.Missing = append([]string{}, g.missing...)
 	g.mu.Unlock()
 	for _, co := range g.order {
 		if co.Missing {
@@ -182,12 +176,17 @@ func (g *Gateway) serveRecord(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, http.StatusBadRequest, "The locator is not 16 bytes of base64url.")
 		return
 	}
+	out := api.PublicRecords{Records: []crypto.PublicRecord{}}
 	g.mu.Lock()
-	rec, ok := g.records[crypto.EncodeB64(loc)]
-	g.mu.Unlock()
-	if !ok || g.couriers[rec.Courier].Missing {
-		problem.Write(w, http.StatusNotFound, "No record has this locator.")
-		return
+	if rec, ok := g.records[crypto.EncodeB64(loc)]; ok && !g.couriers[rec.Courier].Missing {
+		out.Records = append(out.Records, rec.Public())
 	}
-	writeJSON(w, rec)
+	out.Missing = append([]string{}, g.missing...)
+	g.mu.Unlock()
+	for _, co := range g.order {
+		if co.Missing {
+			out.Missing = append(out.Missing, co.ID)
+		}
+	}
+	writeJSON(w, out)
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // childEnv, when set to an outbox path, makes the test binary a child
@@ -49,7 +50,7 @@ func crashChild(path string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 4
 		}
-		if _, err := o.Publish(context.Background(), batch); err != nil {
+		if _, err := o.Publish(context.Background(), api.Records{Records: batch}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 4
 		}

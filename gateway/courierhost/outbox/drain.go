@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/courierhost"
 )
 
@@ -44,24 +45,26 @@ func (o *Outbox) Run(ctx context.Context) error {
 			continue
 		}
 		if len(batch) == 0 {
-			select {
-			case <-ctx.Done():
+			if !o.waitForRecords(ctx) {
 				return ctx.Err()
-			case <-o.wake:
-				continue
 			}
+			continue
 		}
 		start := time.Now()
-		err = o.send(ctx, batch)
+		delivered, refused, err := o.send(ctx, batch)
 		if err == nil {
 			failures = 0
-			if err := o.ack(batch); err != nil {
+			if err := o.ack(delivered); err != nil {
 				// The gateway has them: at worst they are sent again,
 				// which its version rule makes harmless.
 				o.opts.logger.Error("removing acknowledged records from the outbox failed", "error", err)
 			}
-			o.opts.logger.Info("records published", "records", len(batch), "pending", o.Pending(),
-				"duration", time.Since(start).Round(time.Millisecond))
+			until := o.opts.now().Add(jitter(o.opts.retryMax))
+			for i := range refused {
+				o.heldBack[string(refused[i].Locator)] = until
+			}
+			o.opts.logger.Info("records published", "records", len(delivered), "refused", len(refused),
+				"pending", o.Pending(), "duration", time.Since(start).Round(time.Millisecond))
 			continue
 		}
 		if ctx.Err() != nil {
@@ -69,9 +72,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 		}
 		failures++
 		wait := o.backoff(failures)
-		var refused *courierhost.PublishError
+		var pe *courierhost.PublishError
 		switch {
-		case errors.As(err, &refused) && refused.StatusCode == http.StatusRequestEntityTooLarge && len(batch) > 1:
+		case errors.As(err, &pe) && pe.StatusCode == http.StatusRequestEntityTooLarge && len(batch) > 1:
 			// The gateway's max_publish_bytes is below our batches: send
 			// smaller ones from now on, soon.
 			maxBytes = max(maxBytes/2, 1)
@@ -88,11 +91,41 @@ func (o *Outbox) Run(ctx context.Context) error {
 	}
 }
 
+// waitForRecords waits for new records, or for the first held-back one
+// to be due, and reports whether ctx is still live.
+func (o *Outbox) waitForRecords(ctx context.Context) bool {
+	var due <-chan time.Time
+	var first time.Time
+	for _, t := range o.heldBack {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	if !first.IsZero() {
+		t := time.NewTimer(max(first.Sub(o.opts.now()), 0))
+		defer t.Stop()
+		due = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-o.wake:
+	case <-due:
+	}
+	return true
+}
+
 // next returns the pending records of the next batch: at most
 // crypto.MaxPublishSize and maxBytes of JSON (but at least one record).
-// Expired and undecodable records met on the way are deleted.
+// Expired and undecodable records met on the way are deleted; records
+// the gateway refused lately are held back.
 func (o *Outbox) next(maxBytes int) ([]crypto.SealedRecord, error) {
 	now := o.opts.now()
+	for loc, until := range o.heldBack {
+		if !until.After(now) {
+			delete(o.heldBack, loc)
+		}
+	}
 	var batch []crypto.SealedRecord
 	var dead [][]byte
 	err := o.db.View(func(tx *bolt.Tx) error {
@@ -102,6 +135,9 @@ func (o *Outbox) next(maxBytes int) ([]crypto.SealedRecord, error) {
 			r, err := decode(v)
 			if err != nil || !r.ExpiresAt.After(now) {
 				dead = append(dead, append([]byte(nil), k...))
+				continue
+			}
+			if _, held := o.heldBack[string(k)]; held {
 				continue
 			}
 			if len(batch) == crypto.MaxPublishSize || (len(batch) > 0 && size+len(v)+1 > maxBytes) {
@@ -154,22 +190,36 @@ func (o *Outbox) drop(keys [][]byte, now time.Time) error {
 	return nil
 }
 
-// send publishes one batch and checks that the gateway acknowledged all
-// of it, as stored or stale.
-func (o *Outbox) send(ctx context.Context, batch []crypto.SealedRecord) error {
+// send publishes one batch and returns the records the gateway
+// acknowledged, as stored or stale, and those it refused. Refusals are
+// logged with the limit's name only.
+func (o *Outbox) send(ctx context.Context, batch []crypto.SealedRecord) (delivered, refused []crypto.SealedRecord, err error) {
 	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
-	res, err := o.gateway.Publish(ctx, batch)
+	res, err := o.gateway.Publish(ctx, api.Records{Records: batch})
 	if err != nil {
-		return fmt.Errorf("publish %d records: %w", len(batch), err)
+		return nil, nil, fmt.Errorf("publish %d records: %w", len(batch), err)
 	}
-	if res.Stored < 0 || res.Stale < 0 || res.Stored+res.Stale != len(batch) {
-		return fmt.Errorf("publish %d records: %w: %d stored and %d stale", len(batch), errPartialAck, res.Stored, res.Stale)
+	ok, limits, err := courierhost.Delivered(res, len(batch))
+	if err != nil {
+		return nil, nil, fmt.Errorf("publish %d records: %w", len(batch), err)
 	}
-	return nil
+	isDelivered := make([]bool, len(batch))
+	for _, i := range ok {
+		isDelivered[i] = true
+	}
+	for i := range batch {
+		if isDelivered[i] {
+			delivered = append(delivered, batch[i])
+		} else {
+			refused = append(refused, batch[i])
+		}
+	}
+	for limit, n := range limits {
+		o.opts.logger.Warn("the gateway refused records; they stay in the outbox", "limit", limit, "records", n)
+	}
+	return delivered, refused, nil
 }
-
-var errPartialAck = errors.New("the gateway did not acknowledge every record")
 
 // ack deletes the acknowledged records, except those replaced by a newer
 // version (or sealed again) while the batch was in flight.

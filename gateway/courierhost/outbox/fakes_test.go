@@ -58,6 +58,7 @@ type fakeGateway struct {
 	// maxBytes, when positive, refuses larger bodies with 413, as a
 	// gateway's max_publish_bytes does.
 	maxBytes int
+	refuse   int // refuse this many records, one by one, before storing any
 	// hold, when not nil, is waited on at the start of each call, so a
 	// test can act while a batch is in flight; entered is signalled first.
 	hold    chan struct{}
@@ -70,7 +71,8 @@ func newFakeGateway(failures int) *fakeGateway {
 	return &fakeGateway{stored: map[uint32]crypto.SealedRecord{}, failures: failures}
 }
 
-func (g *fakeGateway) Publish(ctx context.Context, records []crypto.SealedRecord) (api.PublishResponse, error) {
+func (g *fakeGateway) Publish(ctx context.Context, batch api.Records) (api.PublishResponse, error) {
+	records := batch.Records
 	if g.hold != nil {
 		g.entered <- struct{}{}
 		select {
@@ -96,12 +98,20 @@ func (g *fakeGateway) Publish(ctx context.Context, records []crypto.SealedRecord
 	var res api.PublishResponse
 	for _, r := range records {
 		n := locatorNumber(&r)
+		if g.refuse > 0 {
+			g.refuse--
+			res.Refused++
+			res.Results = append(res.Results, api.ItemResult{Status: api.ItemRefused, Limit: "courier_records", Detail: "quota"})
+			continue
+		}
 		if cur, ok := g.stored[n]; ok && cur.Version >= r.Version {
 			res.Stale++
+			res.Results = append(res.Results, api.ItemResult{Status: api.ItemStale})
 			continue
 		}
 		g.stored[n] = r
 		res.Stored++
+		res.Results = append(res.Results, api.ItemResult{Status: api.ItemStored})
 	}
 	return res, nil
 }
@@ -168,7 +178,7 @@ func waitDrained(t *testing.T, o *Outbox) {
 
 func mustPublish(t testing.TB, o *Outbox, records ...crypto.SealedRecord) api.PublishResponse {
 	t.Helper()
-	res, err := o.Publish(context.Background(), records)
+	res, err := o.Publish(context.Background(), api.Records{Records: records})
 	if err != nil {
 		t.Fatal(err)
 	}

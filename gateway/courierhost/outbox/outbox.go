@@ -9,12 +9,13 @@
 // courierhost.HTTPPublisher) in batches, retrying with capped, jittered
 // exponential backoff, and deletes a record only once the gateway has
 // acknowledged it, stored or stale, and only if no newer version of it
-// arrived meanwhile. Records still pending when the process stops are
+// arrived meanwhile. A record the gateway refuses (a limit reached) stays
+// in the outbox and is held back for the retry cap before it goes again. Records still pending when the process stops are
 // sent by the next Run, after Open.
 //
 // Per locator the outbox keeps the newest version only: a newer record
 // replaces an older pending one, an older never replaces a newer, as in
-// the gateway's store (PROTOCOL.md §5). Records that expire while waiting
+// the gateway's store (docs/protocol.md §5). Records that expire while waiting
 // are dropped. The file holds sealed records only, the same bytes the
 // gateway serves to anyone; it is created with mode 0600 regardless.
 package outbox
@@ -68,6 +69,9 @@ type Outbox struct {
 	pending atomic.Int64
 	wake    chan struct{} // holds one signal while records may wait
 	running atomic.Bool
+	// heldBack holds refused records (by locator) out of batches until
+	// the time given; only Run uses it.
+	heldBack map[string]time.Time
 }
 
 var _ courierhost.Publisher = (*Outbox)(nil)
@@ -127,7 +131,7 @@ func Open(path string, gateway courierhost.Publisher, opts ...Option) (*Outbox, 
 		}
 		return nil, fmt.Errorf("open outbox %s: %w", path, err)
 	}
-	ob := &Outbox{db: db, gateway: gateway, opts: o, wake: make(chan struct{}, 1)}
+	ob := &Outbox{db: db, gateway: gateway, opts: o, wake: make(chan struct{}, 1), heldBack: map[string]time.Time{}}
 	var n int
 	err = db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(pendingBucket)
@@ -159,8 +163,14 @@ func (o *Outbox) Pending() int { return int(o.pending.Load()) }
 // outbox in one synced transaction and returns only after the commit. A
 // record is counted stored when it became the pending version of its
 // locator, stale when the outbox already holds that version or a newer
-// one, or when it has expired. An error means nothing was written.
-func (o *Outbox) Publish(_ context.Context, records []crypto.SealedRecord) (api.PublishResponse, error) {
+// one, or when it has expired. An error means nothing was written. The
+// outbox carries records only: a batch with extensions or withdrawals
+// is refused whole.
+func (o *Outbox) Publish(_ context.Context, batch api.Records) (api.PublishResponse, error) {
+	if len(batch.Extend) > 0 || len(batch.Withdraw) > 0 {
+		return api.PublishResponse{}, errors.New("outbox: only records can wait in the outbox, not extensions or withdrawals")
+	}
+	records := batch.Records
 	for i := range records {
 		if err := records[i].Check(); err != nil {
 			return api.PublishResponse{}, fmt.Errorf("outbox: record %d: %w", i, err)
@@ -170,10 +180,11 @@ func (o *Outbox) Publish(_ context.Context, records []crypto.SealedRecord) (api.
 	var res api.PublishResponse
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(pendingBucket)
-		res = api.PublishResponse{}
+		res = api.PublishResponse{Results: make([]api.ItemResult, len(records))}
 		added := 0
 		for i := range records {
 			r := &records[i]
+			res.Results[i].Status = api.ItemStale
 			if !r.ExpiresAt.After(now) {
 				res.Stale++
 				continue
@@ -198,6 +209,7 @@ func (o *Outbox) Publish(_ context.Context, records []crypto.SealedRecord) (api.
 				added++
 			}
 			res.Stored++
+			res.Results[i].Status = api.ItemStored
 		}
 		tx.OnCommit(func() { o.pending.Add(int64(added)) })
 		return nil

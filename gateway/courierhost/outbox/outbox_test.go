@@ -71,7 +71,7 @@ func TestPublishRefusesMalformedRecordsAndWritesNothing(t *testing.T) {
 	defer o.Close()
 	bad := record(t, 2, 1, farFuture)
 	bad.Nonce = bad.Nonce[:5]
-	if _, err := o.Publish(context.Background(), []crypto.SealedRecord{record(t, 1, 1, farFuture), bad}); !errors.Is(err, crypto.ErrInvalidRecord) {
+	if _, err := o.Publish(context.Background(), api.Records{Records: []crypto.SealedRecord{record(t, 1, 1, farFuture), bad}}); !errors.Is(err, crypto.ErrInvalidRecord) {
 		t.Fatalf("err = %v, want ErrInvalidRecord", err)
 	}
 	if o.Pending() != 0 {
@@ -133,10 +133,11 @@ type partialGateway struct {
 	short atomic.Bool
 }
 
-func (p *partialGateway) Publish(ctx context.Context, records []crypto.SealedRecord) (api.PublishResponse, error) {
-	res, err := p.fakeGateway.Publish(ctx, records)
+func (p *partialGateway) Publish(ctx context.Context, batch api.Records) (api.PublishResponse, error) {
+	res, err := p.fakeGateway.Publish(ctx, batch)
 	if err == nil && p.short.CompareAndSwap(false, true) {
 		res.Stored--
+		res.Results = res.Results[1:]
 	}
 	return res, err
 }
@@ -293,7 +294,7 @@ func TestConcurrentPublishAndDrainLoseNothing(t *testing.T) {
 				for i := range uint32(locatorsEach) {
 					batch = append(batch, record(t, w*locatorsEach+i, v, farFuture))
 				}
-				if _, err := o.Publish(context.Background(), batch); err != nil {
+				if _, err := o.Publish(context.Background(), api.Records{Records: batch}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -322,5 +323,26 @@ func TestRunRefusesASecondRun(t *testing.T) {
 	}
 	if err := o.Run(context.Background()); !errors.Is(err, ErrAlreadyRunning) {
 		t.Errorf("second Run: %v, want ErrAlreadyRunning", err)
+	}
+}
+
+// A record the gateway refuses (a limit reached) is not delivered
+// (docs/protocol.md §7): it stays in the outbox, held back, while the
+// others are acknowledged, and goes again after the hold.
+func TestRunKeepsRefusedRecordsInTheOutbox(t *testing.T) {
+	gw := newFakeGateway(0)
+	gw.refuse = 1
+	o, _ := openTest(t, gw, WithRetry(time.Millisecond, 50*time.Millisecond))
+	defer o.Close()
+	for n := range uint32(3) {
+		mustPublish(t, o, record(t, n, 1, farFuture))
+	}
+	runOutbox(t, o)
+	waitDrained(t, o)
+	if got := len(gw.versions()); got != 3 {
+		t.Errorf("gateway holds %d records, want all 3 after the refused one went again", got)
+	}
+	if gw.callCount() != 2 {
+		t.Errorf("%d publishes, want 2: the batch, then the refused record alone", gw.callCount())
 	}
 }

@@ -6,19 +6,28 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/simulator"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/store/redisstore"
 )
 
-// records is a set of sealed records by locator.
+// records is a set of sealed records by courier and locator, as the
+// store keeps them (docs/protocol.md §7).
 type records map[string]crypto.SealedRecord
+
+func recordKey(r *crypto.SealedRecord) string { return r.Courier + "/" + crypto.EncodeB64(r.Locator) }
 
 func (r records) count(courier string) int {
 	n := 0
@@ -36,35 +45,48 @@ func sameRecord(a, b crypto.SealedRecord) bool {
 	return bytes.Equal(ja, jb)
 }
 
-func sameSet(a, b records) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for loc, rec := range a {
-		if other, ok := b[loc]; !ok || !sameRecord(rec, other) {
-			return false
-		}
-	}
-	return true
-}
-
 // keptOrNewer checks that every record of before is in after, the same
 // record or a newer version of it: nothing was lost.
 func keptOrNewer(t *testing.T, what string, before, after records) {
 	t.Helper()
 	lost, older := 0, 0
-	for loc, rec := range before {
-		now, ok := after[loc]
+	for key, rec := range before {
+		now, ok := after[key]
 		switch {
 		case !ok:
 			lost++
-		case now.Version < rec.Version || (now.Version == rec.Version && !sameRecord(now, rec)):
+		case now.Version < rec.Version || (now.Version == rec.Version && !bytes.Equal(now.Ciphertext, rec.Ciphertext)):
 			older++
 		}
 	}
 	if lost > 0 || older > 0 {
 		t.Errorf("%s: of %d records, %d are gone and %d went back to an older version or changed in place", what, len(before), lost, older)
 	}
+}
+
+// publicSet is a gateway's public answer, real records and dummies alike,
+// by locator and nonce.
+type publicSet map[string]crypto.PublicRecord
+
+func publicKey(r *crypto.PublicRecord) string {
+	return crypto.EncodeB64(r.Locator) + "/" + crypto.EncodeB64(r.Nonce)
+}
+
+func (p publicSet) holds(r *crypto.SealedRecord) bool {
+	got, ok := p[crypto.EncodeB64(r.Locator)+"/"+crypto.EncodeB64(r.Nonce)]
+	return ok && bytes.Equal(got.Ciphertext, r.Ciphertext)
+}
+
+func samePublic(a, b publicSet) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, r := range a {
+		if other, ok := b[k]; !ok || !bytes.Equal(r.Ciphertext, other.Ciphertext) {
+			return false
+		}
+	}
+	return true
 }
 
 // directory returns GET /v1/couriers of a gateway: body, ETag, document.
@@ -81,53 +103,99 @@ func (top *topology) directory(t *testing.T, gw string) ([]byte, string, api.Dir
 	return body, resp.Header.Get("ETag"), dir
 }
 
-// bucket returns the records GET /v1/buckets/{b} answers.
-func (top *topology) bucket(t *testing.T, gw string, b uint32) records {
+// bucket returns the public records GET /v1/buckets/{b} answers, and the
+// couriers it lists as missing.
+func (top *topology) bucket(t *testing.T, gw string, b uint32) (publicSet, []string) {
 	t.Helper()
 	url := gw + "/v1/buckets/" + crypto.FormatBucket(b)
 	resp, body := top.get(t, url)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %s %s", url, resp.Status, body)
 	}
-	var doc api.Records
+	var doc api.PublicRecords
 	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
-	out := records{}
+	out := publicSet{}
 	for _, r := range doc.Records {
-		out[crypto.EncodeB64(r.Locator)] = r
+		out[publicKey(&r)] = r
 	}
-	return out
+	return out, doc.Missing
 }
 
 // snapshot reads every bucket of a gateway.
-func (top *topology) snapshot(t *testing.T, gw string) records {
+func (top *topology) snapshot(t *testing.T, gw string) publicSet {
 	t.Helper()
 	_, _, dir := top.directory(t, gw)
-	all := records{}
+	all := publicSet{}
 	for b := uint32(0); b < 1<<dir.BucketBits; b++ {
-		for loc, r := range top.bucket(t, gw, b) {
-			all[loc] = r
-		}
+		recs, _ := top.bucket(t, gw, b)
+		maps.Copy(all, recs)
 	}
 	return all
 }
 
-// record returns GET /v1/records/{locator} of a gateway.
-func (top *topology) record(t *testing.T, gw, locator string) (crypto.SealedRecord, bool) {
+// stored reads every record the store (Redis) holds, with its courier and
+// version, which public answers no longer tell.
+func (top *topology) stored(t *testing.T) records {
+	t.Helper()
+	_, _, dir := top.directory(t, top.gateways[0])
+	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: top.redis, IsClusterMode: len(top.redis) > 1})
+	defer client.Close()
+	s := redisstore.New(client, store.Limits{BucketBits: dir.BucketBits})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out := records{}
+	now := time.Now()
+	for b := uint32(0); b < 1<<dir.BucketBits; b++ {
+		recs, err := s.Bucket(ctx, b, now)
+		if err != nil {
+			t.Fatalf("read bucket %d from Redis: %v", b, err)
+		}
+		for _, r := range recs {
+			out[recordKey(&r)] = r
+		}
+	}
+	if out.count(simulator.SwiftID) == 0 || out.count(simulator.PandaID) == 0 {
+		t.Fatalf("the store holds %d records of sim-swift and %d of sim-panda; want some of each", out.count(simulator.SwiftID), out.count(simulator.PandaID))
+	}
+	return out
+}
+
+// serves checks that a gateway's buckets hold every one of recs, read
+// from the store before, or a newer version the store holds after.
+func (top *topology) serves(t *testing.T, what, gw string, recs records) {
+	t.Helper()
+	all := top.snapshot(t, gw)
+	later := top.stored(t)
+	missing := 0
+	for key, r := range recs {
+		if !all.holds(&r) && later[key].Version <= r.Version {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%s: %s does not serve %d of the %d stored records", what, gw, missing, len(recs))
+	}
+}
+
+// record returns GET /v1/records/{locator} of a gateway: the public
+// records there, possibly none.
+func (top *topology) record(t *testing.T, gw, locator string) publicSet {
 	t.Helper()
 	resp, body := top.get(t, gw+"/v1/records/"+locator)
-	if resp.StatusCode == http.StatusNotFound {
-		return crypto.SealedRecord{}, false
-	}
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s/v1/records/%s: %s", gw, locator, resp.Status)
 	}
-	var r crypto.SealedRecord
-	if err := json.Unmarshal(body, &r); err != nil {
+	var doc api.PublicRecords
+	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)
 	}
-	return r, true
+	out := publicSet{}
+	for _, r := range doc.Records {
+		out[publicKey(&r)] = r
+	}
+	return out
 }
 
 // trackOutput is what `trackgate track --json` prints.

@@ -38,12 +38,14 @@ func TestSingleRedisTopology(t *testing.T) {
 // with those before.
 func (top *topology) checkGatewayRestartKeepsRecords(t *testing.T) {
 	gw := top.gateways[0]
-	before := top.pushRecords(t, top.snapshot(t, gw))
+	before := top.stored(t)
+	top.serves(t, "before the restart", gw, before)
 	top.kill(t, "gateway-1")
 	top.start(t, "gateway-1")
-	after := top.pushRecords(t, top.snapshot(t, gw))
-	keptOrNewer(t, "gateway 1 after kill -9 and a restart", before, after)
-	t.Logf("gateway 1 serves all %d records of the push couriers it served before its restart", len(before))
+	after := top.stored(t)
+	keptOrNewer(t, "the store after gateway 1's kill -9 and restart", before, after)
+	top.serves(t, "after kill -9 and a restart", gw, after)
+	t.Logf("gateway 1 serves all %d records of the push couriers after its restart", len(after))
 }
 
 // checkCourierKillLosesNothing kills sim-swift with SIGKILL twice: once
@@ -53,7 +55,7 @@ func (top *topology) checkGatewayRestartKeepsRecords(t *testing.T) {
 func (top *topology) checkCourierKillLosesNothing(t *testing.T) {
 	const host = simulator.SwiftID
 	gw := top.gateways[1] // gateway 1, where the host publishes, goes away meanwhile
-	before := top.pushRecords(t, top.snapshot(t, gw))
+	before := top.stored(t)
 	outbox := filepath.Join(top.dir, "state", host, "outbox.db")
 
 	// A restarted host lists its parcels, seals them all again and hands
@@ -82,8 +84,9 @@ func (top *topology) checkCourierKillLosesNothing(t *testing.T) {
 	top.waitLog(t, arriveTimeout, host, offset, " pending=0 ")
 	t.Logf("the outbox held %d records when killed as it began sending, %d when killed with the gateway away; then it drained", midSend, held)
 
-	after := top.pushRecords(t, top.snapshot(t, gw))
+	after := top.stored(t)
 	keptOrNewer(t, "the store after "+host+" was killed twice", before, after)
+	top.serves(t, "after "+host+" was killed twice", gw, after)
 	if after.count(host) < before.count(host) {
 		t.Errorf("the store holds %d records of %s, fewer than the %d before", after.count(host), host, before.count(host))
 	}
@@ -119,10 +122,10 @@ func outboxPending(t *testing.T, path string) int {
 // is back, those records arrive and Redis still holds the earlier ones.
 func (top *topology) checkRedisOutage(t *testing.T) {
 	gw1, gw2 := top.gateways[0], top.gateways[1]
-	before := top.pushRecords(t, top.snapshot(t, gw2))
+	before := top.stored(t)
 	var someLocator string
-	for loc := range before {
-		someLocator = loc
+	for _, r := range before {
+		someLocator = crypto.EncodeB64(r.Locator)
 		break
 	}
 	world := top.world(t)
@@ -177,8 +180,9 @@ func (top *topology) checkRedisOutage(t *testing.T) {
 		top.trackUntil(t, gw2, p, fmt.Sprintf("with the %d events it had during the outage", want),
 			func(v adapters.View) bool { return len(v.Events) >= want })
 	}
-	after := top.pushRecords(t, top.snapshot(t, gw2))
+	after := top.stored(t)
 	keptOrNewer(t, "Redis after a restart", before, after)
+	top.serves(t, "after Redis's restart", gw2, after)
 	t.Logf("%d parcels changed while Redis was away and arrived after; Redis kept all %d records", len(changed), len(before))
 }
 

@@ -1,5 +1,6 @@
-// Package memory is the in-process Store of the embedded default: records
-// in maps guarded by one mutex, lost when the process ends.
+// Package memory is the in-process Store of the embedded default: entries
+// in maps guarded by one mutex, lost when the process ends. It applies the
+// store rule and the limits of package store exactly.
 package memory
 
 import (
@@ -11,106 +12,104 @@ import (
 	"github.com/trackgate/trackgate/gateway/store"
 )
 
+// locatorKey is a locator as a map key.
+type locatorKey = [crypto.LocatorSize]byte
+
+// entry is what one courier keeps at one locator: a record, or the
+// tombstone of its withdrawal.
+type entry struct {
+	courier   string
+	locator   locatorKey
+	version   uint64
+	until     time.Time           // the record's expires_at, or how long the tombstone is kept
+	record    crypto.SealedRecord // zero for a tombstone
+	tombstone bool
+	heapIndex int // place in Store.expiring
+}
+
+// size is the ciphertext bytes the entry counts toward the limits.
+func (e *entry) size() int64 {
+	if e.tombstone {
+		return 0
+	}
+	return int64(len(e.record.Ciphertext))
+}
+
+// usage is what one courier keeps live, for the limits.
+type usage struct {
+	records, bytes int64
+	bucketBytes    map[uint32]int64
+}
+
 // Store is an in-memory store.Store.
 type Store struct {
-	bucketBits int
+	limits store.Limits
 
-	mu      sync.RWMutex
-	records map[[crypto.LocatorSize]byte]crypto.SealedRecord
-	buckets map[uint32]map[[crypto.LocatorSize]byte]struct{}
+	mu       sync.RWMutex
+	entries  map[locatorKey]map[string]*entry // locator -> courier -> entry
+	buckets  map[uint32]map[locatorKey]struct{}
+	expiring expiryHeap
+	usage    map[string]*usage
 }
 
 var _ store.Store = (*Store)(nil)
 
-// New returns an empty store for a deployment with bucketBits.
-func New(bucketBits int) *Store {
+// New returns an empty store bound by limits (zero fields take their
+// defaults). It panics on limits configuration should have refused
+// (store.Limits.Check).
+func New(limits store.Limits) *Store {
+	if err := limits.Check(); err != nil {
+		panic("memory store: " + err.Error())
+	}
 	return &Store{
-		bucketBits: bucketBits,
-		records:    map[[crypto.LocatorSize]byte]crypto.SealedRecord{},
-		buckets:    map[uint32]map[[crypto.LocatorSize]byte]struct{}{},
+		limits:  limits.WithDefaults(),
+		entries: map[locatorKey]map[string]*entry{},
+		buckets: map[uint32]map[locatorKey]struct{}{},
+		usage:   map[string]*usage{},
 	}
-}
-
-// Put implements store.Store.
-func (s *Store) Put(_ context.Context, records []crypto.SealedRecord, now time.Time) (stored, stale int, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range records {
-		r := &records[i]
-		key := [crypto.LocatorSize]byte(r.Locator)
-		var current *crypto.SealedRecord
-		if c, ok := s.records[key]; ok {
-			current = &c
-		}
-		if !store.Supersedes(r, current, now) {
-			stale++
-			continue
-		}
-		s.records[key] = cloneRecord(r)
-		b := crypto.Bucket(r.Locator, s.bucketBits)
-		if s.buckets[b] == nil {
-			s.buckets[b] = map[[crypto.LocatorSize]byte]struct{}{}
-		}
-		s.buckets[b][key] = struct{}{}
-		stored++
-	}
-	return stored, stale, nil
 }
 
 // Bucket implements store.Store.
 func (s *Store) Bucket(_ context.Context, bucket uint32, now time.Time) ([]crypto.SealedRecord, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]crypto.SealedRecord, 0, len(s.buckets[bucket]))
+	out := []crypto.SealedRecord{}
 	for key := range s.buckets[bucket] {
-		if r := s.records[key]; store.Live(&r, now) {
-			out = append(out, cloneRecord(&r))
-		}
+		out = appendLive(out, s.entries[key], now)
 	}
 	return out, nil
 }
 
-// Get implements store.Store.
-func (s *Store) Get(_ context.Context, locator []byte, now time.Time) (crypto.SealedRecord, error) {
+// Locator implements store.Store.
+func (s *Store) Locator(_ context.Context, locator []byte, now time.Time) ([]crypto.SealedRecord, error) {
+	out := []crypto.SealedRecord{}
 	if len(locator) != crypto.LocatorSize {
-		return crypto.SealedRecord{}, store.ErrNotFound
+		return out, nil
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.records[[crypto.LocatorSize]byte(locator)]
-	if !ok || !store.Live(&r, now) {
-		return crypto.SealedRecord{}, store.ErrNotFound
+	return appendLive(out, s.entries[locatorKey(locator)], now), nil
+}
+
+// appendLive appends copies of the live records among a locator's entries.
+func appendLive(out []crypto.SealedRecord, entries map[string]*entry, now time.Time) []crypto.SealedRecord {
+	for _, e := range entries {
+		if !e.tombstone && store.Live(&e.record, now) {
+			out = append(out, cloneRecord(&e.record))
+		}
 	}
-	return cloneRecord(&r), nil
+	return out
 }
 
 // Ping implements store.Store; memory is always there.
 func (s *Store) Ping(context.Context) error { return nil }
 
-// Sweep removes records that expired before now, so a long-running
-// process does not keep dead records. The gateway calls it periodically.
-func (s *Store) Sweep(now time.Time) (removed int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for key, r := range s.records {
-		if !store.Live(&r, now) {
-			delete(s.records, key)
-			b := crypto.Bucket(r.Locator, s.bucketBits)
-			delete(s.buckets[b], key)
-			if len(s.buckets[b]) == 0 {
-				delete(s.buckets, b)
-			}
-			removed++
-		}
-	}
-	return removed
-}
-
-// Len returns the number of records held, live or not yet swept.
+// Len returns the number of entries held, records and tombstones, live or
+// not yet swept.
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.records)
+	return len(s.expiring)
 }
 
 // cloneRecord copies the byte slices so callers cannot alias stored data.

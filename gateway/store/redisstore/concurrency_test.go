@@ -9,13 +9,14 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 	"github.com/trackgate/trackgate/gateway/store/storetest"
 )
 
 func TestConcurrentPutsKeepTheHighestVersion(t *testing.T) {
 	r := redistest.Single(t)
-	testConcurrentPuts(t, New(r.Client, storetest.BucketBits, WithKeyPrefix(r.Prefix(t))), r.Client)
+	testConcurrentPuts(t, New(r.Client, testLimits, WithKeyPrefix(r.Prefix(t))), r.Client)
 }
 
 // testConcurrentPuts has writers race to publish every version of the
@@ -62,13 +63,20 @@ func testConcurrentPuts(t *testing.T, s *Store, client redis.UniversalClient) {
 				for i := range batch {
 					batch[i] = version(i, v)
 				}
-				n, m, err := s.Put(t.Context(), batch, now)
+				results, err := s.Apply(t.Context(), puts(batch...), now)
 				if err != nil {
 					t.Errorf("writer %d, version %d: %v", w, v, err)
 					return
 				}
 				mu.Lock()
-				stored, stale = stored+n, stale+m
+				for _, r := range results {
+					switch r.Outcome {
+					case store.Stored:
+						stored++
+					case store.Stale:
+						stale++
+					}
+				}
 				mu.Unlock()
 			}
 		}()
@@ -84,12 +92,12 @@ func testConcurrentPuts(t *testing.T, s *Store, client redis.UniversalClient) {
 		t.Errorf("stored %d, fewer than the %d locators", stored, locators)
 	}
 	for i := range base {
-		got, err := s.Get(t.Context(), base[i].Locator, now)
-		if err != nil {
-			t.Fatalf("locator %d: %v", i, err)
+		got, err := s.Locator(t.Context(), base[i].Locator, now)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("locator %d: %d records, err %v", i, len(got), err)
 		}
-		if want := version(i, versions); got.Version != versions || !bytes.Equal(got.Ciphertext, want.Ciphertext) {
-			t.Errorf("locator %d holds version %d, want %d", i, got.Version, versions)
+		if want := version(i, versions); got[0].Version != versions || !bytes.Equal(got[0].Ciphertext, want.Ciphertext) {
+			t.Errorf("locator %d holds version %d, want %d", i, got[0].Version, versions)
 		}
 	}
 	for b := range uint32(buckets) {

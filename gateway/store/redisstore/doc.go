@@ -3,46 +3,70 @@
 //
 // # Keys
 //
-// Every record of a bucket lives under one hash-tagged key family:
+// Everything of a bucket lives under one hash-tagged key family:
 //
-//	<prefix>:{b<bucket hex>}:r   HASH  locator (16 raw bytes) -> stored record
-//	<prefix>:{b<bucket hex>}:x   ZSET  locator -> expires_at in unix ms
+//	<prefix>:{b<bucket hex>}:rec  HASH  locator (16 raw bytes) -> the entries of every courier there
+//	<prefix>:{b<bucket hex>}:exp  ZSET  locator ‖ courier id -> expiry in unix ms
+//	<prefix>:{b<bucket hex>}:use  HASH  courier id -> its live ciphertext bytes in the bucket
+//
+// and each courier's totals under a key of its own (usage.go):
+//
+//	<prefix>:{c<courier id>}:use  HASH  "r<hour>" / "b<hour>" -> records / bytes expiring in that hour
 //
 // The prefix is "tg1" unless WithKeyPrefix says otherwise. The hash tag
-// {b<bucket>} puts both keys of a bucket on one cluster slot and spreads the
-// buckets over all the slots, so Bucket is one HGETALL, Get one HGET, each
-// one round trip to one node.
+// {b<bucket>} puts the keys of a bucket on one cluster slot and spreads
+// the buckets over all the slots, so Bucket is one HGETALL and Locator one
+// HGET, each one round trip to one node, and a bucket's items of a batch
+// are applied by one script. (Revision 1 used the suffixes :r and :x with
+// another stored form; such keys are never read and expire by themselves.)
 //
-// # The version rule
+// # The store rule
 //
-// Put groups a batch by bucket and pipelines one Lua script call per bucket
-// (EVALSHA; EVAL for a node that lost its script cache). The script applies
-// the version rule of store.Store to the bucket's records atomically —
-// stored when no live record holds the locator, or the live one has the same
-// courier and a lower version — and returns how many it stored; the rest are
-// stale. Records already expired at now are counted stale without a trip to
-// Redis. Versions and expiries are compared as big-endian byte strings,
-// because Lua's numbers are doubles that cannot hold every uint64.
+// Apply groups a batch by bucket and pipelines one Lua script call per
+// bucket (EVALSHA; EVAL for a node that lost its script cache). The script
+// applies the store rule of store.Store to the bucket's items atomically,
+// per (courier, locator): a locator's field holds one entry per courier, a
+// record or a tombstone, and an item only ever reads and replaces the
+// entry of its own courier. Versions and expiries travel and are compared
+// as big-endian byte strings, exact for every uint64 and every
+// nanosecond, because Lua's numbers are doubles. Items decided without
+// Redis — a put already expired or with too long a ciphertext, an
+// extension to a time already past — are answered without a trip.
+//
+// # Limits
+//
+// max_ciphertext_bytes is checked before the script. courier_bucket_bytes
+// is exact: the courier's usage of the bucket lives in the bucket's :use
+// hash, which the script reads and updates with the records.
+// courier_records and courier_bytes span buckets, hence cluster slots, so
+// no script can see them whole: Apply reads the courier's totals first,
+// gives every script the room left, and adds what the scripts report
+// afterwards. They are approximate by at most one batch per publish of the
+// courier running at once, and count an expired record until the end of
+// its hour; usage.go says why and how.
 //
 // # Expiry
 //
 // Redis 7.0 expires whole keys, not hash fields, so expiry is kept three
 // ways:
-//   - reads decode every record they fetch and serve only those whose
-//     expires_at is after now (exactly, to the nanosecond);
-//   - each script call first removes the bucket's members whose expiry score
-//     lies before the current millisecond, from the ZSET and the hash;
-//   - each script call sets both keys to expire (PEXPIRE, relative, so the
-//     gateway's clock and Redis's need not agree) one minute after the
-//     furthest expiry left in the bucket, so a bucket nobody writes to any
-//     more disappears by itself.
+//   - reads decode every entry they fetch and serve only the records whose
+//     expires_at is after now (exactly, to the nanosecond), never a
+//     tombstone;
+//   - each script call first removes the bucket's entries whose expiry
+//     score lies before the current millisecond — records past expires_at,
+//     tombstones kept max_record_ttl — from the three keys;
+//   - each script call that changed something sets the three keys to
+//     expire (PEXPIRE, relative, so the gateway's clock and Redis's need
+//     not agree) one minute after the furthest expiry left in the bucket,
+//     so a bucket nobody writes to any more disappears by itself.
 //
 // # Stored form
 //
-// A stored record is binary (encoding.go): a format byte, the version, the
-// expiry, the courier id, the kid, the nonce and the ciphertext. The locator
-// is the hash field. That is all Redis holds: sealed-record fields only,
-// never a tracking number, a factor or a tracking event.
+// An entry is binary (encoding.go): a kind, the version, the expiry, the
+// courier id and, for a record, the kid, the nonce and the ciphertext.
+// The locator is the hash field. That is all Redis holds, with expiry
+// times, byte counts and courier ids: sealed-record fields only, never a
+// tracking number, a factor, a tracking event or a client address.
 //
 // # Errors
 //

@@ -5,37 +5,50 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 	"github.com/trackgate/trackgate/gateway/store/storetest"
 )
 
-func TestPutDropsExpiredRecordsAndBoundsTheKeysLife(t *testing.T) {
+func TestApplyDropsExpiredEntriesAndBoundsTheKeysLife(t *testing.T) {
 	r := redistest.Single(t)
-	s := New(r.Client, storetest.BucketBits, WithKeyPrefix(r.Prefix(t)))
+	s := New(r.Client, store.Limits{BucketBits: storetest.BucketBits, MaxRecordTTL: 4 * time.Hour}, WithKeyPrefix(r.Prefix(t)))
 	const bucket = 4
 	short := storetest.Record(t, "sim-swift", bucket, 1, testNow.Add(time.Minute))
 	long := storetest.Record(t, "sim-swift", bucket, 1, testNow.Add(2*time.Hour))
-	if _, _, err := s.Put(t.Context(), []crypto.SealedRecord{short, long}, testNow); err != nil {
+	if _, err := s.Apply(t.Context(), puts(short, long), testNow); err != nil {
 		t.Fatal(err)
 	}
 	checkKeys(t, s, bucket, 2, 2*time.Hour+keyGrace)
+	checkUsage(t, s, bucket, "sim-swift", 2*len(short.Ciphertext))
 
 	later := testNow.Add(10 * time.Minute)
 	next := storetest.Record(t, "sim-panda", bucket, 1, testNow.Add(3*time.Hour))
-	if _, _, err := s.Put(t.Context(), []crypto.SealedRecord{next}, later); err != nil {
+	if _, err := s.Apply(t.Context(), store.Batch{Courier: "sim-panda", Records: []crypto.SealedRecord{next}}, later); err != nil {
 		t.Fatal(err)
 	}
 	checkKeys(t, s, bucket, 2, 3*time.Hour-10*time.Minute+keyGrace)
+	checkUsage(t, s, bucket, "sim-swift", len(long.Ciphertext))
 	if exists := r.Client.HExists(t.Context(), s.recordsKey(bucket), string(short.Locator)).Val(); exists {
 		t.Errorf("the expired record is still in the hash")
 	}
-	if score := r.Client.ZScore(t.Context(), s.expiryKey(bucket), string(next.Locator)).Val(); int64(score) != next.ExpiresAt.UnixMilli() {
+	member := string(next.Locator) + "sim-panda"
+	if score := r.Client.ZScore(t.Context(), s.expiryKey(bucket), member).Val(); int64(score) != next.ExpiresAt.UnixMilli() {
 		t.Errorf("expiry score %v, want %d", score, next.ExpiresAt.UnixMilli())
 	}
+
+	// A tombstone is kept max_record_ttl, which the keys' life follows.
+	withdraw := store.Batch{Courier: "sim-swift", Withdraw: []store.Withdrawal{{Locator: long.Locator, Version: 1}}}
+	if _, err := s.Apply(t.Context(), withdraw, later); err != nil {
+		t.Fatal(err)
+	}
+	checkKeys(t, s, bucket, 2, 4*time.Hour+keyGrace)
+	checkUsage(t, s, bucket, "sim-swift", 0)
 }
 
-// checkKeys asserts that a bucket's hash and sorted set hold n members
-// each and expire together after ttl, less the time the test has run.
+// checkKeys asserts that a bucket's hash holds n locators, its sorted set
+// n entries, and that its keys expire together after ttl, less the time
+// the test has run.
 func checkKeys(t *testing.T, s *Store, bucket uint32, n int64, ttl time.Duration) {
 	t.Helper()
 	const slack = 10 * time.Second // the real time this test may have taken
@@ -51,8 +64,22 @@ func checkKeys(t *testing.T, s *Store, bucket uint32, n int64, ttl time.Duration
 		if k.size != n {
 			t.Errorf("%s holds %d members, want %d", k.name, k.size, n)
 		}
-		if got := c.PTTL(ctx, k.name).Val(); got > ttl || got < ttl-slack {
-			t.Errorf("%s expires in %s, want %s", k.name, got, ttl)
+	}
+	for _, k := range []string{s.recordsKey(bucket), s.expiryKey(bucket), s.usageKey(bucket)} {
+		if c.Exists(ctx, k).Val() == 0 {
+			continue // the usage hash of a bucket of tombstones only
 		}
+		if got := c.PTTL(ctx, k).Val(); got > ttl || got < ttl-slack {
+			t.Errorf("%s expires in %s, want %s", k, got, ttl)
+		}
+	}
+}
+
+// checkUsage asserts a courier's usage of a bucket, in ciphertext bytes.
+func checkUsage(t *testing.T, s *Store, bucket uint32, courier string, want int) {
+	t.Helper()
+	got, _ := s.client.HGet(t.Context(), s.usageKey(bucket), courier).Int()
+	if got != want {
+		t.Errorf("%s uses %d bytes of the bucket, want %d", courier, got, want)
 	}
 }

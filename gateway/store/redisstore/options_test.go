@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/trackgate/trackgate/gateway/store"
 )
 
 func TestCheckKeyPrefixRefusesWhatWouldMoveTheHashTag(t *testing.T) {
@@ -28,13 +29,14 @@ func TestNewPanicsOnConfigurationThatShouldHaveBeenRefused(t *testing.T) {
 	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled
 	defer client.Close()
 	tests := []struct {
-		name string
-		bits int
-		opts []Option
+		name   string
+		limits store.Limits
+		opts   []Option
 	}{
-		{"bucket_bits above 24", 25, nil},
-		{"negative bucket_bits", -1, nil},
-		{"brace in the prefix", 8, []Option{WithKeyPrefix("x{")}},
+		{"bucket_bits above 24", store.Limits{BucketBits: 25}, nil},
+		{"negative bucket_bits", store.Limits{BucketBits: -1}, nil},
+		{"negative limit", store.Limits{BucketBits: 8, CourierRecords: -1}, nil},
+		{"brace in the prefix", store.Limits{BucketBits: 8}, []Option{WithKeyPrefix("x{")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +45,7 @@ func TestNewPanicsOnConfigurationThatShouldHaveBeenRefused(t *testing.T) {
 					t.Fatalf("New accepted it")
 				}
 			}()
-			New(client, tt.bits, tt.opts...)
+			New(client, tt.limits, tt.opts...)
 		})
 	}
 }
@@ -51,11 +53,15 @@ func TestNewPanicsOnConfigurationThatShouldHaveBeenRefused(t *testing.T) {
 func TestKeysOfABucketShareOneHashTag(t *testing.T) {
 	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled
 	defer client.Close()
-	s := New(client, 16, WithKeyPrefix("prod"))
-	if got, want := s.recordsKey(0xbeef), "prod:{bbeef}:r"; got != want {
-		t.Errorf("records key %q, want %q", got, want)
-	}
-	if got, want := s.expiryKey(0xbeef), "prod:{bbeef}:x"; got != want {
-		t.Errorf("expiry key %q, want %q", got, want)
+	s := New(client, store.Limits{BucketBits: 16}, WithKeyPrefix("prod"))
+	for _, k := range []struct{ got, want string }{
+		{s.recordsKey(0xbeef), "prod:{bbeef}:rec"},
+		{s.expiryKey(0xbeef), "prod:{bbeef}:exp"},
+		{s.usageKey(0xbeef), "prod:{bbeef}:use"},
+		{s.courierKey("sim-swift"), "prod:{csim-swift}:use"},
+	} {
+		if k.got != k.want {
+			t.Errorf("key %q, want %q", k.got, k.want)
+		}
 	}
 }

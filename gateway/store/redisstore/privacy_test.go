@@ -6,38 +6,65 @@ import (
 	"encoding/json"
 	"fmt"
 	mathrand "math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 	"github.com/trackgate/trackgate/gateway/store/storetest"
 )
 
 // TestRedisHoldsNoTrackingNumberOrFactor publishes real sealed records —
-// each parcel twice, as a courier updates it — reads them back the ways
-// the gateway does, then reads every key, field, member and value in
-// Redis: none may contain a tracking number, a phone factor or an OPRF
-// input, while every locator and ciphertext must be found (the scan saw
-// the data).
+// each parcel twice, as a courier updates it — extends some, withdraws
+// others (leaving tombstones), reads them back the ways the gateway does,
+// then reads every key, field, member and value in Redis: none may
+// contain a tracking number, a phone factor or an OPRF input, while every
+// locator and ciphertext must be found (the scan saw the data).
 func TestRedisHoldsNoTrackingNumberOrFactor(t *testing.T) {
 	r := redistest.Single(t)
-	s := New(r.Client, storetest.BucketBits, WithKeyPrefix(r.Prefix(t)))
+	s := New(r.Client, testLimits, WithKeyPrefix(r.Prefix(t)))
 	parcels := sealParcels(t, 45)
 
 	for version := uint64(1); version <= 2; version++ {
-		var batch []crypto.SealedRecord
+		batches := map[string]*store.Batch{}
 		for _, p := range parcels {
-			batch = append(batch, p.records[version-1])
+			b := batches[p.courier]
+			if b == nil {
+				b = &store.Batch{Courier: p.courier}
+				batches[p.courier] = b
+			}
+			b.Records = append(b.Records, p.records[version-1])
 		}
-		if stored, _, err := s.Put(t.Context(), batch, testNow); err != nil || stored != len(batch) {
-			t.Fatalf("publish version %d: stored %d of %d, err %v", version, stored, len(batch), err)
+		for _, b := range batches {
+			if stored, err := storedOf(s.Apply(t.Context(), *b, testNow)); err != nil || stored != len(b.Records) {
+				t.Fatalf("publish version %d: stored %d of %d, err %v", version, stored, len(b.Records), err)
+			}
 		}
 	}
-	for _, p := range parcels {
-		if _, err := s.Get(t.Context(), p.records[1].Locator, testNow); err != nil {
-			t.Fatal(err)
+	// Every third parcel is withdrawn, every third but one extended.
+	for i, p := range parcels {
+		rec := p.records[1]
+		b := store.Batch{Courier: p.courier}
+		switch i % 3 {
+		case 0:
+			b.Withdraw = []store.Withdrawal{{Locator: rec.Locator, Version: rec.Version}}
+		case 1:
+			b.Extend = []store.Extension{{Locator: rec.Locator, Version: rec.Version, ExpiresAt: rec.ExpiresAt.Add(time.Hour)}}
+		default:
+			continue
+		}
+		if stored, err := storedOf(s.Apply(t.Context(), b, testNow)); err != nil || stored != 1 {
+			t.Fatalf("withdraw or extend parcel %d: stored %d, err %v", i, stored, err)
+		}
+	}
+	for i, p := range parcels {
+		got, err := s.Locator(t.Context(), p.records[1].Locator, testNow)
+		if err != nil || len(got) != min(i%3, 1) {
+			t.Fatalf("parcel %d: %d records, err %v", i, len(got), err)
 		}
 		if _, err := s.Bucket(t.Context(), crypto.Bucket(p.records[1].Locator, storetest.BucketBits), testNow); err != nil {
 			t.Fatal(err)
@@ -45,7 +72,7 @@ func TestRedisHoldsNoTrackingNumberOrFactor(t *testing.T) {
 	}
 
 	dump := dumpRedis(t, r)
-	for _, p := range parcels {
+	for i, p := range parcels {
 		secrets := map[string][]byte{
 			"tracking number": []byte(p.trackingNumber),
 			"OPRF input":      crypto.Input(p.courier, p.trackingNumber, p.factor),
@@ -58,10 +85,12 @@ func TestRedisHoldsNoTrackingNumberOrFactor(t *testing.T) {
 				t.Errorf("Redis holds the %s %q of a %s parcel", what, secret, p.courier)
 			}
 		}
-		for _, rec := range p.records[1:] {
-			if !bytes.Contains(dump, rec.Locator) || !bytes.Contains(dump, rec.Ciphertext) {
-				t.Fatalf("the scan of Redis missed a stored record; it proves nothing")
-			}
+		rec := p.records[1]
+		if !bytes.Contains(dump, rec.Locator) {
+			t.Fatalf("the scan of Redis missed a locator; it proves nothing")
+		}
+		if withdrawn := i%3 == 0; withdrawn == bytes.Contains(dump, rec.Ciphertext) {
+			t.Fatalf("parcel %d (withdrawn %v): the scan found its ciphertext %v", i, withdrawn, !withdrawn)
 		}
 	}
 }
@@ -132,8 +161,10 @@ func sealParcels(t *testing.T, n int) []sealedParcel {
 }
 
 // dumpRedis concatenates, NUL-separated, every key of the server and
-// everything stored under it; sorted-set scores are left out, being
-// numbers (the expiry times the records carry in clear).
+// everything stored under it; sorted-set scores and the numbers of usage
+// hashes (counts, byte sizes, hours) are left out, being numbers of
+// expiry times and sizes the records carry in clear, in which a 4-digit
+// factor could be found by chance.
 func dumpRedis(t *testing.T, r *redistest.SingleRedis) []byte {
 	t.Helper()
 	ctx := t.Context()
@@ -146,8 +177,14 @@ func dumpRedis(t *testing.T, r *redistest.SingleRedis) []byte {
 		switch typ := r.Client.Type(ctx, key).Val(); typ {
 		case "hash":
 			for field, value := range r.Client.HGetAll(ctx, key).Val() {
-				add(field)
-				add(value)
+				if usage := strings.HasSuffix(key, ":use"); !usage {
+					add(field)
+					add(value)
+				} else if _, err := strconv.ParseInt(value, 10, 64); err != nil {
+					t.Fatalf("usage hash %q holds %q, not a number", key, value)
+				} else if strings.Contains(key, "{b") {
+					add(field) // a courier id
+				}
 			}
 		case "zset":
 			for _, member := range r.Client.ZRange(ctx, key, 0, -1).Val() {

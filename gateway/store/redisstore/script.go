@@ -6,27 +6,43 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/trackgate/trackgate/crypto"
 )
 
-// putScript applies the version rule to the records of one bucket,
-// atomically: Redis runs a script to its end before any other command.
+// applyScript applies one courier's items of one bucket, atomically:
+// Redis runs a script to its end before any other command.
 //
-//	KEYS[1]  the bucket's hash, locator -> stored record
-//	KEYS[2]  the bucket's sorted set, locator -> expires_at in unix ms
+//	KEYS[1]  the bucket's records hash, locator -> entries (encoding.go)
+//	KEYS[2]  the bucket's expiry set, locator ‖ courier -> unix ms
+//	KEYS[3]  the bucket's usage hash, courier -> live ciphertext bytes
 //	ARGV[1]  now in unix ms (rounded down)
-//	ARGV[2]  now as an expiry key (12 bytes, see encoding.go)
-//	ARGV[3]  how long the keys outlive their last record, in ms
-//	ARGV[4…] per record: locator, expiry score, stored record
+//	ARGV[2]  now as an expiry key (12 bytes)
+//	ARGV[3]  how long the keys outlive their last entry, in ms
+//	ARGV[4]  the courier
+//	ARGV[5]  until when a tombstone left now is kept, as an expiry key
+//	ARGV[6]  the same as a score
+//	ARGV[7]  how many more records the courier may keep in all
+//	ARGV[8]  how many more ciphertext bytes the courier may keep in all
+//	ARGV[9]  courier_bucket_bytes
+//	ARGV[10…] five per item, in batch order:
+//	         'P', locator, record entry (expiry capped), its score, ''
+//	         'E', locator, version (8 bytes), expiry key (capped), score
+//	         'W', locator, version (8 bytes), '', ''
 //
-// It first drops the members that expired before this millisecond, then
-// stores each record when no live one holds its locator or the live one
-// has the same courier and a lower version (records already expired were
-// counted stale by the caller). Last, if anything changed, it sets both
-// keys to expire after the furthest expiry left, so an abandoned bucket
-// goes away by itself, and returns how many records it stored.
-var putScript = redis.NewScript(`
+// It first drops the entries of every courier that expired before this
+// millisecond (from the three keys), then applies each item by the store
+// rule (store.Store), refusing what would take the courier past ARGV[7],
+// ARGV[8] or ARGV[9]. Last, if anything changed, it sets the keys to
+// expire after the furthest expiry left, so an abandoned bucket goes away
+// by itself. It returns three values per item: an outcome code
+// (outcomeCodes), and for a stored item the score and ciphertext bytes of
+// the record it replaced, extended or withdrew (” and 0 when none), from
+// which the caller keeps the courier's totals (usage.go).
+var applyScript = redis.NewScript(`
 local now_ms, now_key, grace = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local courier, kept_key, kept_score = ARGV[4], ARGV[5], ARGV[6]
+local allow_records, allow_bytes, bucket_limit = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local RECORD, TOMBSTONE = 1, 2
+local STORED, STALE, OVER_RECORDS, OVER_BYTES, OVER_BUCKET = 1, 2, 3, 4, 5
 
 local function above(a, b) -- a > b for big-endian byte strings of one length
   for i = 1, #a do
@@ -35,68 +51,201 @@ local function above(a, b) -- a > b for big-endian byte strings of one length
   end
   return false
 end
-local function version(rec) return string.sub(rec, 2, 9) end
-local function expiry(rec) return string.sub(rec, 10, 21) end
-local function courier(rec) return string.sub(rec, 23, 22 + string.byte(rec, 22)) end
+local function kind(e) return string.byte(e, 1) end
+local function version(e) return string.sub(e, 2, 9) end
+local function expiry(e) return string.sub(e, 10, 21) end
+local function owner(e) return string.sub(e, 23, 22 + string.byte(e, 22)) end
+local function size(e) -- the ciphertext bytes an entry counts
+  if kind(e) ~= RECORD then return 0 end
+  return #e - 42 - string.byte(e, 22)
+end
 
+local function split(v)
+  local list, i = {}, 1
+  while i <= #v do
+    local a, b, c, d = string.byte(v, i, i + 3)
+    local n = ((a * 256 + b) * 256 + c) * 256 + d
+    list[#list + 1] = string.sub(v, i + 4, i + 3 + n)
+    i = i + 4 + n
+  end
+  return list
+end
+local function join(list)
+  local parts = {}
+  for _, e in ipairs(list) do
+    local n = #e
+    parts[#parts + 1] = string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
+      math.floor(n / 256) % 256, n % 256) .. e
+  end
+  return table.concat(parts)
+end
+local function find(list, c)
+  for i, e in ipairs(list) do
+    if owner(e) == c then return i end
+  end
+end
+local function write(loc, list)
+  if #list == 0 then
+    redis.call('HDEL', KEYS[1], loc)
+  else
+    redis.call('HSET', KEYS[1], loc, join(list))
+  end
+end
+local function add_usage(c, delta)
+  if delta ~= 0 and redis.call('HINCRBY', KEYS[3], c, delta) <= 0 then
+    redis.call('HDEL', KEYS[3], c)
+  end
+end
+
+local changed = false
 local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
-for i = 1, #dead, 500 do
-  redis.call('HDEL', KEYS[1], unpack(dead, i, math.min(i + 499, #dead)))
+for _, member in ipairs(dead) do
+  local loc, c = string.sub(member, 1, 16), string.sub(member, 17)
+  local v = redis.call('HGET', KEYS[1], loc)
+  if v then
+    local list = split(v)
+    local i = find(list, c)
+    if i then
+      add_usage(c, -size(list[i]))
+      table.remove(list, i)
+      write(loc, list)
+    end
+  end
 end
 if #dead > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
+  changed = true
 end
 
-local stored = 0
-for i = 4, #ARGV, 3 do
-  local loc, score, rec = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local cur = redis.call('HGET', KEYS[1], loc)
-  if not cur or not above(expiry(cur), now_key)
-      or (courier(cur) == courier(rec) and above(version(rec), version(cur))) then
-    redis.call('HSET', KEYS[1], loc, rec)
-    redis.call('ZADD', KEYS[2], score, loc)
-    stored = stored + 1
+local used0 = tonumber(redis.call('HGET', KEYS[3], courier) or 0)
+local used, grown_records, grown_bytes = used0, 0, 0
+local out = {}
+for i = 10, #ARGV, 5 do
+  local op, loc, a, b, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local member = loc .. courier
+  local v = redis.call('HGET', KEYS[1], loc)
+  local list = v and split(v) or {}
+  local at = find(list, courier)
+  local cur = at and list[at]
+  local live = cur and above(expiry(cur), now_key)
+  local was_record = cur and kind(cur) == RECORD
+  local code, next_entry, score, d_records, d_bytes = STALE, nil, nil, 0, 0
+  if op == 'P' then
+    if not (live and not above(version(a), version(cur))) then
+      d_records = was_record and 0 or 1
+      d_bytes = size(a) - (cur and size(cur) or 0)
+      if d_records > 0 and grown_records + d_records > allow_records then
+        code = OVER_RECORDS
+      elseif d_bytes > 0 and grown_bytes + d_bytes > allow_bytes then
+        code = OVER_BYTES
+      elseif d_bytes > 0 and used + d_bytes > bucket_limit then
+        code = OVER_BUCKET
+      else
+        code, next_entry, score = STORED, a, b
+      end
+    end
+  elseif op == 'E' then
+    if live and was_record and version(cur) == a and above(b, expiry(cur)) then
+      code, next_entry, score = STORED, string.sub(cur, 1, 9) .. b .. string.sub(cur, 22), c
+    end
+  elseif op == 'W' then
+    if not (live and above(version(cur), a)) then
+      code, score = STORED, kept_score
+      next_entry = string.char(TOMBSTONE) .. a .. kept_key .. string.char(#courier) .. courier
+      d_records = was_record and -1 or 0
+      d_bytes = -(cur and size(cur) or 0)
+    end
   end
+  local old_score, old_size = '', 0
+  if code == STORED then
+    if was_record then
+      old_score, old_size = redis.call('ZSCORE', KEYS[2], member) or '', size(cur)
+    end
+    list[at or #list + 1] = next_entry
+    write(loc, list)
+    redis.call('ZADD', KEYS[2], score, member)
+    used, grown_records, grown_bytes = used + d_bytes, grown_records + d_records, grown_bytes + d_bytes
+    changed = true
+  end
+  out[#out + 1] = code
+  out[#out + 1] = old_score
+  out[#out + 1] = old_size
 end
+add_usage(courier, used - used0)
 
 -- Only a change can move the furthest expiry: a batch retried in full
 -- leaves the keys as they are.
-if stored > 0 or #dead > 0 then
+if changed then
   local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
   if #last > 0 then
     local ttl = math.min(tonumber(last[2]) - now_ms, 1e13) + grace
-    redis.call('PEXPIRE', KEYS[1], ttl)
-    redis.call('PEXPIRE', KEYS[2], ttl)
+    for k = 1, 3 do redis.call('PEXPIRE', KEYS[k], ttl) end
   end
 end
-return stored
+return out
 `)
 
-// keyGrace is how long a bucket's keys outlive its last record: the
+// Outcome codes of applyScript, per item.
+const (
+	codeStored = 1 + iota
+	codeStale
+	codeOverRecords
+	codeOverBytes
+	codeOverBucket
+)
+
+// keyGrace is how long a bucket's keys outlive its last entry: the
 // margin for gateways whose clocks run behind Redis's.
 const keyGrace = time.Minute
 
-// bucketPut is the records of one bucket in one Put, in batch order.
-type bucketPut struct {
-	bucket  uint32
-	records []*crypto.SealedRecord
+// item is one put, extension or withdrawal sent to applyScript.
+type item struct {
+	index int    // of its result in the batch's answer
+	op    string // "P", "E" or "W"
+	args  [4]any // locator and the three arguments of its kind
+	// For the courier's totals when stored: the new expiry's score (puts
+	// and extensions) and the ciphertext bytes of a put.
+	score int64
+	size  int64
 }
 
-// queuePut adds one script call for p to pipe. With load false it is
+// bucketItems is the items of one bucket in one Apply, in batch order.
+type bucketItems struct {
+	bucket uint32
+	items  []*item
+}
+
+// scriptArgs are the arguments of applyScript shared by every bucket of
+// one Apply.
+type scriptArgs struct {
+	now                      time.Time
+	courier                  string
+	tombstoneKept            time.Time
+	allowRecords, allowBytes int64
+	courierBucketBytes       int64
+}
+
+// queueApply adds one script call for p to pipe. With load false it is
 // EVALSHA; with load true it is EVAL, which also caches the script on
 // the node that was missing it.
-func (s *Store) queuePut(ctx context.Context, pipe redis.Pipeliner, p bucketPut, now time.Time, load bool) *redis.Cmd {
-	args := make([]any, 0, 3+3*len(p.records))
+func (s *Store) queueApply(ctx context.Context, pipe redis.Pipeliner, p bucketItems, a *scriptArgs, load bool) *redis.Cmd {
+	args := make([]any, 0, 9+5*len(p.items))
 	args = append(args,
-		strconv.FormatInt(now.UnixMilli(), 10),
-		appendExpiryKey(nil, now),
-		strconv.FormatInt(keyGrace.Milliseconds(), 10))
-	for _, r := range p.records {
-		args = append(args, []byte(r.Locator), strconv.FormatInt(expiryScore(r.ExpiresAt), 10), encodeRecord(r))
+		strconv.FormatInt(a.now.UnixMilli(), 10),
+		appendExpiryKey(nil, a.now),
+		strconv.FormatInt(keyGrace.Milliseconds(), 10),
+		a.courier,
+		appendExpiryKey(nil, a.tombstoneKept),
+		strconv.FormatInt(expiryScore(a.tombstoneKept), 10),
+		strconv.FormatInt(a.allowRecords, 10),
+		strconv.FormatInt(a.allowBytes, 10),
+		strconv.FormatInt(a.courierBucketBytes, 10))
+	for _, it := range p.items {
+		args = append(args, it.op, it.args[0], it.args[1], it.args[2], it.args[3])
 	}
-	keys := []string{s.recordsKey(p.bucket), s.expiryKey(p.bucket)}
+	keys := []string{s.recordsKey(p.bucket), s.expiryKey(p.bucket), s.usageKey(p.bucket)}
 	if load {
-		return putScript.Eval(ctx, pipe, keys, args...)
+		return applyScript.Eval(ctx, pipe, keys, args...)
 	}
-	return putScript.EvalSha(ctx, pipe, keys, args...)
+	return applyScript.EvalSha(ctx, pipe, keys, args...)
 }

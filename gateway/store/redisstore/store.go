@@ -17,9 +17,9 @@ const DefaultKeyPrefix = "tg1"
 
 // Store is a store.Store on a Redis server or a Redis Cluster.
 type Store struct {
-	client     redis.UniversalClient
-	bucketBits int
-	prefix     string
+	client redis.UniversalClient
+	limits store.Limits // with defaults
+	prefix string
 }
 
 var _ store.Store = (*Store)(nil)
@@ -44,16 +44,17 @@ func CheckKeyPrefix(prefix string) error {
 	return nil
 }
 
-// New returns a store keeping the records of a deployment with bucketBits
-// in client (a *redis.Client or a *redis.ClusterClient). It panics on a
-// bucketBits or key prefix that configuration should have refused
-// (crypto.CheckBucketBits, CheckKeyPrefix). The caller owns client.
-func New(client redis.UniversalClient, bucketBits int, opts ...Option) *Store {
-	s := &Store{client: client, bucketBits: bucketBits, prefix: DefaultKeyPrefix}
+// New returns a store keeping the records of a deployment in client (a
+// *redis.Client or a *redis.ClusterClient), bound by limits (zero fields
+// take their defaults). It panics on limits or a key prefix that
+// configuration should have refused (store.Limits.Check,
+// CheckKeyPrefix). The caller owns client.
+func New(client redis.UniversalClient, limits store.Limits, opts ...Option) *Store {
+	s := &Store{client: client, limits: limits.WithDefaults(), prefix: DefaultKeyPrefix}
 	for _, o := range opts {
 		o(s)
 	}
-	if err := crypto.CheckBucketBits(bucketBits); err != nil {
+	if err := limits.Check(); err != nil {
 		panic("redisstore: " + err.Error())
 	}
 	if err := CheckKeyPrefix(s.prefix); err != nil {
@@ -62,128 +63,74 @@ func New(client redis.UniversalClient, bucketBits int, opts ...Option) *Store {
 	return s
 }
 
-// recordsKey names the hash of a bucket's records; expiryKey its sorted
-// set of expiries. The braces make Redis Cluster place both on the slot
-// of "b<bucket>", so one script or one read touches one node.
-func (s *Store) recordsKey(bucket uint32) string {
-	return s.prefix + ":{b" + crypto.FormatBucket(bucket) + "}:r"
+// The keys of a bucket: its records hash, its expiry set and its usage
+// hash. The braces make Redis Cluster place all three on the slot of
+// "b<bucket>", so one script or one read touches one node.
+func (s *Store) recordsKey(bucket uint32) string { return s.bucketKey(bucket, "rec") }
+func (s *Store) expiryKey(bucket uint32) string  { return s.bucketKey(bucket, "exp") }
+func (s *Store) usageKey(bucket uint32) string   { return s.bucketKey(bucket, "use") }
+
+func (s *Store) bucketKey(bucket uint32, what string) string {
+	return s.prefix + ":{b" + crypto.FormatBucket(bucket) + "}:" + what
 }
 
-func (s *Store) expiryKey(bucket uint32) string {
-	return s.prefix + ":{b" + crypto.FormatBucket(bucket) + "}:x"
-}
-
-// Put implements store.Store: one script call per bucket, all in one
-// pipeline (one per node in a cluster).
-func (s *Store) Put(ctx context.Context, records []crypto.SealedRecord, now time.Time) (stored, stale int, err error) {
-	var puts []bucketPut
-	index := map[uint32]int{} // bucket -> its place in puts
-	for i := range records {
-		r := &records[i]
-		if err := r.Check(); err != nil {
-			return 0, 0, fmt.Errorf("redisstore: put record %d: %w", i, err)
-		}
-		if !store.Live(r, now) {
-			stale++
-			continue
-		}
-		b := crypto.Bucket(r.Locator, s.bucketBits)
-		j, ok := index[b]
-		if !ok {
-			j = len(puts)
-			index[b] = j
-			puts = append(puts, bucketPut{bucket: b})
-		}
-		puts[j].records = append(puts[j].records, r)
-	}
-	sent := len(records) - stale
-	if sent == 0 {
-		return 0, stale, nil
-	}
-	stored, err = s.runPuts(ctx, puts, now)
-	if err != nil {
-		return 0, 0, err
-	}
-	return stored, stale + sent - stored, nil
-}
-
-// runPuts pipelines the script calls with EVALSHA, then once more with
-// EVAL for the buckets whose node did not have the script cached (after
-// a restart or a failover): a NOSCRIPT call changed nothing.
-func (s *Store) runPuts(ctx context.Context, puts []bucketPut, now time.Time) (stored int, err error) {
-	for _, load := range []bool{false, true} {
-		pipe := s.client.Pipeline()
-		cmds := make([]*redis.Cmd, len(puts))
-		for i, p := range puts {
-			cmds[i] = s.queuePut(ctx, pipe, p, now, load)
-		}
-		_, execErr := pipe.Exec(ctx)
-		var missing []bucketPut
-		for i, cmd := range cmds {
-			n, err := cmd.Int()
-			switch {
-			case err == nil:
-				stored += n
-			case !load && redis.HasErrorPrefix(err, "NOSCRIPT"):
-				missing = append(missing, puts[i])
-			default:
-				return 0, failure(fmt.Sprintf("put bucket %s", crypto.FormatBucket(puts[i].bucket)), err)
-			}
-		}
-		if execErr != nil && len(missing) == 0 {
-			return 0, failure("put", execErr) // failed short of any command
-		}
-		if len(missing) == 0 {
-			break
-		}
-		puts = missing
-	}
-	return stored, nil
+// courierKey names the hash of a courier's totals (usage.go), on the slot
+// of "c<courier>".
+func (s *Store) courierKey(courier string) string {
+	return s.prefix + ":{c" + courier + "}:use"
 }
 
 // Bucket implements store.Store: one HGETALL on the bucket's node.
 func (s *Store) Bucket(ctx context.Context, bucket uint32, now time.Time) ([]crypto.SealedRecord, error) {
-	if uint64(bucket)>>s.bucketBits != 0 {
-		return []crypto.SealedRecord{}, nil // no such bucket holds anything
+	out := []crypto.SealedRecord{}
+	if uint64(bucket)>>s.limits.BucketBits != 0 {
+		return out, nil // no such bucket holds anything
 	}
 	fields, err := s.client.HGetAll(ctx, s.recordsKey(bucket)).Result()
 	if err != nil {
-		return nil, failure("read bucket "+crypto.FormatBucket(bucket), err)
+		return nil, failure("read bucket", err)
 	}
-	out := make([]crypto.SealedRecord, 0, len(fields))
 	for locator, value := range fields {
-		r, err := decodeRecord([]byte(locator), []byte(value))
-		if err != nil {
-			return nil, fmt.Errorf("redisstore: read bucket %s: %w", crypto.FormatBucket(bucket), err)
-		}
-		if store.Live(&r, now) {
-			out = append(out, r)
+		if out, err = appendLive(out, []byte(locator), []byte(value), now); err != nil {
+			return nil, fmt.Errorf("redisstore: read bucket: %w", err)
 		}
 	}
 	return out, nil
 }
 
-// Get implements store.Store: one HGET on the node of the locator's bucket.
-func (s *Store) Get(ctx context.Context, locator []byte, now time.Time) (crypto.SealedRecord, error) {
+// Locator implements store.Store: one HGET on the node of the locator's
+// bucket.
+func (s *Store) Locator(ctx context.Context, locator []byte, now time.Time) ([]crypto.SealedRecord, error) {
+	out := []crypto.SealedRecord{}
 	if len(locator) != crypto.LocatorSize {
-		return crypto.SealedRecord{}, store.ErrNotFound
+		return out, nil
 	}
-	bucket := crypto.Bucket(locator, s.bucketBits)
+	bucket := crypto.Bucket(locator, s.limits.BucketBits)
 	value, err := s.client.HGet(ctx, s.recordsKey(bucket), string(locator)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return crypto.SealedRecord{}, store.ErrNotFound
+		return out, nil
 	}
 	if err != nil {
-		return crypto.SealedRecord{}, failure("read record", err)
+		return nil, failure("read locator", err)
 	}
-	r, err := decodeRecord(locator, value)
+	if out, err = appendLive(out, locator, value, now); err != nil {
+		return nil, fmt.Errorf("redisstore: read locator: %w", err)
+	}
+	return out, nil
+}
+
+// appendLive appends the live records stored in value at locator.
+func appendLive(out []crypto.SealedRecord, locator, value []byte, now time.Time) ([]crypto.SealedRecord, error) {
+	entries, err := decodeValue(locator, value)
 	if err != nil {
-		return crypto.SealedRecord{}, fmt.Errorf("redisstore: read record: %w", err)
+		return nil, err
 	}
-	if !store.Live(&r, now) {
-		return crypto.SealedRecord{}, store.ErrNotFound
+	for _, e := range entries {
+		if !e.tombstone && store.Live(&e.record, now) {
+			out = append(out, e.record)
+		}
 	}
-	return r, nil
+	return out, nil
 }
 
 // Ping implements store.Store. A cluster can serve only when every

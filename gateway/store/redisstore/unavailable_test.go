@@ -26,33 +26,33 @@ func TestStoppedRedisIsUnavailableUntilItReturns(t *testing.T) {
 		DialTimeout: quickFailing.timeout, ReadTimeout: quickFailing.timeout, WriteTimeout: quickFailing.timeout,
 	})
 	defer client.Close()
-	s := New(client, storetest.BucketBits)
+	s := New(client, testLimits)
 	before := storetest.Record(t, "sim-swift", 1, 1, testNow.Add(time.Hour))
-	if _, _, err := s.Put(t.Context(), []crypto.SealedRecord{before}, testNow); err != nil {
-		t.Fatalf("Put while up: %v", err)
+	if _, err := s.Apply(t.Context(), puts(before), testNow); err != nil {
+		t.Fatalf("Apply while up: %v", err)
 	}
 
 	srv.Stop(t)
 	down := storetest.Record(t, "sim-swift", 1, 1, testNow.Add(time.Hour))
-	_, _, putErr := s.Put(t.Context(), []crypto.SealedRecord{down}, testNow)
+	_, applyErr := s.Apply(t.Context(), puts(down), testNow)
 	_, bucketErr := s.Bucket(t.Context(), 1, testNow)
-	_, getErr := s.Get(t.Context(), before.Locator, testNow)
+	_, locatorErr := s.Locator(t.Context(), before.Locator, testNow)
 	pingErr := s.Ping(t.Context())
-	for name, err := range map[string]error{"Put": putErr, "Bucket": bucketErr, "Get": getErr, "Ping": pingErr} {
+	for name, err := range map[string]error{"Apply": applyErr, "Bucket": bucketErr, "Locator": locatorErr, "Ping": pingErr} {
 		if !errorsIsUnavailable(err) {
 			t.Errorf("%s with Redis stopped: %v, want store.ErrUnavailable", name, err)
 		}
 	}
 
 	// The restarted server has neither data (nothing is persisted) nor the
-	// script in its cache: Put must load it again.
+	// script in its cache: Apply must load it again.
 	srv.Start(t)
 	after := storetest.Record(t, "sim-swift", 1, 1, testNow.Add(time.Hour))
-	if stored, _, err := s.Put(t.Context(), []crypto.SealedRecord{after}, testNow); err != nil || stored != 1 {
-		t.Fatalf("Put after restart: stored %d, err %v", stored, err)
+	if stored, err := storedOf(s.Apply(t.Context(), puts(after), testNow)); err != nil || stored != 1 {
+		t.Fatalf("Apply after restart: stored %d, err %v", stored, err)
 	}
-	if _, err := s.Get(t.Context(), after.Locator, testNow); err != nil {
-		t.Fatalf("Get after restart: %v", err)
+	if got, err := s.Locator(t.Context(), after.Locator, testNow); err != nil || len(got) != 1 {
+		t.Fatalf("Locator after restart: %d records, err %v", len(got), err)
 	}
 	if got, err := s.Bucket(t.Context(), 1, testNow); err != nil || len(got) != 1 {
 		t.Fatalf("Bucket after restart: %d records, err %v; want 1", len(got), err)
@@ -69,7 +69,7 @@ func TestClusterIsUnavailableWhileAMasterIsDown(t *testing.T) {
 		DialTimeout: quickFailing.timeout, ReadTimeout: quickFailing.timeout, WriteTimeout: quickFailing.timeout,
 	})
 	defer client.Close()
-	s := New(client, storetest.BucketBits)
+	s := New(client, testLimits)
 	everyBucket := func() []crypto.SealedRecord {
 		var batch []crypto.SealedRecord
 		for b := range uint32(1) << storetest.BucketBits {
@@ -85,8 +85,8 @@ func TestClusterIsUnavailableWhileAMasterIsDown(t *testing.T) {
 	if err := s.Ping(t.Context()); !errorsIsUnavailable(err) {
 		t.Errorf("Ping with a master down: %v, want store.ErrUnavailable", err)
 	}
-	if _, _, err := s.Put(t.Context(), everyBucket(), testNow); !errorsIsUnavailable(err) {
-		t.Errorf("Put to every bucket with a master down: %v, want store.ErrUnavailable", err)
+	if _, err := s.Apply(t.Context(), puts(everyBucket()...), testNow); !errorsIsUnavailable(err) {
+		t.Errorf("Apply to every bucket with a master down: %v, want store.ErrUnavailable", err)
 	}
 
 	// The restarted master has lost its data and its script cache.
@@ -96,15 +96,15 @@ func TestClusterIsUnavailableWhileAMasterIsDown(t *testing.T) {
 		t.Fatalf("Ping after the master returned: %v", err)
 	}
 	batch := everyBucket()
-	if stored, _, err := s.Put(t.Context(), batch, testNow); err != nil || stored != len(batch) {
-		t.Fatalf("Put after the master returned: stored %d of %d, err %v", stored, len(batch), err)
+	if stored, err := storedOf(s.Apply(t.Context(), puts(batch...), testNow)); err != nil || stored != len(batch) {
+		t.Fatalf("Apply after the master returned: stored %d of %d, err %v", stored, len(batch), err)
 	}
 }
 
 func TestErrorRepliesThatWouldRecurAreNotUnavailability(t *testing.T) {
 	r := redistest.Single(t)
 	prefix := r.Prefix(t)
-	s := New(r.Client, storetest.BucketBits, WithKeyPrefix(prefix))
+	s := New(r.Client, testLimits, WithKeyPrefix(prefix))
 	// A foreign value of the wrong type where bucket 3's hash belongs.
 	if err := r.Client.Set(t.Context(), s.recordsKey(3), "not a hash", 0).Err(); err != nil {
 		t.Fatal(err)

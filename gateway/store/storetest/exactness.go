@@ -1,99 +1,87 @@
 package storetest
 
 import (
-	"context"
-	"errors"
-	"testing"
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/store"
 )
 
-// These cases guard what a store that does not hold Go values can get
-// wrong: versions past the precision of a float64, expiries to the
+// exactnessCases guard what a store that does not hold Go values can get
+// wrong: versions at the top of the protocol's range (2^53 − 1, where a
+// float64 still is exact but a careless encoding is not), expiries to the
 // nanosecond, and batches a store splits up (by bucket, by node) yet must
-// count and apply as one sequence.
-
-func testLargeVersions(t *testing.T, s store.Store, now time.Time) {
-	r := Record(t, "sim-swift", 7, 1<<60, now.Add(time.Hour))
-	put(t, s, now, r)
-	steps := []struct {
-		version uint64
-		stored  int
-	}{
-		{1 << 60, 0},   // equal, though a float64 would also see 2^60+1 as equal
-		{1<<60 + 1, 1}, // one above, invisible to a float64
-		{1<<63 + 5, 1}, // the top bit set
-		{1<<63 + 4, 0}, // one below that
-		{1<<64 - 1, 1}, // the largest version
-		{1<<64 - 2, 0}, // just under it
-	}
-	for _, st := range steps {
-		if stored, _ := put(t, s, now, withVersion(r, st.version)); stored != st.stored {
-			t.Fatalf("version %d: stored %d, want %d", st.version, stored, st.stored)
+// answer and apply as one sequence.
+var exactnessCases = []testCase{
+	{name: "VersionsCompareExactly", run: func(f *fixture) {
+		r := Record(f.t, "sim-swift", 7, maxVersion-2, f.at(time.Hour))
+		f.expect(f.now, puts(r), "stored")
+		steps := []struct {
+			version uint64
+			want    string
+		}{
+			{maxVersion - 2, "stale"},
+			{maxVersion - 1, "stored"},
+			{maxVersion - 2, "stale"},
+			{maxVersion, "stored"},
+			{maxVersion - 1, "stale"},
 		}
-	}
-	if got := get(t, s, r.Locator, now); got.Version != 1<<64-1 {
-		t.Fatalf("served version %d, want %d", got.Version, uint64(1<<64-1))
-	}
-}
-
-func testExactExpiry(t *testing.T, s store.Store, now time.Time) {
-	edge := Record(t, "sim-swift", 8, 1, now.Add(time.Nanosecond))
-	odd := Record(t, "sim-swift", 8, 1, now.Add(time.Hour+123456789*time.Nanosecond))
-	far := Record(t, "sim-swift", 8, 1, time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC))
-	if stored, _ := put(t, s, now, edge, odd, far); stored != 3 {
-		t.Fatalf("stored %d of 3 live records", stored)
-	}
-	sameRecord(t, get(t, s, edge.Locator, now), edge)
-	sameRecord(t, get(t, s, odd.Locator, now), odd)
-	sameRecord(t, get(t, s, far.Locator, now), far)
-	next := now.Add(time.Nanosecond)
-	if _, err := s.Get(context.Background(), edge.Locator, next); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("record served at its expires_at: err %v, want ErrNotFound", err)
-	}
-	got, err := s.Bucket(context.Background(), 8, next)
-	if err != nil || len(got) != 2 {
-		t.Fatalf("bucket one nanosecond later: %d records, err %v; want 2", len(got), err)
-	}
-}
-
-func testSameLocatorTwice(t *testing.T, s store.Store, now time.Time) {
-	r := Record(t, "sim-swift", 2, 1, now.Add(time.Hour))
-	put(t, s, now, r)
-	if stored, stale := put(t, s, now, withVersion(r, 2), withVersion(r, 3)); stored != 2 || stale != 0 {
-		t.Fatalf("rising pair: stored %d stale %d, want 2 0", stored, stale)
-	}
-	if stored, stale := put(t, s, now, withVersion(r, 5), withVersion(r, 4)); stored != 1 || stale != 1 {
-		t.Fatalf("falling pair: stored %d stale %d, want 1 1", stored, stale)
-	}
-	sameRecord(t, get(t, s, r.Locator, now), withVersion(r, 5))
-}
-
-func testMixedBatch(t *testing.T, s store.Store, now time.Time) {
-	held := Record(t, "sim-swift", 10, 5, now.Add(time.Hour))
-	put(t, s, now, held)
-	thief := withVersion(held, 9)
-	thief.Courier = "sim-panda"
-	fresh := []crypto.SealedRecord{
-		Record(t, "sim-swift", 10, 1, now.Add(time.Hour)),
-		Record(t, "sim-panda", 11, 1, now.Add(time.Hour)),
-		Record(t, "sim-global", 12, 1, now.Add(time.Hour)),
-	}
-	batch := []crypto.SealedRecord{
-		fresh[0], withVersion(held, 3), fresh[1], thief,
-		Record(t, "sim-swift", 11, 1, now.Add(-time.Minute)), fresh[2],
-	}
-	if stored, stale := put(t, s, now, batch...); stored != 3 || stale != 3 {
-		t.Fatalf("stored %d stale %d, want 3 3", stored, stale)
-	}
-	sameRecord(t, get(t, s, held.Locator, now), held)
-	for _, r := range fresh {
-		sameRecord(t, get(t, s, r.Locator, now), r)
-	}
-	got, err := s.Bucket(context.Background(), 10, now)
-	if err != nil || len(got) != 2 {
-		t.Fatalf("bucket 10: %d records, err %v; want 2", len(got), err)
-	}
+		for _, st := range steps {
+			f.expect(f.now, puts(withVersion(r, st.version)), st.want)
+		}
+		f.served(f.now, r.Locator, withVersion(r, maxVersion))
+		f.expect(f.now, extend("sim-swift", r.Locator, maxVersion-1, f.at(2*time.Hour)), "stale")
+		f.expect(f.now, withdraw("sim-swift", r.Locator, maxVersion-1), "stale")
+		f.expect(f.now, withdraw("sim-swift", r.Locator, maxVersion), "stored")
+		f.served(f.now, r.Locator)
+	}},
+	{name: "ExpiryIsExactToTheNanosecond", run: func(f *fixture) {
+		edge := Record(f.t, "sim-swift", 8, 1, f.at(time.Nanosecond))
+		odd := Record(f.t, "sim-swift", 8, 1, f.at(time.Hour+123456789*time.Nanosecond))
+		far := Record(f.t, "sim-swift", 8, 1, f.at(store.DefaultMaxRecordTTL))
+		f.expect(f.now, puts(edge, odd, far), "stored stored stored")
+		f.served(f.now, edge.Locator, edge)
+		f.served(f.now, odd.Locator, odd)
+		f.served(f.now, far.Locator, far)
+		next := f.at(time.Nanosecond)
+		f.served(next, edge.Locator)
+		f.inBucket(next, 8, odd, far)
+		f.expect(f.now, extend("sim-swift", odd.Locator, 1, odd.ExpiresAt.Add(time.Nanosecond)), "stored")
+		f.served(odd.ExpiresAt, odd.Locator, withExpiry(odd, odd.ExpiresAt.Add(time.Nanosecond)))
+		f.served(odd.ExpiresAt.Add(time.Nanosecond), odd.Locator)
+	}},
+	{name: "SameLocatorTwiceInABatchAppliesInOrder", run: func(f *fixture) {
+		r := Record(f.t, "sim-swift", 2, 1, f.at(time.Hour))
+		f.expect(f.now, puts(r), "stored")
+		f.expect(f.now, puts(withVersion(r, 2), withVersion(r, 3)), "stored stored")
+		f.expect(f.now, puts(withVersion(r, 5), withVersion(r, 4)), "stored stale")
+		f.served(f.now, r.Locator, withVersion(r, 5))
+		b := puts(withVersion(r, 6))
+		b.Extend = []store.Extension{
+			{Locator: r.Locator, Version: 6, ExpiresAt: f.at(2 * time.Hour)},
+			{Locator: r.Locator, Version: 6, ExpiresAt: f.at(3 * time.Hour)},
+			{Locator: r.Locator, Version: 6, ExpiresAt: f.at(3 * time.Hour)},
+		}
+		f.expect(f.now, b, "stored stored stored stale")
+		f.served(f.now, r.Locator, withExpiry(withVersion(r, 6), f.at(3*time.Hour)))
+	}},
+	{name: "MixedBatchAcrossBucketsAnswersEveryItem", run: func(f *fixture) {
+		held := Record(f.t, "sim-swift", 10, 5, f.at(time.Hour))
+		f.expect(f.now, puts(held), "stored")
+		fresh := []crypto.SealedRecord{
+			Record(f.t, "sim-swift", 10, 1, f.at(time.Hour)),
+			Record(f.t, "sim-swift", 11, 1, f.at(time.Hour)),
+			Record(f.t, "sim-swift", 12, 1, f.at(time.Hour)),
+		}
+		b := puts(
+			fresh[0], withVersion(held, 3), fresh[1],
+			Record(f.t, "sim-swift", 11, 1, f.at(-time.Minute)), fresh[2],
+		)
+		b.Withdraw = []store.Withdrawal{{Locator: fresh[1].Locator, Version: 1}, {Locator: held.Locator, Version: 4}}
+		f.expect(f.now, b, "stored stale stored stale stored stored stale")
+		f.served(f.now, held.Locator, held)
+		f.inBucket(f.now, 10, held, fresh[0])
+		f.inBucket(f.now, 11)
+		f.inBucket(f.now, 12, fresh[2])
+	}},
 }
