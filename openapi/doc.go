@@ -1,5 +1,5 @@
 // Package openapi holds tg1.yaml, the OpenAPI 3 document that is the source
-// of truth for trackgate's HTTP APIs: the gateway (/v1, PROTOCOL.md §7) and
+// of truth for trackgate's HTTP APIs: the gateway (/v1, docs/protocol.md §7) and
 // the courier host (/tg1, §8). Everything here is built from that one file,
 // so the document, the checks on requests and the reference page cannot
 // drift apart:

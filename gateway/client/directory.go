@@ -121,6 +121,10 @@ func parseDirectory(body []byte, servedETag string) (*directory, error) {
 	switch {
 	case doc.Protocol != api.Protocol:
 		return nil, fmt.Errorf("%w: protocol %q, this SDK speaks %q", ErrInvalidDirectory, doc.Protocol, api.Protocol)
+	case doc.Revision != api.Revision:
+		// Another revision seals and signs differently (docs/protocol.md §13):
+		// misreading it would be worse than refusing it.
+		return nil, fmt.Errorf("%w: protocol revision %d, this SDK speaks revision %d", ErrInvalidDirectory, doc.Revision, api.Revision)
 	case doc.Suite != crypto.Suite:
 		return nil, fmt.Errorf("%w: suite %q, want %q", ErrInvalidDirectory, doc.Suite, crypto.Suite)
 	}

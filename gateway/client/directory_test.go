@@ -81,7 +81,7 @@ func validDirectory(t testing.TB) api.Directory {
 		t.Fatal(err)
 	}
 	nb := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	return api.Directory{Protocol: "tg1", Suite: crypto.Suite, BucketBits: 12, Couriers: []api.CourierEntry{{
+	return api.Directory{Protocol: "tg1", Revision: api.Revision, Suite: crypto.Suite, BucketBits: 12, Couriers: []api.CourierEntry{{
 		ID: "sim-east", Name: "Sim East", Factor: "none", Mode: "push",
 		Keys:     []api.Key{{KeyID: k.Public().KeyID(), PublicKey: k.Public().Bytes(), NotBefore: nb, NotAfter: nb.AddDate(1, 0, 0)}},
 		Patterns: []api.Pattern{{Regex: `^SE[0-9]{10}$`}},
@@ -94,6 +94,8 @@ func TestParseDirectoryChecksEveryField(t *testing.T) {
 		break_ func(d *api.Directory)
 	}{
 		{"protocol", func(d *api.Directory) { d.Protocol = "tg2" }},
+		{"revision 1", func(d *api.Directory) { d.Revision = 1 }},
+		{"no revision", func(d *api.Directory) { d.Revision = 0 }},
 		{"suite", func(d *api.Directory) { d.Suite = "P256-SHA256" }},
 		{"bucket bits above 24", func(d *api.Directory) { d.BucketBits = 25 }},
 		{"negative bucket bits", func(d *api.Directory) { d.BucketBits = -1 }},
@@ -159,7 +161,7 @@ func TestCurrentKeyPrefersNewestValidKey(t *testing.T) {
 func FuzzParseDirectory(f *testing.F) {
 	body, _ := json.Marshal(validDirectory(f))
 	f.Add(body)
-	f.Add([]byte(`{"protocol":"tg1","suite":"ristretto255-SHA512","bucket_bits":0,"couriers":[]}`))
+	f.Add([]byte(`{"protocol":"tg1","revision":2,"suite":"ristretto255-SHA512","bucket_bits":0,"couriers":[]}`))
 	f.Add([]byte(`{"couriers":[{"id":"ab","keys":[{"kid":"x","public_key":"AA"}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		d, err := parseDirectory(body, "")

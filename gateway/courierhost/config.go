@@ -19,7 +19,7 @@ import (
 // Config is everything a Host needs. New validates it once; zero values
 // marked "default" take that default.
 type Config struct {
-	// Courier is the courier id (PROTOCOL.md §3).
+	// Courier is the courier id (docs/protocol.md §3).
 	Courier string
 	// BucketBits is the deployment's bucket_bits (0..24), as the gateway's
 	// directory publishes it.
