@@ -97,7 +97,7 @@ func BenchmarkSeal(b *testing.B) {
 	key, r := sealedForTest(b, view)
 	b.SetBytes(int64(len(view)))
 	for b.Loop() {
-		if err := Seal(key, r, view, rand.Reader); err != nil {
+		if err := Seal(key, r, view, DefaultRecordSize, rand.Reader); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,6 +17,8 @@ var (
 	ErrInvalidBucket         = errors.New("invalid bucket")
 	ErrOpenRecord            = errors.New("record does not open with this key")
 	ErrInvalidRecord         = errors.New("invalid sealed record")
+	ErrInvalidRecordSize     = errors.New("invalid record size")
+	ErrViewTooLarge          = errors.New("view does not fit the record size")
 	ErrBadSignature          = errors.New("bad request signature")
 	ErrStaleTimestamp        = errors.New("request timestamp outside the allowed window")
 )

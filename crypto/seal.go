@@ -9,13 +9,21 @@ import (
 	"time"
 )
 
-// Record sealing constants (docs/protocol.md §5). A sealed record's
-// ciphertext is whole blocks of BlockSize bytes: the view JSON padded to
-// BlockSize·k − TagSize bytes plus the AEAD tag.
+// Record sealing constants (docs/protocol.md §5). Every record of a
+// deployment has one ciphertext size, its record_size: whole blocks of
+// BlockSize bytes, the view JSON padded to record_size − TagSize bytes
+// plus the AEAD tag. One size for all makes a dummy record look like any
+// real one, so a bucket answer's length says nothing but its class.
 const (
 	BlockSize = 384
 	NonceSize = 12
 	TagSize   = 16
+	// DefaultRecordSize is record_size when a deployment sets none: 16
+	// blocks, room for a view of a few dozen events.
+	DefaultRecordSize = 6144
+	// MinRecordSize and MaxRecordSize bound record_size.
+	MinRecordSize = BlockSize
+	MaxRecordSize = 64 * BlockSize
 	// MaxVersion is the largest record version, 2^53−1, so that every
 	// version survives JSON readers that hold numbers as float64.
 	MaxVersion = 1<<53 - 1
@@ -34,7 +42,9 @@ type SealedRecord struct {
 
 // Check validates the shape of a record received from another party: a
 // courier id, a 16-byte locator, an 8-byte kid, a version in 1…MaxVersion,
-// a 12-byte nonce, a ciphertext of whole blocks, and an expiry.
+// a 12-byte nonce, a ciphertext of whole blocks, and an expiry. Whether
+// the ciphertext is exactly the deployment's record_size is the
+// receiver's check: this package does not know the deployment.
 func (r *SealedRecord) Check() error {
 	switch {
 	case CheckCourierID(r.Courier) != nil:
@@ -82,25 +92,48 @@ func AAD(courier string, locator []byte) []byte {
 
 const aadLabel = "tg1r2 record"
 
-// Pad right-pads plaintext with ASCII spaces to BlockSize·k − TagSize
-// bytes for the smallest k ≥ 1 that fits, so that the sealed ciphertext is
-// exactly k blocks.
-func Pad(plaintext []byte) []byte {
-	k := max(1, (len(plaintext)+TagSize+BlockSize-1)/BlockSize)
-	n := k*BlockSize - TagSize
+// CheckRecordSize accepts a record_size: a multiple of BlockSize from
+// MinRecordSize to MaxRecordSize.
+func CheckRecordSize(size int) error {
+	if size < MinRecordSize || size > MaxRecordSize || size%BlockSize != 0 {
+		return fmt.Errorf("%w: %d is not a multiple of %d from %d to %d", ErrInvalidRecordSize, size, BlockSize, MinRecordSize, MaxRecordSize)
+	}
+	return nil
+}
+
+// MaxViewBytes is the longest view JSON that a record of size bytes holds.
+func MaxViewBytes(size int) int { return size - TagSize }
+
+// Pad right-pads plaintext with ASCII spaces to size − TagSize bytes, so
+// that the sealed ciphertext is exactly size bytes. A plaintext longer
+// than that is ErrViewTooLarge.
+func Pad(plaintext []byte, size int) ([]byte, error) {
+	if err := CheckRecordSize(size); err != nil {
+		return nil, err
+	}
+	n := MaxViewBytes(size)
+	if len(plaintext) > n {
+		return nil, fmt.Errorf("%w: %d bytes, at most %d in a record of %d bytes", ErrViewTooLarge, len(plaintext), n, size)
+	}
 	out := make([]byte, n)
 	copy(out, plaintext)
 	for i := len(plaintext); i < n; i++ {
 		out[i] = ' '
 	}
-	return out
+	return out, nil
 }
 
-// Seal pads the view JSON and seals it under the record key. r must carry
-// Courier and Locator (bound in the AAD), and KeyID, Version and ExpiresAt
-// for the store; Seal fills Nonce (read from rand) and Ciphertext.
-func Seal(recordKey []byte, r *SealedRecord, viewJSON []byte, rand io.Reader) error {
+// Seal pads the view JSON to the deployment's record size and seals it
+// under the record key. r must carry Courier and Locator (bound in the
+// AAD), and KeyID, Version and ExpiresAt for the store; Seal fills Nonce
+// (read from rand) and Ciphertext, exactly size bytes. A view that does
+// not fit is ErrViewTooLarge.
+func Seal(recordKey []byte, r *SealedRecord, viewJSON []byte, size int, rand io.Reader) error {
 	aead, err := newAEAD(recordKey)
+	if err != nil {
+		return err
+	}
+	padded, err := Pad(viewJSON, size)
 	if err != nil {
 		return err
 	}
@@ -109,7 +142,7 @@ func Seal(recordKey []byte, r *SealedRecord, viewJSON []byte, rand io.Reader) er
 		return fmt.Errorf("seal: read nonce: %w", err)
 	}
 	r.Nonce = nonce
-	r.Ciphertext = aead.Seal(nil, nonce, Pad(viewJSON), AAD(r.Courier, r.Locator))
+	r.Ciphertext = aead.Seal(nil, nonce, padded, AAD(r.Courier, r.Locator))
 	return nil
 }
 

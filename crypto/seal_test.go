@@ -29,7 +29,7 @@ func sealedForTest(t testing.TB, view []byte) ([]byte, *SealedRecord) {
 		Version:   7,
 		ExpiresAt: testExpiry,
 	}
-	if err := Seal(key, r, view, rand.Reader); err != nil {
+	if err := Seal(key, r, view, DefaultRecordSize, rand.Reader); err != nil {
 		t.Fatal(err)
 	}
 	return key, r
@@ -44,33 +44,63 @@ func cloneRecord(r *SealedRecord) *SealedRecord {
 	return &c
 }
 
-func TestPadRoundsUpToWholeBlocksOfSpaces(t *testing.T) {
-	tests := []struct{ in, want int }{
-		{0, 368}, {1, 368}, {367, 368}, {368, 368}, {369, 752}, {752, 752}, {753, 1136},
+func TestPadFillsTheRecordSizeWithSpaces(t *testing.T) {
+	tests := []struct{ in, size int }{
+		{0, 384}, {1, 384}, {368, 384}, {0, 1536}, {369, 1536}, {1520, 1536}, {6000, DefaultRecordSize}, {0, MaxRecordSize},
 	}
 	for _, tt := range tests {
 		in := bytes.Repeat([]byte{'x'}, tt.in)
-		got := Pad(in)
-		if len(got) != tt.want {
-			t.Errorf("Pad(%d bytes) is %d bytes, want %d", tt.in, len(got), tt.want)
+		got, err := Pad(in, tt.size)
+		if err != nil {
+			t.Fatalf("Pad(%d bytes, %d): %v", tt.in, tt.size, err)
+		}
+		if len(got) != tt.size-TagSize {
+			t.Errorf("Pad(%d bytes, %d) is %d bytes, want %d", tt.in, tt.size, len(got), tt.size-TagSize)
 			continue
 		}
 		if !bytes.Equal(got[:tt.in], in) || strings.Trim(string(got[tt.in:]), " ") != "" {
-			t.Errorf("Pad(%d bytes) changed the content or padded with something other than spaces", tt.in)
+			t.Errorf("Pad(%d bytes, %d) changed the content or padded with something other than spaces", tt.in, tt.size)
 		}
 	}
 }
 
-func TestSealHidesViewSizeWithinABlock(t *testing.T) {
-	for _, tt := range []struct{ size, blocks int }{{0, 1}, {1, 1}, {367, 1}, {368, 1}, {369, 2}, {752, 2}, {753, 3}} {
-		size := tt.size
+func TestPadRefusesAViewLongerThanTheRecordSize(t *testing.T) {
+	for _, tt := range []struct{ in, size int }{{369, 384}, {1521, 1536}, {DefaultRecordSize, DefaultRecordSize}} {
+		if _, err := Pad(make([]byte, tt.in), tt.size); !errors.Is(err, ErrViewTooLarge) {
+			t.Errorf("Pad(%d bytes, %d) error = %v, want ErrViewTooLarge", tt.in, tt.size, err)
+		}
+	}
+	r := &SealedRecord{Courier: "sim-east", Locator: make([]byte, LocatorSize)}
+	if err := Seal(make([]byte, RecordKeySize), r, make([]byte, 1521), 1536, rand.Reader); !errors.Is(err, ErrViewTooLarge) {
+		t.Errorf("Seal of a view too large = %v, want ErrViewTooLarge", err)
+	}
+}
+
+func TestCheckRecordSize(t *testing.T) {
+	for _, size := range []int{384, 768, 1536, DefaultRecordSize, MaxRecordSize} {
+		if err := CheckRecordSize(size); err != nil {
+			t.Errorf("CheckRecordSize(%d) = %v, want nil", size, err)
+		}
+	}
+	for _, size := range []int{-384, 0, 383, 385, 6000, MaxRecordSize + BlockSize} {
+		if err := CheckRecordSize(size); !errors.Is(err, ErrInvalidRecordSize) {
+			t.Errorf("CheckRecordSize(%d) = %v, want ErrInvalidRecordSize", size, err)
+		}
+		if _, err := Pad(nil, size); !errors.Is(err, ErrInvalidRecordSize) {
+			t.Errorf("Pad(nil, %d) = %v, want ErrInvalidRecordSize", size, err)
+		}
+	}
+}
+
+func TestSealHidesViewSize(t *testing.T) {
+	for _, size := range []int{0, 1, 367, 369, 753, 3000, MaxViewBytes(DefaultRecordSize)} {
 		view := bytes.Repeat([]byte{'v'}, size)
 		key, r := sealedForTest(t, view)
-		if len(r.Ciphertext) != tt.blocks*BlockSize {
-			t.Errorf("%d-byte view sealed to %d bytes, want %d", size, len(r.Ciphertext), tt.blocks*BlockSize)
+		if len(r.Ciphertext) != DefaultRecordSize {
+			t.Errorf("%d-byte view sealed to %d bytes, want %d", size, len(r.Ciphertext), DefaultRecordSize)
 		}
-		if n := len(EncodeB64(r.Ciphertext)); n != 512*tt.blocks {
-			t.Errorf("%d-byte view: ciphertext is %d base64url characters, want %d", size, n, 512*tt.blocks)
+		if n := len(EncodeB64(r.Ciphertext)); n != DefaultRecordSize/3*4 {
+			t.Errorf("%d-byte view: ciphertext is %d base64url characters, want %d", size, n, DefaultRecordSize/3*4)
 		}
 		got, err := Open(key, r)
 		if err != nil {
@@ -249,13 +279,13 @@ func TestPublicRecordJSONHasExactlyThreeFieldsInOrder(t *testing.T) {
 
 func TestSealFailsWithoutRandomnessOrWithABadKey(t *testing.T) {
 	r := &SealedRecord{Courier: "sim-east", Locator: make([]byte, LocatorSize), KeyID: make([]byte, KeyIDSize), Version: 1, ExpiresAt: testExpiry}
-	if err := Seal(make([]byte, RecordKeySize), r, []byte("{}"), iotest.ErrReader(errors.New("no entropy"))); err == nil {
+	if err := Seal(make([]byte, RecordKeySize), r, []byte("{}"), DefaultRecordSize, iotest.ErrReader(errors.New("no entropy"))); err == nil {
 		t.Error("Seal succeeded without a nonce")
 	}
-	if err := Seal(make([]byte, RecordKeySize), r, []byte("{}"), bytes.NewReader(make([]byte, NonceSize-1))); err == nil {
+	if err := Seal(make([]byte, RecordKeySize), r, []byte("{}"), DefaultRecordSize, bytes.NewReader(make([]byte, NonceSize-1))); err == nil {
 		t.Error("Seal succeeded with a short nonce")
 	}
-	if err := Seal(make([]byte, 16), r, []byte("{}"), rand.Reader); !errors.Is(err, ErrInvalidKey) {
+	if err := Seal(make([]byte, 16), r, []byte("{}"), DefaultRecordSize, rand.Reader); !errors.Is(err, ErrInvalidKey) {
 		t.Errorf("Seal with a 16-byte key = %v, want ErrInvalidKey", err)
 	}
 }

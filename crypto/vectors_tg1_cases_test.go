@@ -40,6 +40,7 @@ var tg1CaseSpecs = []tg1CaseSpec{
 			TrackingNumber: "se 1234-5678.90",
 			FactorKind:     FactorNone,
 			BucketBits:     0,
+			RecordSize:     1536,
 			Version:        1,
 			ExpiresAt:      "2030-01-01T00:00:00Z",
 			ViewJSON:       `{"courier":"sim-east","tracking_number":"SE1234567890","status":"info_received","events":[{"time":"2029-12-01T08:00:00Z","status":"info_received","description":"Shipment information received"}],"updated_at":"2029-12-01T08:00:00Z"}`,
@@ -63,6 +64,7 @@ var tg1CaseSpecs = []tg1CaseSpec{
 			FactorKind:     FactorPhoneLast4,
 			Factor:         "0042",
 			BucketBits:     12,
+			RecordSize:     1536,
 			Version:        7,
 			ExpiresAt:      "2030-06-30T23:59:59+08:00",
 			ViewJSON:       `{"courier":"kuai-post","tracking_number":"KP202408157731","status":"in_transit","eta":{"from":"2030-06-02T09:00:00+08:00","to":"2030-06-02T18:00:00+08:00"},"events":[{"time":"2030-06-01T10:15:00+08:00","status":"in_transit","description":"Departed sorting centre","location":{"city":"Hangzhou","region":"Zhejiang","country":"CN"}}],"updated_at":"2030-06-01T10:15:00+08:00"}`,
@@ -86,6 +88,7 @@ var tg1CaseSpecs = []tg1CaseSpec{
 			FactorKind:     FactorPhoneLast4,
 			Factor:         "9310",
 			BucketBits:     24,
+			RecordSize:     1536,
 			Version:        1<<53 - 1,
 			ExpiresAt:      "2031-03-15T12:00:00+01:00",
 			ViewJSON:       `{"courier":"nordpost","tracking_number":"NP000000001","status":"delivered","events":[{"time":"2031-02-01T09:00:00+01:00","status":"out_for_delivery","description":"Out for delivery"},{"time":"2031-02-01T13:42:00+01:00","status":"delivered","description":"Delivered to a parcel locker","location":{"city":"Malmö","country":"SE"}}],"updated_at":"2031-02-01T13:42:00+01:00"}`,
@@ -95,7 +98,7 @@ var tg1CaseSpecs = []tg1CaseSpec{
 	},
 	{
 		name:        "long-number-40-chars",
-		description: "A 40-character number (the maximum) typed in lower case with separators; factor none; bucket_bits 24; a view over 512 bytes, so it pads to 1024; signed request: the gateway fetches one record by locator (GET, empty body).",
+		description: "A 40-character number (the maximum) typed in lower case with separators; factor none; bucket_bits 24; a view over 512 bytes, padded like the others to the case's record_size; signed request: the gateway fetches one record by locator (GET, empty body).",
 		seeds: tg1Seeds{
 			OPRFKeySeedHex: "1cfe9ae0ceb349b70bb6bcb93ea5d5ee18d7fe1f80474d3218030a069553b507",
 			BlindHex:       "3dd3944f8de5eff52840d091662f41db35853b929c4eb5a146f7acd099cee10f",
@@ -108,6 +111,7 @@ var tg1CaseSpecs = []tg1CaseSpec{
 			TrackingNumber: "1z 999 aa1 0123 4567 84-abcdefghij.klmnopqrst-uv",
 			FactorKind:     FactorNone,
 			BucketBits:     24,
+			RecordSize:     1536,
 			Version:        42,
 			ExpiresAt:      "2030-12-31T23:59:59-05:00",
 			ViewJSON: `{"courier":"sim-west","tracking_number":"1Z999AA10123456784ABCDEFGHIJKLMNOPQRSTUV","status":"out_for_delivery","substatus":"on_vehicle",` +

@@ -31,6 +31,7 @@ var tg1VectorsFields = map[string]string{
 	"inputs.factor_kind":                    "the courier's factor in the directory: none or phone_last4",
 	"inputs.factor":                         "the second factor (empty for none)",
 	"inputs.signed_at_unix":                 "the signer's clock when signing the request",
+	"inputs.record_size":                    "the deployment's record_size (the directory's record_size): every record's ciphertext is exactly this many bytes, a multiple of 384 (1536 here to keep the file small; 6144 by default)",
 	"key.private_key_hex":                   "the courier's OPRF scalar skS",
 	"key.public_key_b64":                    "pkS as the directory lists it",
 	"key.kid_b64":                           "b64(SHA-256(pkS)[0:8]) (§3)",
@@ -45,7 +46,7 @@ var tg1VectorsFields = map[string]string{
 	"derived.bucket":                        "uint32_be(locator[0:4]) >> (32 - bucket_bits), 0 when bucket_bits is 0",
 	"derived.bucket_url":                    "the bucket in URLs: lowercase hex without leading zeros",
 	"record.aad_hex":                        "\"tg1r2 record\" 0x00 courier_id 0x00 locator (§5)",
-	"record.padded_size":                    "length of view_json right-padded with spaces to 384·k − 16 for the smallest k ≥ 1 that fits, so the ciphertext is 384·k bytes",
+	"record.padded_size":                    "length of view_json right-padded with spaces: record_size − 16, so the ciphertext is exactly record_size bytes",
 	"record.sealed_json":                    "the courier record as a Go courier writes it; other writers may order or space fields differently",
 	"record.public_json":                    "the public record the gateway serves: exactly locator, nonce, ciphertext in this order, no white space",
 	"signed_request.key_id":                 "TG-Key-Id",
@@ -93,6 +94,7 @@ type tg1Inputs struct {
 	FactorKind     string `json:"factor_kind"`
 	Factor         string `json:"factor"`
 	BucketBits     int    `json:"bucket_bits"`
+	RecordSize     int    `json:"record_size"`
 	Version        uint64 `json:"version"`
 	ExpiresAt      string `json:"expires_at"`
 	ViewJSON       string `json:"view_json"`

@@ -129,8 +129,11 @@ func TestTG1VectorsFollowTheProtocol(t *testing.T) {
 				`","ciphertext":"` + ciphertext + `"}`; c.Record.PublicJSON != want {
 				t.Errorf("public_json = %s, want %s", c.Record.PublicJSON, want)
 			}
-			if len(unb64(ciphertext))%384 != 0 || len(ciphertext)%512 != 0 {
-				t.Errorf("ciphertext of %d bytes (%d b64 characters) is not whole 384-byte blocks", len(unb64(ciphertext)), len(ciphertext))
+			if in.RecordSize%384 != 0 || in.RecordSize < 384 || in.RecordSize > 24576 {
+				t.Errorf("record_size %d is not a multiple of 384 from 384 to 24576", in.RecordSize)
+			}
+			if len(unb64(ciphertext)) != in.RecordSize || len(ciphertext) != in.RecordSize/3*4 {
+				t.Errorf("ciphertext of %d bytes (%d b64 characters), want exactly record_size %d", len(unb64(ciphertext)), len(ciphertext), in.RecordSize)
 			}
 			block, _ := aes.NewCipher(recordKey)
 			gcm, _ := cipher.NewGCM(block)
@@ -139,7 +142,7 @@ func TestTG1VectorsFollowTheProtocol(t *testing.T) {
 				t.Fatalf("AES-256-GCM open with record_key, nonce and aad: %v", err)
 			}
 			wantPadded := in.ViewJSON + strings.Repeat(" ", c.Record.PaddedSize-len(in.ViewJSON))
-			if string(padded) != wantPadded || (c.Record.PaddedSize+16)%384 != 0 || c.Record.PaddedSize-len(in.ViewJSON) >= 384 {
+			if string(padded) != wantPadded || c.Record.PaddedSize != in.RecordSize-16 {
 				t.Errorf("plaintext is %d bytes %q, want view_json padded with spaces to %d", len(padded), padded, c.Record.PaddedSize)
 			}
 			var view struct {

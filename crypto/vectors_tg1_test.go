@@ -99,7 +99,7 @@ func buildTG1Case(spec tg1CaseSpec) (tg1Case, error) {
 		Courier: in.CourierID, Locator: d.Locator, KeyID: KeyIDBytes(pk.Bytes()),
 		Version: in.Version, ExpiresAt: expires,
 	}
-	if err := Seal(d.RecordKey, &rec, []byte(in.ViewJSON), bytes.NewReader(raw["nonce"])); err != nil {
+	if err := Seal(d.RecordKey, &rec, []byte(in.ViewJSON), in.RecordSize, bytes.NewReader(raw["nonce"])); err != nil {
 		return c, err
 	}
 	if opened, err := Open(d.RecordKey, &rec); err != nil || string(opened) != in.ViewJSON {
