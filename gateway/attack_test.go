@@ -27,7 +27,7 @@ const victimNumber = "VICTIM123456"
 
 // sealParcel seals a real record of tn for courier, as its host would:
 // the locator and record key come from the courier's OPRF key, so the
-// SDK finds and opens it. blocks > 1 pads the view to that many blocks.
+// SDK finds and opens it, sealed at the gateway's record_size.
 func (h *harness) sealParcel(courier, tn string, version uint64, expires time.Time) crypto.SealedRecord {
 	h.t.Helper()
 	key := h.hosts[courier].key
@@ -45,7 +45,7 @@ func (h *harness) sealParcel(courier, tn string, version uint64, expires time.Ti
 		Courier: courier, Locator: d.Locator, KeyID: crypto.KeyIDBytes(key.Public().Bytes()),
 		Version: version, ExpiresAt: expires,
 	}
-	if err := crypto.Seal(d.RecordKey, &r, view, rand.Reader); err != nil {
+	if err := crypto.Seal(d.RecordKey, &r, view, h.gw.cfg.RecordSize, rand.Reader); err != nil {
 		h.t.Fatal(err)
 	}
 	return r
@@ -117,7 +117,7 @@ func TestAttackLocatorSquatting(t *testing.T) {
 // couriers' records stay readable.
 func TestAttackBucketInflation(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
-		c.RecordLimits.CourierBucketBytes = 8 * crypto.BlockSize
+		c.RecordLimits.CourierBucketBytes = 8 * crypto.DefaultRecordSize
 	})
 	victim := h.sealParcel("alpha", victimNumber, 1, time.Now().Add(time.Hour))
 	bucket := crypto.Bucket(victim.Locator, testBucketBits)
@@ -195,31 +195,33 @@ func keys(m map[string]json.RawMessage) []string {
 // Attack: an observer of (encrypted) traffic or of the gateway's logs
 // tells which bucket a client read from the size of the answer. Revision
 // 1 answered exactly the bucket's records, so sizes told buckets apart;
-// revision 2 pads answers to a few size classes, and logs only those.
+// revision 2 pads answers to a few size classes of records all of the
+// deployment's record_size, and logs only those. Buckets of 0 to 20
+// records (classes 0 and 1) answer at most 2 distinct lengths.
 func TestAttackBucketSizeIdentifiesBucket(t *testing.T) {
 	const bits = 8
-	h := newHarness(t, func(c *Config) { c.BucketBits = bits })
-	var batch []crypto.SealedRecord
+	h := newHarness(t, func(c *Config) {
+		c.BucketBits = bits
+		c.RecordSize = 4 * crypto.BlockSize // small records keep the test quick; any size would do
+	})
+	var batches = map[string][]crypto.SealedRecord{}
 	for b := range 256 {
-		n := b % 5
-		if b%37 == 0 {
-			n = 12 // a few crowded buckets
-		}
+		n := (b * 7) % 21 // 0 to 20 records, in no order of b
 		for i := range n {
-			r := h.sealedFor("alpha", 1)
+			courier := []string{"alpha", "beta"}[(b+i)%2]
+			r := h.sealedFor(courier, uint64(1+i))
 			r.Locator[0] = byte(b)
-			blocks := 1 + (b+i)%3
-			r.Ciphertext = make([]byte, blocks*crypto.BlockSize)
-			rand.Read(r.Ciphertext)
-			batch = append(batch, r)
+			batches[courier] = append(batches[courier], r)
 		}
 	}
-	for len(batch) > 0 {
-		n := min(len(batch), crypto.MaxPublishSize)
-		if status, res := h.publishBatch("alpha", api.Records{Records: batch[:n]}); status != http.StatusOK || res.Stored != n {
-			t.Fatalf("publish: %d %+v", status, res)
+	for courier, batch := range batches {
+		for len(batch) > 0 {
+			n := min(len(batch), crypto.MaxPublishSize)
+			if status, res := h.publishBatch(courier, api.Records{Records: batch[:n]}); status != http.StatusOK || res.Stored != n {
+				t.Fatalf("publish: %d %+v", status, res)
+			}
+			batch = batch[n:]
 		}
-		batch = batch[n:]
 	}
 	sizes := map[int]int{}
 	for b := range 256 {
@@ -239,6 +241,37 @@ func TestAttackBucketSizeIdentifiesBucket(t *testing.T) {
 	}
 	if len(logged) == 0 || len(logged) > 2 {
 		t.Errorf("the logs carry %d distinct bucket answer sizes, want 1 or 2", len(logged))
+	}
+}
+
+// Attack: reading one bucket answer tells the dummies from the real
+// records by their sizes, and so the number of real records — what
+// padding was to hide. The first revision-2 padding filled each class to
+// a fixed total of blocks, so 3 real records of 8 blocks left the 5
+// dummies of class 0 2 blocks each; now every record of a deployment,
+// dummies too, has the one record_size, and a publish of another size is
+// refused. (Here record_size is 8 blocks, the case that leaked.)
+func TestAttackDummiesToldApartBySize(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.RecordSize = 8 * crypto.BlockSize })
+	var real []crypto.SealedRecord
+	for i := range 3 {
+		r := h.sealedFor("alpha", 1)
+		r.Locator[0] = 0x40 | byte(i) // one bucket
+		real = append(real, r)
+	}
+	if status, res := h.publishBatch("alpha", api.Records{Records: real}); status != http.StatusOK || res.Stored != 3 {
+		t.Fatalf("publish: %d %+v", status, res)
+	}
+	recs := h.getRecords("/v1/buckets/" + crypto.FormatBucket(crypto.Bucket(real[0].Locator, testBucketBits)))
+	if len(recs.Records) != 8 {
+		t.Fatalf("the answer has %d records, want 8 (class 0)", len(recs.Records))
+	}
+	sizes := map[int]int{}
+	for _, r := range recs.Records {
+		sizes[len(r.Ciphertext)]++
+	}
+	if len(sizes) != 1 || sizes[8*crypto.BlockSize] != 8 {
+		t.Errorf("ciphertext sizes in one answer: %v, want all 8 of %d bytes", sizes, 8*crypto.BlockSize)
 	}
 }
 

@@ -38,10 +38,17 @@ type Config struct {
 	Couriers   []Courier
 	Store      store.Store
 
+	// RecordSize is the deployment's record_size (docs/protocol.md §5):
+	// the exact ciphertext length of every record, a multiple of
+	// crypto.BlockSize from crypto.MinRecordSize to crypto.MaxRecordSize
+	// (default crypto.DefaultRecordSize). Publishes of another size are
+	// refused, pull couriers' records of another size dropped, and every
+	// dummy has this size, so dummies look like real records.
+	RecordSize int
 	// RecordLimits are the limits the store applies to publishes; give
-	// the store the same (memory.New and redisstore take them). The
-	// gateway needs MaxCiphertextBytes: no dummy is larger than a record
-	// may be. Zero fields take store.Limits' defaults.
+	// the store the same (memory.New and redisstore take them). Zero
+	// fields take store.Limits' defaults, except MaxCiphertextBytes,
+	// which is always RecordSize.
 	RecordLimits store.Limits
 	// PaddingSecret (32 bytes) keys the dummy records that pad bucket
 	// answers; gateways of one deployment must share it so they answer
@@ -151,7 +158,11 @@ func (c *Config) withDefaults() {
 	if c.Nonces == nil {
 		c.Nonces = signing.NewMemoryNonces(0, c.Now)
 	}
+	if c.RecordSize == 0 {
+		c.RecordSize = crypto.DefaultRecordSize
+	}
 	c.RecordLimits.BucketBits = c.BucketBits
+	c.RecordLimits.MaxCiphertextBytes = c.RecordSize
 	c.RecordLimits = c.RecordLimits.WithDefaults()
 	if len(c.PaddingSecret) == 0 {
 		c.PaddingSecret = make([]byte, PaddingSecretSize)
@@ -172,12 +183,11 @@ func (c *Config) validate() error {
 	if c.Store == nil {
 		return fmt.Errorf("%w: store: a store is required", ErrConfig)
 	}
+	if err := crypto.CheckRecordSize(c.RecordSize); err != nil {
+		return fmt.Errorf("%w: record_size: %v; use a multiple of %d such as the default %d", ErrConfig, err, crypto.BlockSize, crypto.DefaultRecordSize)
+	}
 	if err := c.RecordLimits.Check(); err != nil {
 		return fmt.Errorf("%w: record limits: %v", ErrConfig, err)
-	}
-	if c.RecordLimits.MaxCiphertextBytes < MinDummyBlocks*crypto.BlockSize {
-		return fmt.Errorf("%w: max_ciphertext_bytes %d: at least %d (%d blocks), so that dummy records can fill every size class of a bucket answer",
-			ErrConfig, c.RecordLimits.MaxCiphertextBytes, MinDummyBlocks*crypto.BlockSize, MinDummyBlocks)
 	}
 	if len(c.PaddingSecret) != PaddingSecretSize {
 		return fmt.Errorf("%w: padding_secret: %d bytes, want %d random bytes", ErrConfig, len(c.PaddingSecret), PaddingSecretSize)

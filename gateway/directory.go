@@ -117,6 +117,7 @@ func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
 		Revision:   api.Revision,
 		Suite:      crypto.Suite,
 		BucketBits: cfg.BucketBits,
+		RecordSize: cfg.RecordSize,
 		Couriers:   []api.CourierEntry{},
 	}
 	dir := &directory{kids: map[string]map[string]bool{}, allKids: map[string]map[string]bool{}, complete: true}

@@ -162,7 +162,8 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 			return nil, err
 		}
 		recs = ownRecords(co.ID, recs, func(r *crypto.SealedRecord) bool {
-			return crypto.Bucket(r.Locator, g.cfg.BucketBits) == bucket
+			return crypto.Bucket(r.Locator, g.cfg.BucketBits) == bucket &&
+				len(r.Ciphertext) == g.cfg.RecordSize
 		})
 		now := g.cfg.Now()
 		g.pull.put(key, recs, now, now.Add(g.cfg.PullCacheTTL))
@@ -180,8 +181,9 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 }
 
 // ownRecords keeps the well-formed records a pull courier serves for
-// itself and that pass keep: a courier host cannot slip in records
-// under another courier's name.
+// itself and that pass keep (the bucket asked for and the deployment's
+// record_size, so no record stands out among the dummies): a courier host
+// cannot slip in records under another courier's name.
 func ownRecords(courier string, recs []crypto.SealedRecord, keep func(*crypto.SealedRecord) bool) []crypto.SealedRecord {
 	out := recs[:0:0]
 	for i := range recs {

@@ -52,17 +52,21 @@ func TestBucketMergesStoreAndPullCouriers(t *testing.T) {
 	pulled := h.sealedFor("gamma", 1)
 	pulled.Locator = append(crypto.B64(nil), pushed.Locator...)
 	pulled.Locator[15] ^= 1 // same bucket, another locator
-	if err := crypto.Seal(make([]byte, 32), &pulled, []byte("{}"), strings.NewReader(strings.Repeat("n", 12))); err != nil {
+	if err := crypto.Seal(make([]byte, 32), &pulled, []byte("{}"), crypto.DefaultRecordSize, strings.NewReader(strings.Repeat("n", 12))); err != nil {
 		t.Fatal(err)
 	}
 	impostor := h.sealedFor("alpha", 1) // served by gamma under alpha's name
 	impostor.Locator = append(crypto.B64(nil), pushed.Locator...)
 	impostor.Locator[14] ^= 1
-	h.hosts["gamma"].bucket = []crypto.SealedRecord{pulled, impostor}
+	oversized := h.sealedFor("gamma", 1) // gamma's own, but not of record_size
+	oversized.Locator = append(crypto.B64(nil), pushed.Locator...)
+	oversized.Locator[13] ^= 1
+	oversized.Ciphertext = append(oversized.Ciphertext, make([]byte, crypto.BlockSize)...)
+	h.hosts["gamma"].bucket = []crypto.SealedRecord{pulled, impostor, oversized}
 
 	recs := h.getRecords("/v1/buckets/" + crypto.FormatBucket(bucket))
-	if !holds(recs.Records, &pushed) || !holds(recs.Records, &pulled) || holds(recs.Records, &impostor) {
-		t.Fatalf("bucket answer lacks the pushed or the pulled record, or carries the impostor")
+	if !holds(recs.Records, &pushed) || !holds(recs.Records, &pulled) || holds(recs.Records, &impostor) || holds(recs.Records, &oversized) {
+		t.Fatalf("bucket answer lacks the pushed or the pulled record, or carries the impostor or the record of another size")
 	}
 	if len(recs.Missing) != 0 {
 		t.Errorf("missing = %v, want none", recs.Missing)
@@ -119,15 +123,16 @@ func TestRecordFetchReadsPullCouriersThroughTheBucketCache(t *testing.T) {
 func TestBucketAnswerIsPaddedToItsClass(t *testing.T) {
 	h := newHarness(t)
 	recs := h.getRecords("/v1/buckets/3")
-	var blocks int
 	for _, r := range recs.Records {
 		if err := r.Check(); err != nil {
 			t.Fatalf("dummy is not a well-formed public record: %v", err)
 		}
-		blocks += len(r.Ciphertext) / crypto.BlockSize
+		if len(r.Ciphertext) != crypto.DefaultRecordSize {
+			t.Fatalf("dummy of %d bytes, want record_size %d", len(r.Ciphertext), crypto.DefaultRecordSize)
+		}
 	}
-	if len(recs.Records) != 8 || blocks != 32 {
-		t.Errorf("empty bucket: %d records of %d blocks, want class 0: 8 of 32", len(recs.Records), blocks)
+	if len(recs.Records) != 8 {
+		t.Errorf("empty bucket: %d records, want class 0: 8", len(recs.Records))
 	}
 	again := h.getRecords("/v1/buckets/3")
 	if !slices.EqualFunc(recs.Records, again.Records, func(a, b crypto.PublicRecord) bool { return bytes.Equal(a.Ciphertext, b.Ciphertext) }) {

@@ -231,7 +231,7 @@ func (h *harness) publish(signer *signing.Signer, courier string, body []byte) (
 }
 
 // sealedFor seals a small view for courier under its host's key at a
-// random locator and returns the record.
+// random locator, at the gateway's record_size, and returns the record.
 func (h *harness) sealedFor(courier string, version uint64) crypto.SealedRecord {
 	h.t.Helper()
 	loc := make([]byte, crypto.LocatorSize)
@@ -244,7 +244,7 @@ func (h *harness) sealedFor(courier string, version uint64) crypto.SealedRecord 
 		Version:   version,
 		ExpiresAt: time.Now().Add(time.Hour).UTC().Truncate(time.Second),
 	}
-	if err := crypto.Seal(key, &r, []byte(`{"courier":"`+courier+`"}`), rand.Reader); err != nil {
+	if err := crypto.Seal(key, &r, []byte(`{"courier":"`+courier+`"}`), h.gw.cfg.RecordSize, rand.Reader); err != nil {
 		h.t.Fatal(err)
 	}
 	return r

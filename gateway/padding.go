@@ -13,34 +13,20 @@ import (
 )
 
 // Size classes of a bucket answer (docs/protocol.md §7): class i holds
-// exactly classEntries(i) records of classBlocks(i) blocks in total, real
-// records and dummies together, so that the answer's length says nothing
-// but its class.
+// exactly classEntries(i) records, real and dummy together, each of the
+// deployment's record_size, so that the answer's length says nothing but
+// its class — and since every record has the one size, nothing in an
+// answer tells a dummy from a real record either.
 func classEntries(i int) int64 { return 8 << (2 * i) }
-func classBlocks(i int) int64  { return 32 << (2 * i) }
 
 // maxClass bounds the search; class 20 holds 8·4^20 entries, beyond any
 // bucket a store can hold.
 const maxClass = 20
 
-// MinDummyBlocks is the least the largest record (and so the largest
-// dummy) may be, in blocks: twice a class's average of 4 blocks, so that
-// the dummies can always fill a class at most two above the smallest
-// that holds the records. Config refuses a smaller MaxCiphertextBytes.
-const MinDummyBlocks = 8
-
-// sizeClass returns the smallest class that holds n real records of
-// blocks blocks in total, with room for the dummies: each dummy takes at
-// least one block and at most maxDummy blocks (the largest record a
-// courier may publish, so that no dummy is larger than a real record could
-// be). The design sheet asks only n ≤ N and κ + (N − n) ≤ K; the upper
-// bound is needed too, since with no dummy left (n = N) or dummies capped
-// in size, the blocks might otherwise not add up to K.
-func sizeClass(n, blocks, maxDummy int64) int {
+// sizeClass returns the smallest class that holds n records.
+func sizeClass(n int64) int {
 	for i := range maxClass {
-		entries, total := classEntries(i), classBlocks(i)
-		dummies := entries - n
-		if dummies >= 0 && blocks+dummies <= total && total <= blocks+dummies*maxDummy {
+		if n <= classEntries(i) {
 			return i
 		}
 	}
@@ -54,31 +40,19 @@ func sizeClass(n, blocks, maxDummy int64) int {
 type padder struct {
 	secret     []byte
 	bucketBits int
-	maxBlocks  int // largest record, in blocks
+	recordSize int // every record's ciphertext length, dummies' too
 }
 
 // pad returns records with the dummies of their size class added, sorted
-// by locator and then nonce, and the class.
+// by locator and then nonce, and the class. The records must all be of
+// recordSize (publish and the pull fetch make sure of it).
 func (p *padder) pad(records []crypto.PublicRecord, bucket uint32, now time.Time) ([]crypto.PublicRecord, int) {
-	// The store and the pull couriers answer in no particular order; the
-	// dummies, whose sizes are sampled from the real ones, must not
-	// depend on it.
-	slices.SortFunc(records, comparePublic)
-	var blocks int64
-	sizes := make([]int, len(records))
-	for i := range records {
-		sizes[i] = max(1, crypto.Blocks(len(records[i].Ciphertext)))
-		blocks += int64(sizes[i])
-	}
-	maxDummy := int64(max(MinDummyBlocks, p.maxBlocks))
-	class := sizeClass(int64(len(records)), blocks, maxDummy)
+	class := sizeClass(int64(len(records)))
 	dummies := int(classEntries(class)) - len(records)
 	if dummies > 0 {
-		// One stream: every size is drawn before any byte is read.
 		fill := rand.NewChaCha8(p.seed(bucket, now, class))
-		dummySizes := drawSizes(rand.New(fill), sizes, dummies, classBlocks(class)-blocks, int(maxDummy))
-		for _, k := range dummySizes {
-			records = append(records, p.dummy(fill, bucket, k))
+		for range dummies {
+			records = append(records, p.dummy(fill, bucket))
 		}
 	}
 	slices.SortFunc(records, comparePublic)
@@ -105,51 +79,9 @@ func (p *padder) seed(bucket uint32, now time.Time, class int) [32]byte {
 	return [32]byte(mac.Sum(nil))
 }
 
-// drawSizes draws n dummy sizes like the real ones (sampled from them
-// when there are any, else 1–4 blocks), then moves them one block at a
-// time until they add up to total, within 1…maxSize each. sizeClass made
-// sure that is possible.
-func drawSizes(rng *rand.Rand, real []int, n int, total int64, maxSize int) []int {
-	out := make([]int, n)
-	var sum int64
-	for i := range out {
-		if len(real) > 0 {
-			out[i] = min(real[rng.IntN(len(real))], maxSize)
-		} else {
-			out[i] = min(1+rng.IntN(4), maxSize)
-		}
-		sum += int64(out[i])
-	}
-	// Spread the difference evenly, starting at a random entry, so no
-	// position is special.
-	for start := rng.IntN(n); sum != total; {
-		moved := false
-		for j := range n {
-			i := (start + j) % n
-			switch {
-			case sum < total && out[i] < maxSize:
-				out[i]++
-				sum++
-				moved = true
-			case sum > total && out[i] > 1:
-				out[i]--
-				sum--
-				moved = true
-			}
-			if sum == total {
-				break
-			}
-		}
-		if !moved {
-			break // not reachable when sizeClass chose the class
-		}
-	}
-	return out
-}
-
-// dummy draws one dummy of k blocks with a locator inside bucket.
-func (p *padder) dummy(fill *rand.ChaCha8, bucket uint32, k int) crypto.PublicRecord {
-	buf := make([]byte, crypto.LocatorSize+crypto.NonceSize+k*crypto.BlockSize)
+// dummy draws one dummy of recordSize with a locator inside bucket.
+func (p *padder) dummy(fill *rand.ChaCha8, bucket uint32) crypto.PublicRecord {
+	buf := make([]byte, crypto.LocatorSize+crypto.NonceSize+p.recordSize)
 	_, _ = fill.Read(buf) // ChaCha8.Read never fails
 	locator := buf[:crypto.LocatorSize:crypto.LocatorSize]
 	if p.bucketBits > 0 {

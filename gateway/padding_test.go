@@ -4,7 +4,6 @@ import (
 	"bytes"
 	cryptorand "crypto/rand"
 	"encoding/json"
-	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -15,52 +14,34 @@ import (
 
 func TestSizeClassIsTheSmallestThatFits(t *testing.T) {
 	tests := []struct {
-		n, blocks, maxDummy int64
-		want                int
+		n    int64
+		want int
 	}{
-		{0, 0, 64, 0},
-		{1, 1, 64, 0},
-		{7, 7, 64, 0},    // one dummy of 25 blocks
-		{8, 32, 64, 0},   // exactly full
-		{8, 8, 64, 1},    // no dummy left to take the other 24 blocks
-		{7, 31, 64, 0},   // one dummy of one block
-		{7, 32, 64, 1},   // one dummy needs a block, and there is none left
-		{9, 9, 64, 1},    // more records than class 0 holds
-		{1, 64, 64, 1},   // 64 blocks are above class 0's 32
-		{7, 7, 8, 1},     // one dummy of at most 8 blocks cannot fill 25
-		{31, 31, 8, 2},   // nor can one dummy fill 97 in class 1
-		{32, 128, 64, 1}, // class 1 exactly full
-		{33, 33, 64, 2},
-		{100, 400, 64, 2},
-		{100, 500, 64, 3},
+		{0, 0}, {1, 0}, {8, 0}, {9, 1}, {32, 1}, {33, 2}, {128, 2}, {129, 3},
 	}
 	for _, tt := range tests {
-		if got := sizeClass(tt.n, tt.blocks, tt.maxDummy); got != tt.want {
-			t.Errorf("sizeClass(%d records, %d blocks, dummies ≤ %d) = %d, want %d", tt.n, tt.blocks, tt.maxDummy, got, tt.want)
+		if got := sizeClass(tt.n); got != tt.want {
+			t.Errorf("sizeClass(%d records) = %d, want %d", tt.n, got, tt.want)
 		}
 	}
 }
 
-func TestDrawSizesHitTheTotalWithinBounds(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 2000 {
-		n := 1 + rng.IntN(40)
-		maxSize := 1 + rng.IntN(64)
-		total := int64(n + rng.IntN(n*(maxSize-1)+1))
-		var real []int
-		for range rng.IntN(5) {
-			real = append(real, 1+rng.IntN(80))
+func TestDummiesHaveTheRecordSizeAndLieInTheBucket(t *testing.T) {
+	p := &padder{secret: bytes.Repeat([]byte{3}, 32), bucketBits: 4, recordSize: 3 * crypto.BlockSize}
+	for _, n := range []int{0, 1, 3, 8, 9, 31} {
+		var real []crypto.PublicRecord
+		for range n {
+			real = append(real, publicOf(9, 3))
 		}
-		sizes := drawSizes(rng, real, n, total, maxSize)
-		var sum int64
-		for _, k := range sizes {
-			if k < 1 || k > maxSize {
-				t.Fatalf("size %d outside 1..%d", k, maxSize)
+		recs, class := p.pad(real, 9, time.Now())
+		if int64(len(recs)) != classEntries(class) || class != sizeClass(int64(n)) {
+			t.Errorf("%d records padded to %d in class %d", n, len(recs), class)
+		}
+		for _, r := range recs {
+			if len(r.Ciphertext) != 3*crypto.BlockSize || len(r.Nonce) != crypto.NonceSize || crypto.Bucket(r.Locator, 4) != 9 {
+				t.Fatalf("%d records: an entry of %d bytes, nonce %d, bucket %d; want %d bytes in bucket 9",
+					n, len(r.Ciphertext), len(r.Nonce), crypto.Bucket(r.Locator, 4), 3*crypto.BlockSize)
 			}
-			sum += int64(k)
-		}
-		if len(sizes) != n || sum != total {
-			t.Fatalf("%d sizes summing to %d, want %d summing to %d", len(sizes), sum, n, total)
 		}
 	}
 }
@@ -78,11 +59,11 @@ func publicOf(b uint32, k int) crypto.PublicRecord {
 
 func TestPadIsDeterministicPerSecretBucketAndHour(t *testing.T) {
 	secret := bytes.Repeat([]byte{7}, 32)
-	a := &padder{secret: secret, bucketBits: 4, maxBlocks: 64}
-	b := &padder{secret: bytes.Clone(secret), bucketBits: 4, maxBlocks: 64}
-	other := &padder{secret: bytes.Repeat([]byte{8}, 32), bucketBits: 4, maxBlocks: 64}
+	a := &padder{secret: secret, bucketBits: 4, recordSize: 2 * crypto.BlockSize}
+	b := &padder{secret: bytes.Clone(secret), bucketBits: 4, recordSize: 2 * crypto.BlockSize}
+	other := &padder{secret: bytes.Repeat([]byte{8}, 32), bucketBits: 4, recordSize: 2 * crypto.BlockSize}
 	now := time.Date(2026, 12, 4, 10, 5, 0, 0, time.UTC)
-	real := []crypto.PublicRecord{publicOf(5, 2), publicOf(5, 1)}
+	real := []crypto.PublicRecord{publicOf(5, 2), publicOf(5, 2)}
 	encode := func(p *padder, at time.Time, bucket uint32) string {
 		recs, _ := p.pad(append([]crypto.PublicRecord(nil), real...), bucket, at)
 		body, _ := json.Marshal(api.PublicRecords{Records: recs, Missing: []string{}})
@@ -113,13 +94,13 @@ func TestPadIsDeterministicPerSecretBucketAndHour(t *testing.T) {
 // The body of a padded answer with no missing courier has a length that
 // depends on its class only, whatever the records in it.
 func TestPaddedBodyLengthDependsOnTheClassOnly(t *testing.T) {
-	p := &padder{secret: bytes.Repeat([]byte{1}, 32), bucketBits: 4, maxBlocks: 64}
+	p := &padder{secret: bytes.Repeat([]byte{1}, 32), bucketBits: 4, recordSize: 2 * crypto.BlockSize}
 	now := time.Now()
 	lengths := map[int]map[int]bool{}
-	for i, sizes := range [][]int{nil, {1}, {4}, {1, 1, 1}, {10, 2}, {3, 3, 3, 3, 3, 3, 3}, {20, 1}, {9, 9, 9}} {
+	for i, n := range []int{0, 1, 2, 3, 7, 8, 9, 20, 32} {
 		var real []crypto.PublicRecord
-		for _, k := range sizes {
-			real = append(real, publicOf(uint32(i%16), k))
+		for range n {
+			real = append(real, publicOf(uint32(i%16), 2))
 		}
 		recs, class := p.pad(real, uint32(i%16), now)
 		body, _ := json.Marshal(api.PublicRecords{Records: recs, Missing: []string{}})
@@ -132,5 +113,8 @@ func TestPaddedBodyLengthDependsOnTheClassOnly(t *testing.T) {
 		if len(ls) != 1 {
 			t.Errorf("class %d answers have %d different lengths", class, len(ls))
 		}
+	}
+	if len(lengths) != 2 {
+		t.Errorf("answers of 0 to 32 records fell in %d classes, want 2", len(lengths))
 	}
 }

@@ -104,6 +104,12 @@ func (g *Gateway) checkPublish(courier string, b *api.Records) error {
 		if err := r.Check(); err != nil {
 			return fmt.Errorf("%w: records[%d]: %v", ErrUnprocessableRecord, i, err)
 		}
+		if len(r.Ciphertext) != g.cfg.RecordSize {
+			// Every record has the deployment's size, or it would stand
+			// out among the dummies of a bucket answer (docs/protocol.md §5).
+			return fmt.Errorf("%w: records[%d]: the ciphertext is %d bytes; record_size is %d: seal every view to exactly %d bytes",
+				ErrUnprocessableRecord, i, len(r.Ciphertext), g.cfg.RecordSize, g.cfg.RecordSize)
+		}
 		if r.Courier != courier {
 			return fmt.Errorf("%w: records[%d] names another courier", ErrUnprocessableRecord, i)
 		}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,6 +56,9 @@ func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
 	tooMany := make([]crypto.SealedRecord, crypto.MaxPublishSize+1)
 	for i := range tooMany {
 		tooMany[i] = h.sealedFor("alpha", 1)
+		// One block each, so the body stays below max_publish_bytes and
+		// the count is what is refused.
+		tooMany[i].Ciphertext = tooMany[i].Ciphertext[:crypto.BlockSize]
 	}
 	cases := []struct {
 		name    string
@@ -76,6 +80,7 @@ func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
 		{"zero version", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Version = 0 }), nil, http.StatusBadRequest},
 		{"unknown kid", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.KeyID = make([]byte, 8) }), nil, http.StatusUnprocessableEntity},
 		{"ciphertext not whole blocks", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Ciphertext = append(r.Ciphertext, make([]byte, 100)...) }), nil, http.StatusUnprocessableEntity},
+		{"ciphertext of another record size", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Ciphertext = r.Ciphertext[crypto.BlockSize:] }), nil, http.StatusUnprocessableEntity},
 		{"unpadded ciphertext", h.signers["alpha"], "alpha", withRecord(func(r *crypto.SealedRecord) { r.Ciphertext = r.Ciphertext[:100] }), nil, http.StatusBadRequest},
 		{"too many records", h.signers["alpha"], "alpha", mustJSON(t, api.Records{Records: tooMany}), nil, http.StatusBadRequest},
 		{"oversized body", h.signers["alpha"], "alpha", bytes.Repeat([]byte(" "), 5<<20), nil, http.StatusRequestEntityTooLarge},
@@ -110,6 +115,26 @@ func TestPublishRefusesBadRequestsAndChangesNothing(t *testing.T) {
 				t.Fatalf("a refused publish changed the store: %d records", n)
 			}
 		})
+	}
+}
+
+// A batch holding one record of another size than record_size is refused
+// whole, with a problem naming record_size and the size expected.
+func TestPublishRefusesARecordOfAnotherSizeWhole(t *testing.T) {
+	h := newHarness(t)
+	short := h.sealedFor("alpha", 1)
+	short.Ciphertext = short.Ciphertext[:2*crypto.BlockSize]
+	status, body := h.publish(h.signers["alpha"], "alpha",
+		mustJSON(t, api.Records{Records: []crypto.SealedRecord{h.sealedFor("alpha", 1), short}}))
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422: %s", status, body)
+	}
+	want := fmt.Sprintf("record_size is %d", crypto.DefaultRecordSize)
+	if !strings.Contains(string(body), want) || !strings.Contains(string(body), "records[1]") {
+		t.Errorf("problem %s does not name records[1] and %q", body, want)
+	}
+	if n := h.store.Len(); n != 0 {
+		t.Errorf("the refused batch stored %d records", n)
 	}
 }
 

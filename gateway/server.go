@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
@@ -48,7 +47,7 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.dir.g = g
 	g.pull.entries = map[pullKey]pullEntry{}
-	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, maxBlocks: crypto.Blocks(cfg.RecordLimits.MaxCiphertextBytes)}
+	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
 		Logger: g.cfg.Logger, Now: g.cfg.Now}
 	engine, err := g.newEngine()

@@ -63,7 +63,7 @@ func newFixture(t testing.TB) *fixture {
 		ExpiresAt: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
 	}
 	view := []byte(`{"courier":"yunda-sim","tracking_number":"YD1234567890","status":"in_transit","events":[],"updated_at":"2026-08-01T10:00:00+08:00"}`)
-	if err := crypto.Seal(derived.RecordKey, &record, view, rand.Reader); err != nil {
+	if err := crypto.Seal(derived.RecordKey, &record, view, crypto.MinRecordSize, rand.Reader); err != nil {
 		t.Fatalf("Seal: %v", err)
 	}
 	_, signer, err := ed25519.GenerateKey(rand.Reader)

@@ -147,6 +147,12 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 	if bits == nil || *bits != crypto.MaxBucketBits {
 		t.Errorf("bucket_bits maximum %v, want %d", bits, crypto.MaxBucketBits)
 	}
+	size := schemas["Directory"].Value.Properties["record_size"].Value
+	if size.Min == nil || *size.Min != crypto.MinRecordSize || size.Max == nil || *size.Max != crypto.MaxRecordSize ||
+		size.MultipleOf == nil || *size.MultipleOf != crypto.BlockSize {
+		t.Errorf("record_size: minimum %v, maximum %v, multipleOf %v, want %d, %d, %d",
+			size.Min, size.Max, size.MultipleOf, crypto.MinRecordSize, crypto.MaxRecordSize, crypto.BlockSize)
+	}
 }
 
 func TestRouteDiffFindsBothKindsOfMismatch(t *testing.T) {

@@ -15,10 +15,13 @@ const Revision = 2
 
 // Directory is the body of GET /v1/couriers.
 type Directory struct {
-	Protocol   string         `json:"protocol"`
-	Revision   int            `json:"revision"`
-	Suite      string         `json:"suite"`
-	BucketBits int            `json:"bucket_bits"`
+	Protocol   string `json:"protocol"`
+	Revision   int    `json:"revision"`
+	Suite      string `json:"suite"`
+	BucketBits int    `json:"bucket_bits"`
+	// RecordSize is the exact ciphertext length of every record of the
+	// deployment (docs/protocol.md §5).
+	RecordSize int            `json:"record_size"`
 	Couriers   []CourierEntry `json:"couriers"`
 }
 

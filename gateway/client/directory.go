@@ -131,6 +131,9 @@ func parseDirectory(body []byte, servedETag string) (*directory, error) {
 	if err := crypto.CheckBucketBits(doc.BucketBits); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidDirectory, err)
 	}
+	if err := crypto.CheckRecordSize(doc.RecordSize); err != nil {
+		return nil, fmt.Errorf("%w: record_size: %v", ErrInvalidDirectory, err)
+	}
 	for i := range doc.Couriers {
 		info, err := checkCourier(&doc.Couriers[i])
 		if err != nil {

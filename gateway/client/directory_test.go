@@ -81,7 +81,7 @@ func validDirectory(t testing.TB) api.Directory {
 		t.Fatal(err)
 	}
 	nb := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	return api.Directory{Protocol: "tg1", Revision: api.Revision, Suite: crypto.Suite, BucketBits: 12, Couriers: []api.CourierEntry{{
+	return api.Directory{Protocol: "tg1", Revision: api.Revision, Suite: crypto.Suite, BucketBits: 12, RecordSize: crypto.DefaultRecordSize, Couriers: []api.CourierEntry{{
 		ID: "sim-east", Name: "Sim East", Factor: "none", Mode: "push",
 		Keys:     []api.Key{{KeyID: k.Public().KeyID(), PublicKey: k.Public().Bytes(), NotBefore: nb, NotAfter: nb.AddDate(1, 0, 0)}},
 		Patterns: []api.Pattern{{Regex: `^SE[0-9]{10}$`}},
@@ -99,6 +99,8 @@ func TestParseDirectoryChecksEveryField(t *testing.T) {
 		{"suite", func(d *api.Directory) { d.Suite = "P256-SHA256" }},
 		{"bucket bits above 24", func(d *api.Directory) { d.BucketBits = 25 }},
 		{"negative bucket bits", func(d *api.Directory) { d.BucketBits = -1 }},
+		{"no record size", func(d *api.Directory) { d.RecordSize = 0 }},
+		{"record size not whole blocks", func(d *api.Directory) { d.RecordSize = 6000 }},
 		{"courier id", func(d *api.Directory) { d.Couriers[0].ID = "Sim East" }},
 		{"factor", func(d *api.Directory) { d.Couriers[0].Factor = "birthday" }},
 		{"mode", func(d *api.Directory) { d.Couriers[0].Mode = "carrier-pigeon" }},
@@ -161,7 +163,7 @@ func TestCurrentKeyPrefersNewestValidKey(t *testing.T) {
 func FuzzParseDirectory(f *testing.F) {
 	body, _ := json.Marshal(validDirectory(f))
 	f.Add(body)
-	f.Add([]byte(`{"protocol":"tg1","revision":2,"suite":"ristretto255-SHA512","bucket_bits":0,"couriers":[]}`))
+	f.Add([]byte(`{"protocol":"tg1","revision":2,"suite":"ristretto255-SHA512","bucket_bits":0,"record_size":6144,"couriers":[]}`))
 	f.Add([]byte(`{"couriers":[{"id":"ab","keys":[{"kid":"x","public_key":"AA"}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		d, err := parseDirectory(body, "")
@@ -169,7 +171,7 @@ func FuzzParseDirectory(f *testing.F) {
 			return
 		}
 		// Whatever is accepted must hold what the client relies on.
-		if crypto.CheckBucketBits(d.doc.BucketBits) != nil || d.etag != directoryETag(body) {
+		if crypto.CheckBucketBits(d.doc.BucketBits) != nil || crypto.CheckRecordSize(d.doc.RecordSize) != nil || d.etag != directoryETag(body) {
 			t.Fatalf("accepted a directory with bucket_bits %d, etag %q", d.doc.BucketBits, d.etag)
 		}
 		for id, ci := range d.couriers {

@@ -94,7 +94,7 @@ func TestOpenSkipsRecordsOfOtherCouriersAtTheLocator(t *testing.T) {
 	seal := func(courier string, view adapters.View) crypto.PublicRecord {
 		plain, _ := json.Marshal(view)
 		r := crypto.SealedRecord{Courier: courier, Locator: d.Locator}
-		if err := crypto.Seal(d.RecordKey, &r, plain, rand.Reader); err != nil {
+		if err := crypto.Seal(d.RecordKey, &r, plain, crypto.DefaultRecordSize, rand.Reader); err != nil {
 			t.Fatal(err)
 		}
 		return r.Public()

@@ -37,6 +37,16 @@ func checkBucketBits(bits int) error {
 	return nil
 }
 
+// checkRecordSize accepts a deployment's record_size; peer names the
+// setting that must hold the same value.
+func checkRecordSize(field string, size int, peer string) error {
+	if crypto.CheckRecordSize(size) != nil {
+		return fieldErr(field, "%d is not a multiple of %d from %d to %d; use the default %d or another multiple of %d, the same as %s",
+			size, crypto.BlockSize, crypto.MinRecordSize, crypto.MaxRecordSize, crypto.DefaultRecordSize, crypto.BlockSize, peer)
+	}
+	return nil
+}
+
 func checkMode(field, mode string) error {
 	if mode != api.ModePush && mode != api.ModePull {
 		return fieldErr(field, "%q must be push (the courier host publishes records) or pull (the gateway asks the host)", mode)

@@ -28,7 +28,11 @@ type Courier struct {
 	Mode   string `yaml:"mode"`   // push or pull
 	Factor string `yaml:"factor"` // none or phone_last4
 	// BucketBits is the deployment's bucket_bits, as the gateway's. Required.
-	BucketBits int     `yaml:"bucket_bits"`
+	BucketBits int `yaml:"bucket_bits"`
+	// RecordSize is the deployment's record_size, as the gateway's
+	// records.record_size (default 6144): every view is sealed to exactly
+	// this many bytes.
+	RecordSize int     `yaml:"record_size"`
 	Adapter    Adapter `yaml:"adapter"`
 	// OPRFKeys are OPRF key files, or directories whose OPRF key files
 	// are all used (as 'trackgate keys rotate' keeps them).
@@ -129,6 +133,9 @@ func (c *Courier) withDefaults() {
 	if c.EvaluateBurst == 0 {
 		c.EvaluateBurst = DefaultHostEvaluateBurst
 	}
+	if c.RecordSize == 0 {
+		c.RecordSize = crypto.DefaultRecordSize
+	}
 	setDefault(&c.RecordTTL, DefaultRecordTTL)
 	setDefault(&c.ListInterval, DefaultListInterval)
 	c.Timeouts.withDefaults()
@@ -148,6 +155,9 @@ func (c *Courier) check(dir string, o loadOptions) error {
 		return err
 	}
 	if err := checkBucketBits(c.BucketBits); err != nil {
+		return err
+	}
+	if err := checkRecordSize("record_size", c.RecordSize, "the gateway's records.record_size"); err != nil {
 		return err
 	}
 	if err := c.checkAdapter(); err != nil {

@@ -62,6 +62,7 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 	cfg := courierhost.Config{
 		Courier:       c.Courier,
 		BucketBits:    c.BucketBits,
+		RecordSize:    c.RecordSize,
 		Mode:          c.Mode,
 		Factor:        c.Factor,
 		Keys:          keys,

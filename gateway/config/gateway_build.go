@@ -56,6 +56,7 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		MaxBodyBytes:     g.Limits.MaxBodyBytes,
 		MaxPublishBytes:  g.Limits.MaxPublishBytes,
 		TrustedProxies:   g.TrustedProxies,
+		RecordSize:       g.Records.RecordSize,
 		RecordLimits:     g.Records.limits(g.BucketBits),
 		PaddingSecret:    g.paddingSecret,
 		Logger:           logger,

@@ -18,9 +18,12 @@ type Records struct {
 	// plus this, and is how long a withdrawal's tombstone is kept
 	// (default 90d).
 	MaxRecordTTL Duration `yaml:"max_record_ttl"`
-	// MaxCiphertextBytes is the largest record a courier may publish
-	// (default 24576, 64 blocks of 384 bytes; at least 3072).
-	MaxCiphertextBytes int `yaml:"max_ciphertext_bytes"`
+	// RecordSize is the deployment's record_size: the exact ciphertext
+	// length of every record, a multiple of 384 from 384 to 24576
+	// (default 6144, 16 blocks). The directory publishes it; every
+	// courier host seals at it (its own record_size must be the same),
+	// and a publish of another size is refused (docs/protocol.md §5).
+	RecordSize int `yaml:"record_size"`
 	// CourierRecords bounds the live records of one courier (default
 	// 50000000).
 	CourierRecords int64 `yaml:"courier_records"`
@@ -39,8 +42,8 @@ type Records struct {
 
 func (r *Records) withDefaults() {
 	setDefault(&r.MaxRecordTTL, store.DefaultMaxRecordTTL)
-	if r.MaxCiphertextBytes == 0 {
-		r.MaxCiphertextBytes = store.DefaultMaxCiphertextBytes
+	if r.RecordSize == 0 {
+		r.RecordSize = crypto.DefaultRecordSize
 	}
 	if r.CourierRecords == 0 {
 		r.CourierRecords = store.DefaultCourierRecords
@@ -56,19 +59,18 @@ func (r *Records) withDefaults() {
 // check validates the section and reads the padding secret; it returns
 // the secret (nil without padding_secret_env).
 func (r *Records) check(o loadOptions) ([]byte, error) {
-	minCiphertext := gateway.MinDummyBlocks * crypto.BlockSize
+	if err := checkRecordSize("records.record_size", r.RecordSize, "every courier host's record_size"); err != nil {
+		return nil, err
+	}
 	switch {
 	case r.MaxRecordTTL < Duration(time.Hour):
 		return nil, fieldErr("records.max_record_ttl", "%s is too short for a record to be read; use at least 1h (default 90d)", time.Duration(r.MaxRecordTTL))
-	case r.MaxCiphertextBytes < minCiphertext:
-		return nil, fieldErr("records.max_ciphertext_bytes", "%d is too small: at least %d (%d blocks of %d bytes), so that dummy records can fill a bucket answer's size class (default %d)",
-			r.MaxCiphertextBytes, minCiphertext, gateway.MinDummyBlocks, crypto.BlockSize, store.DefaultMaxCiphertextBytes)
 	case r.CourierRecords < 1:
 		return nil, fieldErr("records.courier_records", "%d must be a positive number of records (default %d)", r.CourierRecords, store.DefaultCourierRecords)
-	case r.CourierBytes < int64(r.MaxCiphertextBytes):
-		return nil, fieldErr("records.courier_bytes", "%d must be at least records.max_ciphertext_bytes (%d), or no record fits (default %d)", r.CourierBytes, r.MaxCiphertextBytes, store.DefaultCourierBytes)
-	case r.CourierBucketBytes < int64(r.MaxCiphertextBytes):
-		return nil, fieldErr("records.courier_bucket_bytes", "%d must be at least records.max_ciphertext_bytes (%d), or no record fits (default %d)", r.CourierBucketBytes, r.MaxCiphertextBytes, store.DefaultCourierBucketBytes)
+	case r.CourierBytes < int64(r.RecordSize):
+		return nil, fieldErr("records.courier_bytes", "%d must be at least records.record_size (%d), or no record fits (default %d)", r.CourierBytes, r.RecordSize, store.DefaultCourierBytes)
+	case r.CourierBucketBytes < int64(r.RecordSize):
+		return nil, fieldErr("records.courier_bucket_bytes", "%d must be at least records.record_size (%d), or no record fits (default %d)", r.CourierBucketBytes, r.RecordSize, store.DefaultCourierBucketBytes)
 	}
 	if r.PaddingSecretEnv == "" {
 		return nil, nil
@@ -85,12 +87,13 @@ func (r *Records) check(o loadOptions) ([]byte, error) {
 	return secret, nil
 }
 
-// limits returns the section as the store's limits.
+// limits returns the section as the store's limits: the largest record
+// it keeps is the record size.
 func (r *Records) limits(bucketBits int) store.Limits {
 	return store.Limits{
 		BucketBits:         bucketBits,
 		MaxRecordTTL:       time.Duration(r.MaxRecordTTL),
-		MaxCiphertextBytes: r.MaxCiphertextBytes,
+		MaxCiphertextBytes: r.RecordSize,
 		CourierRecords:     r.CourierRecords,
 		CourierBytes:       r.CourierBytes,
 		CourierBucketBytes: r.CourierBucketBytes,

@@ -24,6 +24,11 @@ type Config struct {
 	// BucketBits is the deployment's bucket_bits (0..24), as the gateway's
 	// directory publishes it.
 	BucketBits int
+	// RecordSize is the deployment's record_size, as the gateway's
+	// directory publishes it: every view is sealed to exactly this many
+	// ciphertext bytes (default crypto.DefaultRecordSize). A view too long
+	// for it loses its oldest events (docs/protocol.md §5).
+	RecordSize int
 	// Mode is api.ModePush (records are published through Publisher) or
 	// api.ModePull (the gateway asks Bucket and Record live).
 	Mode string
@@ -80,6 +85,9 @@ func (c *Config) withDefaults() {
 	if c.RecordTTL == 0 {
 		c.RecordTTL = DefaultRecordTTL
 	}
+	if c.RecordSize == 0 {
+		c.RecordSize = crypto.DefaultRecordSize
+	}
 	if c.ListInterval == 0 {
 		c.ListInterval = DefaultListInterval
 	}
@@ -100,6 +108,9 @@ func (c *Config) validate() error {
 	}
 	if err := crypto.CheckBucketBits(c.BucketBits); err != nil {
 		return fmt.Errorf("%w: BucketBits: %v", ErrConfig, err)
+	}
+	if err := crypto.CheckRecordSize(c.RecordSize); err != nil {
+		return fmt.Errorf("%w: RecordSize: %v; use the gateway's record_size (default %d)", ErrConfig, err, crypto.DefaultRecordSize)
 	}
 	if c.Factor != crypto.FactorNone && c.Factor != crypto.FactorPhoneLast4 {
 		return fmt.Errorf("%w: Factor %q must be %q or %q", ErrConfig, c.Factor, crypto.FactorNone, crypto.FactorPhoneLast4)

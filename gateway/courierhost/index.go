@@ -65,6 +65,7 @@ var (
 	errNoFactor       = errors.New("parcel has no second factor but the courier requires one")
 	errOlderVersion   = errors.New("parcel version is older than the indexed one")
 	errEncodeView     = errors.New("parcel view does not encode")
+	errViewTooLarge   = errors.New("parcel view does not fit record_size even with its newest event alone")
 	errSealingFailure = errors.New("sealing a record failed")
 )
 
@@ -129,10 +130,57 @@ func (h *Host) prepare(p adapters.Parcel) (tn string, factors []string, viewJSON
 			return "", nil, nil, errNoFactor
 		}
 	}
-	if viewJSON, err = json.Marshal(view); err != nil {
-		return "", nil, nil, errEncodeView
+	viewJSON, dropped, err := fitView(view, crypto.MaxViewBytes(h.cfg.RecordSize))
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if dropped > 0 {
+		// The view has no field meant for such a note (substatus is
+		// the courier's own), so only the count is logged.
+		h.cfg.Logger.Info("older events left out of a view to fit record_size",
+			"events_left_out", dropped, "record_size", h.cfg.RecordSize)
 	}
 	return tn, factors, viewJSON, nil
+}
+
+// fitView encodes view in at most limit bytes. A view too long loses its
+// oldest events (never the newest; status, ETA and handoffs stay), as few
+// as needed; it returns how many. A view that does not fit even with its
+// newest event alone is errViewTooLarge.
+func fitView(view adapters.View, limit int) ([]byte, int, error) {
+	encode := func(keep int) ([]byte, error) {
+		v := view
+		v.Events = view.Events[len(view.Events)-keep:]
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, errEncodeView
+		}
+		return b, nil
+	}
+	n := len(view.Events)
+	full, err := encode(n)
+	if err != nil || len(full) <= limit {
+		return full, 0, err
+	}
+	// The length grows with the events kept: find the most that fit.
+	lo, hi := 0, n-1 // lo fit or is 0; hi+1 does not fit
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		b, err := encode(mid)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(b) <= limit {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo == 0 {
+		return nil, 0, errViewTooLarge
+	}
+	b, err := encode(lo)
+	return b, n - lo, err
 }
 
 // reindex makes the index hold exactly st's records for the keys valid at
@@ -171,7 +219,7 @@ func (h *Host) reindex(st *parcelState, now time.Time) ([]crypto.SealedRecord, e
 				Version:   st.version,
 				ExpiresAt: expires,
 			}
-			if err := crypto.Seal(d.RecordKey, &rec, st.viewJSON, h.cfg.Rand); err != nil {
+			if err := crypto.Seal(d.RecordKey, &rec, st.viewJSON, h.cfg.RecordSize, h.cfg.Rand); err != nil {
 				return nil, fmt.Errorf("%w: %w", errSealingFailure, err)
 			}
 			sealed = append(sealed, rec)

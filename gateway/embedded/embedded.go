@@ -80,6 +80,7 @@ func Build(cfg Config) (*Deployment, error) {
 	d := &Deployment{World: world, Hosts: map[string]*courierhost.Host{}}
 	gwCfg := gateway.Config{
 		BucketBits: cfg.BucketBits,
+		RecordSize: crypto.DefaultRecordSize,
 		Logger:     cfg.Logger,
 		Demo:       func() []api.DemoParcel { return demoParcels(world) },
 	}
@@ -101,6 +102,7 @@ func Build(cfg Config) (*Deployment, error) {
 		hostCfg := courierhost.Config{
 			Courier:    p.ID,
 			BucketBits: cfg.BucketBits,
+			RecordSize: gwCfg.RecordSize,
 			Mode:       p.Mode,
 			Factor:     p.Factor,
 			Keys: []courierhost.KeyConfig{{
@@ -138,6 +140,7 @@ func Build(cfg Config) (*Deployment, error) {
 		// padding secret stays empty: random for this process.
 		limits := gwCfg.RecordLimits
 		limits.BucketBits = gwCfg.BucketBits
+		limits.MaxCiphertextBytes = gwCfg.RecordSize
 		gwCfg.Store = memory.New(limits)
 	}
 	gw, err := gateway.New(gwCfg)

@@ -36,7 +36,7 @@ func sealedRecord(t testing.TB, locator []byte) crypto.SealedRecord {
 		Courier: testCourier, Locator: locator, KeyID: make([]byte, crypto.KeyIDSize),
 		Version: 1, ExpiresAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
-	if err := crypto.Seal(make([]byte, crypto.RecordKeySize), &r, []byte(`{}`), strings.NewReader(strings.Repeat("n", 12))); err != nil {
+	if err := crypto.Seal(make([]byte, crypto.RecordKeySize), &r, []byte(`{}`), crypto.DefaultRecordSize, strings.NewReader(strings.Repeat("n", 12))); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -10,6 +10,7 @@
 package clienttest
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
@@ -68,6 +69,9 @@ type Courier struct {
 // Config configures a fake gateway.
 type Config struct {
 	BucketBits int
+	// RecordSize is the directory's record_size, the size every record is
+	// sealed at (default crypto.DefaultRecordSize).
+	RecordSize int
 	Couriers   []Courier
 	// BadETag serves the directory with an ETag that is not its hash.
 	BadETag bool
@@ -80,6 +84,7 @@ type Gateway struct {
 	URL string
 
 	bucketBits int
+	recordSize int
 	couriers   map[string]*Courier
 	order      []*Courier         // directory order
 	impostor   *crypto.PrivateKey // the key BadProof couriers evaluate with
@@ -107,6 +112,7 @@ func New(t testing.TB, cfg Config) *Gateway {
 	t.Helper()
 	g := &Gateway{
 		bucketBits: cfg.BucketBits,
+		recordSize: cmp.Or(cfg.RecordSize, crypto.DefaultRecordSize),
 		couriers:   map[string]*Courier{},
 		records:    map[string]crypto.SealedRecord{},
 		hits:       map[string]int{},
@@ -114,7 +120,7 @@ func New(t testing.TB, cfg Config) *Gateway {
 	}
 	g.impostor = mustKey(t)
 	now := time.Now()
-	doc := api.Directory{Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: cfg.BucketBits, Couriers: []api.CourierEntry{}}
+	doc := api.Directory{Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: cfg.BucketBits, RecordSize: g.recordSize, Couriers: []api.CourierEntry{}}
 	for i := range cfg.Couriers {
 		co := cfg.Couriers[i]
 		if co.Factor == "" {
@@ -277,7 +283,7 @@ func (g *Gateway) AddParcel(t testing.TB, courier, tn, factor string, view adapt
 		Courier: courier, Locator: d.Locator, KeyID: crypto.KeyIDBytes(co.Key.Public().Bytes()),
 		Version: g.records[key].Version + 1, ExpiresAt: time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second),
 	}
-	if err := crypto.Seal(d.RecordKey, &rec, plain, rand.Reader); err != nil {
+	if err := crypto.Seal(d.RecordKey, &rec, plain, g.recordSize, rand.Reader); err != nil {
 		t.Fatalf("clienttest: AddParcel: %v", err)
 	}
 	g.records[key] = rec

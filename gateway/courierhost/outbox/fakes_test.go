@@ -39,7 +39,7 @@ func makeRecord(n uint32, version uint64, expires time.Time) (crypto.SealedRecor
 		Courier: testCourier, Locator: locator, KeyID: make([]byte, crypto.KeyIDSize),
 		Version: version, ExpiresAt: expires,
 	}
-	err := crypto.Seal(make([]byte, crypto.RecordKeySize), &r, []byte(`{}`), rand.Reader)
+	err := crypto.Seal(make([]byte, crypto.RecordKeySize), &r, []byte(`{}`), crypto.DefaultRecordSize, rand.Reader)
 	return r, err
 }
 

@@ -150,7 +150,7 @@ func sealParcels(t *testing.T, n int) []sealedParcel {
 				Courier: p.courier, Locator: d.Locator, KeyID: kid,
 				Version: version, ExpiresAt: testNow.Add(30 * 24 * time.Hour),
 			}
-			if err := crypto.Seal(d.RecordKey, &rec, plain, rand.Reader); err != nil {
+			if err := crypto.Seal(d.RecordKey, &rec, plain, crypto.DefaultRecordSize, rand.Reader); err != nil {
 				t.Fatal(err)
 			}
 			p.records = append(p.records, rec)
