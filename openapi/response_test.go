@@ -20,7 +20,7 @@ func TestValidateResponse(t *testing.T) {
 		t.Fatal(err)
 	}
 	directory := api.Directory{
-		Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: 12,
+		Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: 12, RecordSize: crypto.DefaultRecordSize,
 		Couriers: []api.CourierEntry{{
 			ID: "yunda-sim", Name: "Yunda (simulated)", Factor: crypto.FactorNone, Mode: api.ModePush,
 			Keys: []api.Key{{

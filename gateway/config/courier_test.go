@@ -32,6 +32,8 @@ func TestCourierFileErrorsNameTheirField(t *testing.T) {
 		{"mode unknown", false, "mode", "poll", "mode", "push"},
 		{"factor unknown", false, "factor", "pin", "factor", "phone_last4"},
 		{"bucket_bits missing", false, "bucket_bits", nil, "bucket_bits", "same on every gateway"},
+		{"record_size not whole blocks", false, "record_size", 5000, "record_size", "the gateway's records.record_size"},
+		{"record_size above 64 blocks", false, "record_size", 49152, "record_size", "from 384 to 24576"},
 		{"adapter missing", false, "adapter", nil, "adapter.name", "simulator"},
 		{"adapter unknown", false, "adapter.name", "sf-express", "adapter.name", `unknown adapter "sf-express"`},
 		{"adapter options misspelt", false, "adapter.option", map[string]any{"courier": "x"}, "adapter.option", `did you mean "options"?`},
@@ -157,5 +159,24 @@ func TestExampleFilesDecode(t *testing.T) {
 		if err := decodeStrict(data, tt.into); err != nil {
 			t.Errorf("%s: %v", tt.file, err)
 		}
+	}
+}
+
+func TestCourierRecordSizeDefaultsToTheGateways(t *testing.T) {
+	f := newFixture(t)
+	doc := f.pullDoc()
+	c, err := parseCourier(marshal(t, doc), f.dir, f.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RecordSize != crypto.DefaultRecordSize {
+		t.Errorf("record_size %d without the field, want the default %d", c.RecordSize, crypto.DefaultRecordSize)
+	}
+	edit(t, doc, "record_size", 1536)
+	if c, err = parseCourier(marshal(t, doc), f.dir, f.opts()); err != nil {
+		t.Fatal(err)
+	}
+	if c.RecordSize != 1536 {
+		t.Errorf("record_size %d, want the file's 1536", c.RecordSize)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/store"
 )
 
@@ -36,10 +37,13 @@ func TestRecordsSectionErrorsNameTheirField(t *testing.T) {
 		wantText   string
 	}{
 		{"ttl too short", "records.max_record_ttl", "10m", "records.max_record_ttl", "at least 1h"},
-		{"ciphertext below 8 blocks", "records.max_ciphertext_bytes", 3071, "records.max_ciphertext_bytes", "at least 3072"},
+		{"record size not whole blocks", "records.record_size", 6000, "records.record_size", "not a multiple of 384"},
+		{"record size above 64 blocks", "records.record_size", 24960, "records.record_size", "from 384 to 24576"},
+		{"negative record size", "records.record_size", -384, "records.record_size", "the same as every courier host's record_size"},
+		{"the old max_ciphertext_bytes", "records.max_ciphertext_bytes", 24576, "records.max_ciphertext_bytes", "record_size"},
 		{"no records allowed", "records.courier_records", -1, "records.courier_records", "positive"},
-		{"courier bytes below a record", "records.courier_bytes", 100, "records.courier_bytes", "at least records.max_ciphertext_bytes"},
-		{"bucket bytes below a record", "records.courier_bucket_bytes", 100, "records.courier_bucket_bytes", "at least records.max_ciphertext_bytes"},
+		{"courier bytes below a record", "records.courier_bytes", 100, "records.courier_bytes", "at least records.record_size"},
+		{"bucket bytes below a record", "records.courier_bucket_bytes", 100, "records.courier_bucket_bytes", "at least records.record_size"},
 		{"padding secret unset", "records.padding_secret_env", "NOT_SET_ANYWHERE", "records.padding_secret_env", "openssl rand -hex 32"},
 		{"padding secret short", "records.padding_secret_env", "TEST_PADDING_SHORT", "records.padding_secret_env", "32 bytes in hex"},
 		{"padding secret not hex", "records.padding_secret_env", "TEST_PADDING_NOT_HEX", "records.padding_secret_env", "32 bytes in hex"},
@@ -72,18 +76,19 @@ func TestRecordsSectionDefaultsAndPaddingSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := store.Limits{BucketBits: g.BucketBits}.WithDefaults()
-	if got := g.Records.limits(g.BucketBits); got != want || g.paddingSecret != nil {
-		t.Errorf("limits %+v (secret %v), want the store's defaults %+v and no secret", got, g.paddingSecret != nil, want)
+	want := store.Limits{BucketBits: g.BucketBits, MaxCiphertextBytes: crypto.DefaultRecordSize}.WithDefaults()
+	if got := g.Records.limits(g.BucketBits); got != want || g.paddingSecret != nil || g.Records.RecordSize != crypto.DefaultRecordSize {
+		t.Errorf("limits %+v, record size %d (secret %v), want the store's defaults %+v, the largest record of record_size, and no secret",
+			got, g.Records.RecordSize, g.paddingSecret != nil, want)
 	}
 
-	edit(t, doc, "records", map[string]any{"max_record_ttl": "30d", "courier_bucket_bytes": 65536, "padding_secret_env": "TEST_PADDING_SECRET"})
+	edit(t, doc, "records", map[string]any{"max_record_ttl": "30d", "courier_bucket_bytes": 65536, "record_size": 1536, "padding_secret_env": "TEST_PADDING_SECRET"})
 	g, err = parseGateway(marshal(t, doc), f.dir, recordsOpts(f))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := g.Records.limits(g.BucketBits)
-	if got.MaxRecordTTL != 30*24*time.Hour || got.CourierBucketBytes != 65536 || got.MaxCiphertextBytes != store.DefaultMaxCiphertextBytes {
+	if got.MaxRecordTTL != 30*24*time.Hour || got.CourierBucketBytes != 65536 || got.MaxCiphertextBytes != 1536 || g.Records.RecordSize != 1536 {
 		t.Errorf("limits %+v: want the file's values and defaults for the rest", got)
 	}
 	if len(g.paddingSecret) != 32 || g.paddingSecret[31] != 0x1f || !bytes.Equal(g.paddingSecret[:2], []byte{0, 1}) {
