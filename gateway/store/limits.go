@@ -28,7 +28,7 @@ const (
 type Limits struct {
 	BucketBits         int           // the deployment's bucket_bits (0..24)
 	MaxRecordTTL       time.Duration // default 90 days: expires_at is capped to now+MaxRecordTTL; tombstones live this long
-	MaxCiphertextBytes int           // default 24576
+	MaxCiphertextBytes int           // default 24576; a gateway sets its record_size (it refuses any other size itself)
 	CourierRecords     int64         // live records per courier, default 50_000_000
 	CourierBytes       int64         // live ciphertext bytes per courier, default 64 GiB
 	CourierBucketBytes int64         // live ciphertext bytes of one courier in one bucket, default 1 MiB
