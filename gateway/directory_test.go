@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"net/http"
@@ -26,6 +27,9 @@ func TestDirectoryListsCouriersWithTheirKeysAndETag(t *testing.T) {
 	}
 	if dir.Protocol != "tg1" || dir.Suite != "ristretto255-SHA512" || dir.BucketBits != testBucketBits || len(dir.Couriers) != 3 {
 		t.Fatalf("directory %+v", dir)
+	}
+	if !bytes.Contains(body, []byte(`"record_size":6144`)) || dir.RecordSize != crypto.DefaultRecordSize {
+		t.Errorf("directory %s lacks the default record_size 6144", body)
 	}
 	for _, c := range dir.Couriers {
 		if len(c.Keys) != 1 || c.Keys[0].KeyID != h.kid(c.ID) || crypto.KeyID(c.Keys[0].PublicKey) != c.Keys[0].KeyID {

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	cryptorand "crypto/rand"
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
 func TestSizeClassIsTheSmallestThatFits(t *testing.T) {
@@ -116,5 +120,14 @@ func TestPaddedBodyLengthDependsOnTheClassOnly(t *testing.T) {
 	}
 	if len(lengths) != 2 {
 		t.Errorf("answers of 0 to 32 records fell in %d classes, want 2", len(lengths))
+	}
+}
+
+func TestNewRefusesARecordSizeNotOfWholeBlocks(t *testing.T) {
+	for _, size := range []int{6000, -384, crypto.MaxRecordSize + crypto.BlockSize} {
+		_, err := New(Config{BucketBits: 4, RecordSize: size, Store: memory.New(store.Limits{BucketBits: 4})})
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "record_size") {
+			t.Errorf("record_size %d: New error = %v, want ErrConfig naming record_size", size, err)
+		}
 	}
 }
