@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -10,32 +8,9 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/signing/redisnonce"
+	"github.com/trackgate/trackgate/gateway/signing/signingtest"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 )
-
-// capturedRequest is a signed request as a man in the middle records it:
-// method, URL path, headers and body, to send again unchanged.
-type capturedRequest struct {
-	method, path string
-	header       http.Header
-	body         []byte
-}
-
-func (c capturedRequest) sendTo(t *testing.T, baseURL string) int {
-	t.Helper()
-	req, err := http.NewRequest(c.method, baseURL+c.path, bytes.NewReader(c.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header = c.header.Clone()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
-}
 
 // TestAttackReplayedPublish: an attacker who captured a courier's signed
 // publish sends it again within the 300 s window, to the same gateway or
@@ -65,15 +40,15 @@ func TestAttackReplayedPublish(t *testing.T) {
 	if err := h.signers["alpha"].Sign(req, body); err != nil {
 		t.Fatal(err)
 	}
-	captured := capturedRequest{method: http.MethodPut, path: req.URL.Path, header: req.Header, body: body}
+	captured := signingtest.Capture(req, body)
 
-	if status := captured.sendTo(t, h.srv.URL); status != http.StatusOK {
+	if status := captured.SendTo(t, h.srv.URL); status != http.StatusOK {
 		t.Fatalf("the genuine publish: %d", status)
 	}
-	if status := captured.sendTo(t, h.srv.URL); status != http.StatusUnauthorized {
+	if status := captured.SendTo(t, h.srv.URL); status != http.StatusUnauthorized {
 		t.Errorf("the publish replayed to the same gateway: %d, want 401", status)
 	}
-	if status := captured.sendTo(t, secondSrv.URL); status != http.StatusUnauthorized {
+	if status := captured.SendTo(t, secondSrv.URL); status != http.StatusUnauthorized {
 		t.Errorf("the publish replayed to another gateway on the same Redis: %d, want 401", status)
 	}
 	// A fresh signature of the same body is a new request, and passes.

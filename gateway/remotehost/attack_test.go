@@ -21,40 +21,16 @@ import (
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/signing/redisnonce"
+	"github.com/trackgate/trackgate/gateway/signing/signingtest"
 	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 )
 
-// captured is a signed request as a man in the middle records it.
-type captured struct {
-	method, path string
-	header       http.Header
-	body         []byte
-}
-
-// sendTo sends the captured request, unchanged, to the host at baseURL
-// and returns the status.
-func (c captured) sendTo(t *testing.T, baseURL string) int {
-	t.Helper()
-	req, err := http.NewRequest(c.method, baseURL+c.path, bytes.NewReader(c.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header = c.header.Clone()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
-}
-
 // recorder is a transport that records every request it carries.
 type recorder struct {
 	mu   sync.Mutex
-	reqs []captured
+	reqs []signingtest.Captured
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -64,12 +40,12 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	r.mu.Lock()
-	r.reqs = append(r.reqs, captured{method: req.Method, path: req.URL.RequestURI(), header: req.Header.Clone(), body: body})
+	r.reqs = append(r.reqs, signingtest.Capture(req, body))
 	r.mu.Unlock()
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-func (r *recorder) last(t *testing.T) captured {
+func (r *recorder) last(t *testing.T) signingtest.Captured {
 	t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -113,7 +89,7 @@ func TestAttackReplayedEvaluate(t *testing.T) {
 		if _, _, err := c.Evaluate(t.Context(), kid, blindedFor(t, f)); err != nil {
 			t.Fatalf("the genuine evaluation: %v", err)
 		}
-		if status := rec.last(t).sendTo(t, f.srv.URL); status != http.StatusUnauthorized {
+		if status := rec.last(t).SendTo(t, f.srv.URL); status != http.StatusUnauthorized {
 			t.Errorf("the evaluation replayed: %d, want 401", status)
 		}
 	})
@@ -134,10 +110,10 @@ func TestAttackReplayedEvaluate(t *testing.T) {
 			t.Fatalf("the genuine evaluation: %v", err)
 		}
 		captured := rec.last(t)
-		if status := captured.sendTo(t, replica2.URL); status != http.StatusUnauthorized {
+		if status := captured.SendTo(t, replica2.URL); status != http.StatusUnauthorized {
 			t.Errorf("the evaluation replayed to the other replica: %d, want 401", status)
 		}
-		if status := captured.sendTo(t, replica1.URL); status != http.StatusUnauthorized {
+		if status := captured.SendTo(t, replica1.URL); status != http.StatusUnauthorized {
 			t.Errorf("the evaluation replayed to the same replica: %d, want 401", status)
 		}
 		// The gateway's own requests go on: each is signed afresh.
@@ -162,13 +138,13 @@ func TestAttackRedirectedToAnotherHost(t *testing.T) {
 	if _, _, err := recordingClient(a.srv.URL, testCourier, rec).Evaluate(t.Context(), a.key.Public().KeyID(), blindedFor(t, a)); err != nil {
 		t.Fatalf("the genuine evaluation at A: %v", err)
 	}
-	if status := rec.last(t).sendTo(t, b.srv.URL); status != http.StatusUnauthorized {
+	if status := rec.last(t).SendTo(t, b.srv.URL); status != http.StatusUnauthorized {
 		t.Errorf("A's evaluation sent to B: %d, want 401", status)
 	}
 	if _, err := recordingClient(a.srv.URL, testCourier, rec).Keys(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if status := rec.last(t).sendTo(t, b.srv.URL); status != http.StatusUnauthorized {
+	if status := rec.last(t).SendTo(t, b.srv.URL); status != http.StatusUnauthorized {
 		t.Errorf("A's key request sent to B: %d, want 401", status)
 	}
 	// B still serves requests signed for B.
