@@ -9,7 +9,7 @@ import (
 )
 
 // The generators below compute check digits straight from the published
-// descriptions (CARRIERS.md, UPU S10, USPS Publication 199, the FedEx
+// descriptions (the carriers' published formats, UPU S10, USPS Publication 199, the FedEx
 // label specifications), independently of checksums.go, so the two
 // implementations check each other.
 
@@ -163,7 +163,7 @@ func find(ms []Match, courier string) (Match, bool) {
 	return Match{}, false
 }
 
-// Published examples: the UPU's and CARRIERS.md's, and the valid and invalid
+// Published examples: the UPU's and the carriers', and the valid and invalid
 // test numbers of github.com/jkeen/tracking_number_data.
 func TestChecksumsOnPublishedNumbers(t *testing.T) {
 	tests := []struct {

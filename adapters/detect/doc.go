@@ -48,8 +48,8 @@
 // ambiguous: a 12-digit number from 77 fits STO and ZTO, and one Chinese
 // 12- or 15-digit number in ten happens to satisfy a FedEx check digit
 // (and is then ranked FedEx first). Detect returns every candidate,
-// ranked, and the user pins the courier. The shapes are
-// those in common use (CARRIERS.md; the patterns of open-source
+// ranked, and the user pins the courier. The shapes are those in common
+// use (the carriers' published formats; the patterns of open-source
 // aggregators): SF + 12–13 digits; JD + 2 letters or digits + 11 digits;
 // YT + 13 digits; ZTO 14 digits from 73–76 or 78, or 12 digits from 5 or
 // 7; STO 77 + 10–13 digits, or 12 digits from 3; Yunda 13 digits from 43

@@ -7,8 +7,9 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 )
 
-// statusCodes maps DHL's statusCode (CARRIERS.md); "unknown" is handled
-// apart, as it says nothing about where the shipment is.
+// statusCodes maps DHL's statusCode (from its Shipment Tracking API
+// documentation); "unknown" is handled apart, as it says nothing about
+// where the shipment is.
 var statusCodes = map[string]adapters.Status{
 	"pre-transit": adapters.StatusInfoReceived,
 	"transit":     adapters.StatusInTransit,

@@ -14,7 +14,7 @@ type mapping struct {
 
 // statusCodes maps SF's route status codes (secondaryStatusCode, or
 // firstStatusCode when SF sends only that), as public clients of the
-// route query see them (CARRIERS.md).
+// route query see them (SF's open-platform documentation).
 var statusCodes = map[code]mapping{
 	"101":  {adapters.StatusInTransit, "picked_up"},
 	"201":  {adapters.StatusInTransit, ""},
@@ -25,8 +25,9 @@ var statusCodes = map[code]mapping{
 }
 
 // opCodes maps SF's operation codes, as public clients and real route
-// samples show them (CARRIERS.md). Note that opCode 204 (out for
-// delivery) and status code 204 (customs) are different things.
+// samples show them (SF's open-platform documentation). Note that opCode
+// 204 (out for delivery) and status code 204 (customs) are different
+// things.
 var opCodes = map[code]mapping{
 	"50":  {adapters.StatusInTransit, "picked_up"},           // 已收取快件
 	"54":  {adapters.StatusInTransit, "picked_up"},           // 已收取快件

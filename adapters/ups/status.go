@@ -7,8 +7,9 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 )
 
-// statusTypes maps UPS's status type (CARRIERS.md); U (unknown) is
-// handled apart, as it says nothing about where the package is.
+// statusTypes maps UPS's status type (from its Tracking API
+// documentation); U (unknown) is handled apart, as it says nothing about
+// where the package is.
 var statusTypes = map[string]struct {
 	status    adapters.Status
 	substatus string
