@@ -260,3 +260,32 @@ func TestDomesticDeliveriesTakeDays(t *testing.T) {
 		t.Fatalf("domestic label-to-delivery times: min %v, median %v, max %v; want days", durations[0], median, durations[len(durations)-1])
 	}
 }
+
+func TestETAWhereARealCourierWouldGiveOne(t *testing.T) {
+	w, _ := newTestWorld(t, 19, 400)
+	var domestic, international, beforeHandOver int
+	forEachView(w, func(c courier, p *parcel, k int, v adapters.View) {
+		if v.ETA == nil {
+			return
+		}
+		switch v.Status {
+		case adapters.StatusInfoReceived, adapters.StatusInTransit, adapters.StatusOutForDelivery, adapters.StatusAttemptFailed:
+		default:
+			t.Fatalf("%s is %s and shows an ETA", p.number, v.Status)
+		}
+		if v.Substatus == "return_to_sender" || len(v.Handoffs) > 0 {
+			t.Fatalf("%s (%s, handoffs %v) shows an ETA", p.number, v.Substatus, v.Handoffs)
+		}
+		if v.ETA.To.Sub(v.ETA.From) > 24*time.Hour {
+			international++
+		} else {
+			domestic++
+		}
+		if p.onward != nil {
+			beforeHandOver++
+		}
+	})
+	if domestic == 0 || international == 0 || beforeHandOver == 0 {
+		t.Errorf("ETAs: %d domestic, %d international, %d before a hand-over; want some of each", domestic, international, beforeHandOver)
+	}
+}
