@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/gateway/client"
 )
 
 // forEachView calls f with every view any parcel of w ever shows: each
@@ -288,4 +290,36 @@ func TestETAWhereARealCourierWouldGiveOne(t *testing.T) {
 	if domestic == 0 || international == 0 || beforeHandOver == 0 {
 		t.Errorf("ETAs: %d domestic, %d international, %d before a hand-over; want some of each", domestic, international, beforeHandOver)
 	}
+}
+
+// TestDescriptionsSplitIntoTheirTwoLanguages guards the rule
+// client.Description reads bilingual descriptions by: every event kind,
+// in every city, parts into a Chinese and an English text.
+func TestDescriptionsSplitIntoTheirTwoLanguages(t *testing.T) {
+	w, _ := newTestWorld(t, 3, 300)
+	seen := map[eventKind]bool{}
+	forEachView(w, func(c courier, p *parcel, k int, v adapters.View) {
+		e := p.events[k-1]
+		if seen[e.kind] {
+			return
+		}
+		seen[e.kind] = true
+		text := v.Events[k-1].Description
+		zh, en := client.Description(text, client.LangChinese), client.Description(text, client.LangEnglish)
+		if zh == text || en == text || zh+" "+en != text || !hasHan(zh) || hasHan(en) {
+			t.Errorf("%q splits into %q and %q", text, zh, en)
+		}
+	})
+	if len(seen) != int(kindCount) {
+		t.Errorf("saw %d event kinds of %d", len(seen), kindCount)
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
