@@ -48,7 +48,7 @@ var demoScripts = []demoScript{
 		DemoParcel: DemoParcel{Sample{SwiftID, "SW100000000001", ""}, "on its way from Yiwu to Shenyang, with an ETA"},
 		courier:    swift, origin: "Yiwu", dest: "Shenyang", onward: noOnward,
 		steps: []demoStep{
-			{-20, kLabelCreated, "Yiwu", nil}, {-15, kPickedUp, "Yiwu", nil},
+			{-26, kLabelCreated, "Yiwu", nil}, {-15, kPickedUp, "Yiwu", nil},
 			{-12, kArrivedHub, "Yiwu", nil}, {-9, kDepartedHub, "Yiwu", "Zhengzhou"},
 			{10, kArrivedHub, "Zhengzhou", nil}, {13, kDepartedHub, "Zhengzhou", "Shenyang"},
 			{40, kArrivedHub, "Shenyang", nil}, {44, kDepartedForStation, "Shenyang", nil},
@@ -60,8 +60,8 @@ var demoScripts = []demoScript{
 		DemoParcel: DemoParcel{Sample{PandaID, "7700000000001", "1234"}, "delivered to a Panda Station in Chengdu, ready for pickup"},
 		courier:    panda, origin: "Guangzhou", dest: "Chengdu", factors: []string{"1234", "5678"}, onward: noOnward,
 		steps: []demoStep{
-			{-70, kLabelCreated, "Guangzhou", nil}, {-66, kPickedUp, "Guangzhou", nil},
-			{-64, kArrivedHub, "Guangzhou", nil}, {-61, kDepartedHub, "Guangzhou", "Chengdu"},
+			{-74, kLabelCreated, "Guangzhou", nil}, {-63, kPickedUp, "Guangzhou", nil},
+			{-61, kArrivedHub, "Guangzhou", nil}, {-58, kDepartedHub, "Guangzhou", "Chengdu"},
 			{-40, kArrivedHub, "Chengdu", nil}, {-36, kDepartedForStation, "Chengdu", nil},
 			{-33, kArrivedStation, "Chengdu", nil}, {-31, kAtPickupPoint, "Chengdu", 318},
 			{139, kCollected, "Chengdu", 318},
@@ -71,7 +71,7 @@ var demoScripts = []demoScript{
 		DemoParcel: DemoParcel{Sample{SwiftID, "SW100000000002", ""}, "handed to Global Parcel Line (GP000000014CN), held by customs in Frankfurt"},
 		courier:    swift, origin: "Shenzhen", dest: "Shenzhen", onward: 3, revealedBy: 3,
 		steps: []demoStep{
-			{-150, kLabelCreated, "Shenzhen", nil}, {-146, kPickedUp, "Shenzhen", nil},
+			{-153, kLabelCreated, "Shenzhen", nil}, {-150, kPickedUp, "Shenzhen", nil},
 			{-143, kArrivedHub, "Shenzhen", nil}, {-138, kHandedToPartner, "Shenzhen", global},
 		},
 	},
@@ -93,8 +93,8 @@ var demoScripts = []demoScript{
 		DemoParcel: DemoParcel{Sample{SwiftID, "SW100000000003", ""}, "refused by the recipient in Wuhan, returning to the sender in Beijing"},
 		courier:    swift, origin: "Beijing", dest: "Wuhan", onward: noOnward,
 		steps: []demoStep{
-			{-100, kLabelCreated, "Beijing", nil}, {-96, kPickedUp, "Beijing", nil},
-			{-94, kArrivedHub, "Beijing", nil}, {-91, kDepartedHub, "Beijing", "Wuhan"},
+			{-104, kLabelCreated, "Beijing", nil}, {-101, kPickedUp, "Beijing", nil},
+			{-99, kArrivedHub, "Beijing", nil}, {-96, kDepartedHub, "Beijing", "Wuhan"},
 			{-75, kArrivedHub, "Wuhan", nil}, {-71, kDepartedForStation, "Wuhan", nil},
 			{-67, kArrivedStation, "Wuhan", nil}, {-63.5, kOutForDelivery, "Wuhan", nil},
 			{-61, kRefused, "Wuhan", nil}, {-40, kReturning, "Wuhan", nil},

@@ -113,7 +113,8 @@ func statusCell(s adapters.Status, lang string) string {
 
 // headlineText is the first line of the timeline: the headline, the
 // reason when the substatus gives one, and the courier and number that
-// decided it when that is an onward leg.
+// decided it when that is an onward leg, e.g. "Held by customs (Global
+// Parcel Line, GP000000014CN)".
 func headlineText(res *client.Result, h client.Headline, lang string) string {
 	text := h.Code
 	if l, ok := headlineLabels[h.Code]; ok {
@@ -123,7 +124,13 @@ func headlineText(res *client.Result, h client.Headline, lang string) string {
 		text += " — " + r.in(lang)
 	}
 	if h.TrackingNumber != res.TrackingNumber {
-		text += fmt.Sprintf(" (%s %s)", printable(h.Courier), printable(h.TrackingNumber))
+		name := h.Courier
+		for _, l := range res.Legs {
+			if l.Courier == h.Courier && l.CourierName != "" {
+				name = l.CourierName
+			}
+		}
+		text += fmt.Sprintf(" (%s, %s)", printable(name), printable(h.TrackingNumber))
 	}
 	return text
 }

@@ -47,10 +47,10 @@ func TestTrackHeadlineTellsTheTruthInEitherLanguage(t *testing.T) {
 			[]string{"退回中\n\n", "SE0000000001 · Sim East (sim-east) · 运输中\n", "异常　　　  收件人拒收快件\n", "运输中　　  快件正在退回寄件人\n"},
 			[]string{"Refused", "Returning"}},
 		{"SE0000000002", "en",
-			[]string{"Held by customs (sim-last LM0000000002)\n\n", "  → handed off to sim-last as LM0000000002\n", "Held by customs; additional documents requested\n", "Handed over to Global Parcel Line for the next leg (LM0000000002)\n"},
+			[]string{"Held by customs (Sim Last Mile, LM0000000002)\n\n", "  → handed off to sim-last as LM0000000002\n", "Held by customs; additional documents requested\n", "Handed over to Global Parcel Line for the next leg (LM0000000002)\n"},
 			[]string{"海关"}},
 		{"SE0000000002", "zh-cn",
-			[]string{"海关扣留 (sim-last LM0000000002)\n\n", "  → 已转交 sim-last，单号 LM0000000002\n", "海关查验扣留，等待补充资料\n", "继续承运，单号 LM0000000002\n"},
+			[]string{"海关扣留 (Sim Last Mile, LM0000000002)\n\n", "  → 已转交 sim-last，单号 LM0000000002\n", "海关查验扣留，等待补充资料\n", "继续承运，单号 LM0000000002\n"},
 			[]string{"Held", "customs clearance"}},
 	}
 	for _, tt := range tests {

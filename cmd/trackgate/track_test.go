@@ -37,7 +37,7 @@ func TestTrackPrintsAReadableTimeline(t *testing.T) {
 		t.Fatalf("exit %d; stderr %s", got.code, got.stderr)
 	}
 	want := []string{
-		"Out for delivery (sim-last LM0000000001)\nExpected: 2026-11-23 17:00 – 2026-11-24 01:00 +08:00\n\n",
+		"Out for delivery (Sim Last Mile, LM0000000001)\nExpected: 2026-11-23 17:00 – 2026-11-24 01:00 +08:00\n\n",
 		"SE1234567890 · Sim East (sim-east) · in transit\n",
 		"  → handed off to sim-last as LM0000000001\n",
 		"  LM0000000001 · Sim Last Mile (sim-last) · out for delivery\n",
@@ -78,7 +78,7 @@ func TestTrackJSONHasLegsAndTimeline(t *testing.T) {
 	if err := dec.Decode(&out); err != nil {
 		t.Fatalf("stdout is not the documented JSON: %v\n%s", err, got.stdout)
 	}
-	if h := out.Headline; h.Code != client.HeadlineOutForDelivery || h.Courier != "sim-last" || h.ETA == nil || h.Label != "Out for delivery (sim-last LM0000000001)" {
+	if h := out.Headline; h.Code != client.HeadlineOutForDelivery || h.Courier != "sim-last" || h.ETA == nil || h.Label != "Out for delivery (Sim Last Mile, LM0000000001)" {
 		t.Errorf("headline = %+v, want the onward leg out for delivery, with its ETA and label", h)
 	}
 	if len(out.Legs) != 2 || out.Legs[0].TrackingNumber != "SE1234567890" || out.Legs[1].Courier != "sim-last" {
