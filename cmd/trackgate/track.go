@@ -63,9 +63,10 @@ record is fetched and opened locally. Handoffs to onward couriers are followed
 (up to 2) and merged into one timeline, oldest event first, in your local time.
 
 The first line says what the parcel is doing now, across its legs: the
-onward courier's word wins over the first courier's "in transit", and a parcel
-going back to its sender says so (returning, held by customs, ready for pickup,
-…). "Expected:" gives the delivery window when the courier announces one.
+onward courier's word wins over the first courier's "in transit", and it says
+so when the parcel is held by customs, waits at a pickup point or is returning
+to its sender. "Expected:" gives the delivery window when the courier
+announces one.
 --lang zh-CN writes the labels in Chinese; descriptions that carry both
 languages ("中文 English", as Chinese couriers write them) are shown in the
 chosen one, others as the courier wrote them.
