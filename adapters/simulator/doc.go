@@ -21,6 +21,17 @@
 // couriers deliver from 07:30 local time). At the demo's speed of 600 the
 // window lasts about three and a half hours of wall time.
 //
+// Besides its random parcels, every World holds the DemoParcels: fixed
+// numbers with scripted stories (on its way with an ETA, at a pickup
+// point, held by customs on an onward leg, refused and returning, on an
+// international flight), timed from the China-local midnight of Start, so
+// that the README can name them and be right on any day.
+//
+// Views carry an ETA where a real courier would give one: while the
+// parcel is on its way to the recipient, a day's window at home and a
+// three-day one from abroad; none once delivered, for exceptions or
+// returns, and none on a leg that has handed the parcel over.
+//
 // World.Source gives one courier as an adapters.Source that also lists and
 // watches its parcels; the "simulator" adapter registered in init does the
 // same from configuration options. Views carry no personal data: the phone

@@ -21,6 +21,7 @@ type parcel struct {
 	events       []event  // oldest first, all of them
 	origin, dest cityID
 	onward       *onwardLeg
+	demo         bool // a DemoParcel: listed for good once it has news
 }
 
 // onwardLeg links a parcel to the parcel that continues its journey with
@@ -75,6 +76,7 @@ func generate(seed int64, perCourier int, start time.Time) [courierCount]fleet {
 	g.numberSwift()
 	g.numberGlobal()
 	g.numberPanda()
+	g.addDemos(start)
 	var fleets [courierCount]fleet
 	for c := range courierCount {
 		f := fleet{parcels: g.fleets[c], byNumber: make(map[string]int, len(g.fleets[c]))}

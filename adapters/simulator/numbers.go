@@ -9,7 +9,7 @@ import (
 // numberSwift gives sim-swift parcels random-looking numbers: SW and 12
 // digits, hard to enumerate, so no second factor is needed.
 func (g *generator) numberSwift() {
-	used := make(map[string]bool, len(g.fleets[swift]))
+	used := demoNumbers()
 	for i := range g.fleets[swift] {
 		for {
 			n := fmt.Sprintf("SW%012d", 100_000_000_000+g.rng.Int64N(900_000_000_000))
@@ -25,7 +25,7 @@ func (g *generator) numberSwift() {
 // numberGlobal gives sim-global parcels numbers in the shape of UPU S10:
 // GP, 8 serial digits, a check digit and the origin country.
 func (g *generator) numberGlobal() {
-	used := make(map[string]bool, len(g.fleets[global]))
+	used := demoNumbers()
 	for i := range g.fleets[global] {
 		p := &g.fleets[global][i]
 		for {
@@ -59,7 +59,8 @@ func s10CheckDigit(serial string) byte {
 
 // numberPanda gives sim-panda parcels near-sequential 13-digit numbers in
 // the order they were registered, as label printers hand them out: easy to
-// guess, hence the phone_last4 second factor.
+// guess, hence the phone_last4 second factor. They start above
+// 7700010000000, clear of the demo parcels' 77000000000xx.
 func (g *generator) numberPanda() {
 	parcels := g.fleets[panda]
 	order := make([]int, len(parcels))

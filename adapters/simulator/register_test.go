@@ -80,8 +80,8 @@ func TestOpenAppliesEveryOption(t *testing.T) {
 	switch {
 	case src.Profile().ID != GlobalID:
 		t.Errorf("courier %s, want %s", src.Profile().ID, GlobalID)
-	case len(w.fleets[global].parcels) != 40:
-		t.Errorf("%d parcels, want 40", len(w.fleets[global].parcels))
+	case len(w.fleets[global].parcels) != 40+demoCount(global):
+		t.Errorf("%d parcels, want 40 and the demo parcels", len(w.fleets[global].parcels))
 	case w.speed != 600 || !w.start.Equal(start) || w.tick != 25*time.Millisecond:
 		t.Errorf("speed %v start %v tick %v", w.speed, w.start, w.tick)
 	case !w.SimNow().Before(start): // wall_start lies in the future

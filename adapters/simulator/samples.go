@@ -18,10 +18,15 @@ var sampleStatuses = []adapters.Status{
 	adapters.StatusPending, adapters.StatusExpired,
 }
 
+// withETA outweighs any number of events in a sample's score.
+const withETA = 1 << 20
+
 // Samples picks up to perCourier live parcels of each courier, as they
 // are at the current simulated time: one handed over to another courier
 // (whose leg has begun), then one per status in the order of
-// sampleStatuses, each the one with the most events so far.
+// sampleStatuses, each the one with the most events so far, though a
+// parcel on its way with an ETA comes before one without. The
+// DemoParcels are not among them.
 func (w *World) Samples(perCourier int) []Sample {
 	now := w.SimNow()
 	var out []Sample
@@ -33,15 +38,15 @@ func (w *World) Samples(perCourier int) []Sample {
 		for i := range best {
 			best[i] = -1
 		}
-		consider := func(slot, i, k int) {
-			if k > bestEvents[slot] {
-				best[slot], bestEvents[slot] = i, k
+		consider := func(slot, i, score int) {
+			if score > bestEvents[slot] {
+				best[slot], bestEvents[slot] = i, score
 			}
 		}
 		for i := range f.parcels {
 			p := &f.parcels[i]
 			k := p.visible(now)
-			if !p.live(k, now) {
+			if p.demo || !p.live(k, now) {
 				continue
 			}
 			if leg := p.onward; leg != nil && k > leg.revealedBy &&
@@ -50,7 +55,11 @@ func (w *World) Samples(perCourier int) []Sample {
 			}
 			for j, s := range sampleStatuses {
 				if p.events[k-1].kind.info().status == s {
-					consider(1+j, i, k)
+					score := k
+					if w.eta(p, k) != nil {
+						score += withETA
+					}
+					consider(1+j, i, score)
 				}
 			}
 		}

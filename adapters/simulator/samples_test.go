@@ -84,3 +84,23 @@ func TestSamplesCount(t *testing.T) {
 		t.Errorf("Samples(100) gave %d samples: %v", len(got), got)
 	}
 }
+
+func TestSamplesOnTheirWayShowAnETA(t *testing.T) {
+	w, _ := newTestWorld(t, 33, 0)
+	withETA := 0
+	for _, s := range w.Samples(3) {
+		p, err := mustSource(t, w, s.Courier).Lookup(t.Context(), adapters.ParcelRef{TrackingNumber: s.TrackingNumber})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(DemoParcels(), func(d DemoParcel) bool { return d.TrackingNumber == s.TrackingNumber }) {
+			t.Errorf("sample %s is a demo parcel", s.TrackingNumber)
+		}
+		if p.View.ETA != nil {
+			withETA++
+		}
+	}
+	if withETA < 3 {
+		t.Errorf("%d of the samples show an ETA, want one per courier at least", withETA)
+	}
+}

@@ -19,9 +19,10 @@ func (p *parcel) visible(now time.Time) int {
 }
 
 // live reports whether a parcel with k visible events is worth listing at
-// now: it has news, and the last of it is not older than the retention.
+// now: it has news, and the last of it is not older than the retention
+// (demo parcels never grow too old: documentation names them).
 func (p *parcel) live(k int, now time.Time) bool {
-	return k > 0 && now.Unix()-p.events[k-1].at <= int64(retention/time.Second)
+	return k > 0 && (p.demo || now.Unix()-p.events[k-1].at <= int64(retention/time.Second))
 }
 
 // parcelAt is parcel p of courier c as it is after its first k events.
@@ -58,7 +59,7 @@ func (w *World) view(c courier, p *parcel, k int) adapters.View {
 		TrackingNumber: p.number,
 		Status:         last.status,
 		Substatus:      last.substatus,
-		ETA:            p.eta(k),
+		ETA:            w.eta(p, k),
 		Events:         events,
 		UpdatedAt:      events[k-1].Time,
 	}
@@ -70,10 +71,13 @@ func (w *World) view(c courier, p *parcel, k int) adapters.View {
 
 // eta is the delivery window shown while the parcel is on its way to the
 // recipient: the day of the next delivery run (or of the arrival at a
-// pickup point), widened to three days for international parcels. Parcels
-// that leave with another courier, stalled ones and returns show none.
-func (p *parcel) eta(k int) *adapters.ETA {
-	if p.onward != nil {
+// pickup point), widened to three days for international parcels. Before a
+// hand-over the courier announces the window of the onward leg's
+// delivery, as the partner planned it; once it has handed over, the
+// onward courier gives the window. Delivered parcels, exceptions, stalled
+// ones and returns show none.
+func (w *World) eta(p *parcel, k int) *adapters.ETA {
+	if p.onward != nil && k > p.onward.revealedBy {
 		return nil
 	}
 	switch p.events[k-1].kind.info().status {
@@ -87,21 +91,44 @@ func (p *parcel) eta(k int) *adapters.ETA {
 			return nil
 		}
 	}
-	i := slices.IndexFunc(p.events[k-1:], func(e event) bool {
-		switch e.kind.info().status {
-		case adapters.StatusOutForDelivery, adapters.StatusDelivered, adapters.StatusAvailableForPickup:
-			return true
+	// The planned delivery: the next delivery run or pickup point on this
+	// leg, else on the legs that continue it; none when the plan turns
+	// into a return first.
+	delivering, upcoming := p, p.events[k-1:]
+	for {
+		i := slices.IndexFunc(upcoming, func(e event) bool {
+			info := e.kind.info()
+			switch info.status {
+			case adapters.StatusOutForDelivery, adapters.StatusDelivered, adapters.StatusAvailableForPickup:
+				return true
+			}
+			return info.abandonsDelivery || info.status == adapters.StatusReturned
+		})
+		if i >= 0 {
+			planned := upcoming[i]
+			switch planned.kind.info().status {
+			case adapters.StatusOutForDelivery, adapters.StatusDelivered, adapters.StatusAvailableForPickup:
+				return window(p.origin, delivering.dest, planned.at)
+			}
+			return nil
 		}
-		return false
-	})
-	if i < 0 {
-		return nil
+		if delivering.onward == nil {
+			return nil
+		}
+		delivering = &w.fleets[delivering.onward.courier].parcels[delivering.onward.index]
+		upcoming = delivering.events
 	}
-	loc := p.dest.city().loc
-	planned := time.Unix(p.events[k-1+i].at, 0).In(loc)
+}
+
+// window is the ETA of a delivery planned at Unix time at in city dest:
+// that local day from 09:00 to 21:00, a day wider on both sides when the
+// parcel comes from another country, and always holding the planned time.
+func window(origin, dest cityID, at int64) *adapters.ETA {
+	loc := dest.city().loc
+	planned := time.Unix(at, 0).In(loc)
 	midnight := time.Date(planned.Year(), planned.Month(), planned.Day(), 0, 0, 0, 0, loc)
 	from, to := midnight.Add(9*time.Hour), midnight.Add(21*time.Hour)
-	if p.origin.city().country != p.dest.city().country {
+	if origin.city().country != dest.city().country {
 		from, to = from.AddDate(0, 0, -1), to.AddDate(0, 0, 1)
 	}
 	if planned.Before(from) {

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/gateway/client"
 )
 
 // forEachView calls f with every view any parcel of w ever shows: each
@@ -259,4 +261,65 @@ func TestDomesticDeliveriesTakeDays(t *testing.T) {
 	if median < 24*time.Hour || median > 5*24*time.Hour || durations[0] < 6*time.Hour || durations[len(durations)-1] > 10*24*time.Hour {
 		t.Fatalf("domestic label-to-delivery times: min %v, median %v, max %v; want days", durations[0], median, durations[len(durations)-1])
 	}
+}
+
+func TestETAWhereARealCourierWouldGiveOne(t *testing.T) {
+	w, _ := newTestWorld(t, 19, 400)
+	var domestic, international, beforeHandOver int
+	forEachView(w, func(c courier, p *parcel, k int, v adapters.View) {
+		if v.ETA == nil {
+			return
+		}
+		switch v.Status {
+		case adapters.StatusInfoReceived, adapters.StatusInTransit, adapters.StatusOutForDelivery, adapters.StatusAttemptFailed:
+		default:
+			t.Fatalf("%s is %s and shows an ETA", p.number, v.Status)
+		}
+		if v.Substatus == "return_to_sender" || len(v.Handoffs) > 0 {
+			t.Fatalf("%s (%s, handoffs %v) shows an ETA", p.number, v.Substatus, v.Handoffs)
+		}
+		if v.ETA.To.Sub(v.ETA.From) > 24*time.Hour {
+			international++
+		} else {
+			domestic++
+		}
+		if p.onward != nil {
+			beforeHandOver++
+		}
+	})
+	if domestic == 0 || international == 0 || beforeHandOver == 0 {
+		t.Errorf("ETAs: %d domestic, %d international, %d before a hand-over; want some of each", domestic, international, beforeHandOver)
+	}
+}
+
+// TestDescriptionsSplitIntoTheirTwoLanguages guards the rule
+// client.Description reads bilingual descriptions by: every event kind,
+// in every city, parts into a Chinese and an English text.
+func TestDescriptionsSplitIntoTheirTwoLanguages(t *testing.T) {
+	w, _ := newTestWorld(t, 3, 300)
+	seen := map[eventKind]bool{}
+	forEachView(w, func(c courier, p *parcel, k int, v adapters.View) {
+		e := p.events[k-1]
+		if seen[e.kind] {
+			return
+		}
+		seen[e.kind] = true
+		text := v.Events[k-1].Description
+		zh, en := client.Description(text, client.LangChinese), client.Description(text, client.LangEnglish)
+		if zh == text || en == text || zh+" "+en != text || !hasHan(zh) || hasHan(en) {
+			t.Errorf("%q splits into %q and %q", text, zh, en)
+		}
+	})
+	if len(seen) != int(kindCount) {
+		t.Errorf("saw %d event kinds of %d", len(seen), kindCount)
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

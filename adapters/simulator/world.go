@@ -23,8 +23,9 @@ type Config struct {
 	// Seed determines every parcel: equal seeds (and ParcelsPerCourier
 	// and Start) give equal worlds.
 	Seed int64
-	// ParcelsPerCourier is the size of each courier's population,
-	// DefaultParcelsPerCourier when zero or negative.
+	// ParcelsPerCourier is the size of each courier's random population,
+	// DefaultParcelsPerCourier when zero or negative; the DemoParcels come
+	// on top.
 	ParcelsPerCourier int
 	// Start is the simulated time when the wall clock reads WallStart,
 	// DefaultStart() when zero.

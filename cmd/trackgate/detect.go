@@ -47,7 +47,7 @@ with 'trackgate track --courier ID'.
 A number of the wrong shape is refused (exit status 2) before any request.`,
 		Example: `  trackgate detect 1Z999AA10123456784
   trackgate detect SF1234567890123 --json
-  trackgate detect SW123456789012 --gateway http://127.0.0.1:8080`,
+  trackgate detect SW100000000001 --gateway http://127.0.0.1:8080`,
 		Args: exactArgs(1, "one tracking number"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.gateway == "" {

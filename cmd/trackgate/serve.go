@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
+	"github.com/trackgate/trackgate/adapters/simulator"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/embedded"
 )
@@ -52,8 +53,12 @@ process —
   sim-panda   Panda Logistics, push mode, needs the last 4 phone digits (77 + 11 digits)
   sim-global  Global Parcel Line, pull mode, international (GP + 9 digits + country)
 Their parcels move through a simulated clock running --speed times faster than
-the wall clock, so new events keep arriving. serve prints a few sample parcels
-to track once everything answers.
+the wall clock, so new events keep arriving. The simulated clock starts at
+today 00:00 China time. serve prints, once everything answers, the demo
+parcels every simulated world holds (fixed numbers, the same every day, each at
+a known stage when serve starts: on its way with an ETA, at a pickup point,
+held by customs on an onward leg, refused and returning, on an international
+flight) and a few sample parcels of the day's world.
 
 The gateway serves the tg1 API under /v1, its OpenAPI document at
 /openapi.yaml, a readable reference at /docs, and /healthz and /readyz. It stops
@@ -125,20 +130,31 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 	return runService(ctx, logger, listener, srv, d.Run, welcome)
 }
 
+// printWelcome says where the gateway listens and what to track: the
+// demo parcels, the same every day (the README names them), then a few of
+// the day's simulated world.
 func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
 	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
-	fmt.Fprintf(w, "API reference: %s/docs\n\nSample parcels to track (from another terminal):\n", url)
+	fmt.Fprintf(w, "API reference: %s/docs\n\nDemo parcels, the same every day (track them from another terminal):\n", url)
+	for _, p := range simulator.DemoParcels() {
+		fmt.Fprintf(w, "%-72s # %s: %s\n", trackLine(url, p.TrackingNumber, p.Factor), p.Courier, p.Story)
+	}
+	fmt.Fprintln(w, "\nSample parcels of today's simulated world:")
 	for _, p := range d.Samples(2) {
-		line := "  go run ./cmd/trackgate track " + p.TrackingNumber
-		if p.Factor != "" {
-			line += " --factor " + p.Factor
-		}
-		if url != "http://127.0.0.1:8080" {
-			line += " --gateway " + url
-		}
-		fmt.Fprintf(w, "%-72s # %s\n", line, p.Courier)
+		fmt.Fprintf(w, "%-72s # %s\n", trackLine(url, p.TrackingNumber, p.Factor), p.Courier)
 	}
 	fmt.Fprintln(w)
+}
+
+func trackLine(url, number, factor string) string {
+	line := "  go run ./cmd/trackgate track " + number
+	if factor != "" {
+		line += " --factor " + factor
+	}
+	if url != defaultGateway {
+		line += " --gateway " + url
+	}
+	return line
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {

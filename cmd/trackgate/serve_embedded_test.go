@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +50,7 @@ func TestServeEmbeddedDefaultTracksItsSamples(t *testing.T) {
 
 	var url string
 	deadline := time.Now().Add(60 * time.Second)
-	for url == "" || !strings.Contains(stdout.String(), "Sample parcels") {
+	for url == "" || !strings.Contains(stdout.String(), "Sample parcels") || !strings.HasSuffix(stdout.String(), "\n\n") {
 		select {
 		case err := <-done:
 			t.Fatalf("serve stopped early: %v\n%s", err, stderr.String())
@@ -70,7 +72,7 @@ func TestServeEmbeddedDefaultTracksItsSamples(t *testing.T) {
 		if s[2] != "" {
 			args = append(args, "--factor", s[2])
 		}
-		out := runCLI(t, nil, args...)
+		out := runPaced(t, args...)
 		if out.code != exitOK || !strings.Contains(out.stdout, s[1]) {
 			t.Errorf("track %s: exit %d\n%s%s", s[1], out.code, out.stdout, out.stderr)
 		}
@@ -79,7 +81,7 @@ func TestServeEmbeddedDefaultTracksItsSamples(t *testing.T) {
 			if s[2] == wrong {
 				wrong = "9999"
 			}
-			if out := runCLI(t, nil, "track", s[1], "--gateway", url, "--factor", wrong); out.code != exitFailure {
+			if out := runPaced(t, "track", s[1], "--gateway", url, "--factor", wrong); out.code != exitFailure {
 				t.Errorf("track %s with a wrong factor: exit %d, want %d", s[1], out.code, exitFailure)
 			}
 		}
@@ -87,6 +89,7 @@ func TestServeEmbeddedDefaultTracksItsSamples(t *testing.T) {
 	if len(couriers) != 3 {
 		t.Fatalf("samples of %d couriers printed, want 3:\n%s", len(couriers), stdout.String())
 	}
+	trackREADMEExamples(t, url)
 	logs := stderr.String()
 	for _, s := range samples {
 		if strings.Contains(logs, s[1]) {
@@ -103,4 +106,79 @@ func TestServeEmbeddedDefaultTracksItsSamples(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop within 15 s of being cancelled")
 	}
+}
+
+// readmeTrack matches the README's track and detect examples for the
+// embedded default (those with --gateway elsewhere are for other set-ups).
+var readmeTrack = regexp.MustCompile(`(?m)^go run \./cmd/trackgate ((?:track|detect) [^#\n]*?)\s*(?:#.*)?$`)
+
+// demoHeadlines are the first lines `track` prints for the README's demo
+// parcels while serve has just started (adapters/simulator demo.go).
+var demoHeadlines = map[string]string{
+	"SW100000000001":              "In transit\nExpected: ",
+	"7700000000001 --factor 1234": "Ready for pickup\n\n",
+	"SW100000000002":              "Held by customs (Global Parcel Line, GP000000014CN)\n\n",
+	"SW100000000003 --lang zh-CN": "退回中\n\n",
+	"GP000000028CN":               "In transit\nExpected: ",
+}
+
+// trackREADMEExamples runs every example of the README's "On a fresh
+// machine" against the embedded default at url: each must succeed, and
+// the demo parcels must say what the README promises.
+func trackREADMEExamples(t *testing.T, url string) {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := readmeTrack.FindAllStringSubmatch(string(readme), -1)
+	if len(examples) < len(demoHeadlines) {
+		t.Fatalf("the README has %d track/detect examples, want the %d demo parcels at least", len(examples), len(demoHeadlines))
+	}
+	seen := map[string]bool{}
+	for _, ex := range examples {
+		args := strings.Fields(ex[1])
+		if strings.HasPrefix(ex[1], "track NUMBER") || (args[0] == "detect" && !strings.Contains(ex[1], "--gateway")) {
+			continue // a placeholder, or detect without a gateway
+		}
+		cmdline := strings.Join(args[1:], " ")
+		if args[0] == "detect" || strings.Contains(ex[1], "--gateway") {
+			args = slices.DeleteFunc(args, func(a string) bool { return a == "--gateway" || strings.HasPrefix(a, "http") })
+			if strings.Contains(ex[1], "127.0.0.1:18082") {
+				continue // the local topology's gateway
+			}
+		}
+		out := runPaced(t, append(args, "--gateway", url)...)
+		if out.code != exitOK {
+			t.Errorf("README example %q: exit %d\n%s%s", ex[1], out.code, out.stdout, out.stderr)
+			continue
+		}
+		if want, ok := demoHeadlines[cmdline]; ok {
+			seen[cmdline] = true
+			if !strings.HasPrefix(out.stdout, want) {
+				t.Errorf("README example %q: output starts\n%s\nwant %q", ex[1], out.stdout, want)
+			}
+		}
+	}
+	for cmdline := range demoHeadlines {
+		if !seen[cmdline] {
+			t.Errorf("the README no longer shows track %s", cmdline)
+		}
+	}
+}
+
+// runPaced runs the CLI, waiting and trying again while the gateway's
+// per-client limit answers 429: this test makes more lookups at once
+// than the default limit's burst allows one client.
+func runPaced(t *testing.T, args ...string) outcome {
+	t.Helper()
+	for range 20 {
+		out := runCLI(t, nil, args...)
+		if !strings.Contains(out.stderr, "429 Too Many Requests") {
+			return out
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("%v: still rate-limited after 10 s", args)
+	return outcome{}
 }

@@ -47,7 +47,8 @@ the simulated clock, in the JSON of the embedded default's /v1/demo/parcels:
 
   {"parcels":[{"courier":"sim-panda","tracking_number":"77…","factor":"0042"},…]}
 
-factor is "" for couriers that need none. Give the values of the courier hosts'
+factor is "" for couriers that need none. The demo parcels every world holds
+(the same numbers every day; serve prints them) are not repeated here. Give the values of the courier hosts'
 simulator options (seed, parcels, speed, start, wall_start): with other values
 the parcels printed are of another world. The defaults are the adapter's own,
 except that --wall-start defaults to now, as for a host opened now.`,

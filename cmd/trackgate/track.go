@@ -42,6 +42,7 @@ func newClient(gateway string, opts ...client.Option) (*client.Client, error) {
 
 type trackFlags struct {
 	factor, courier, gateway string
+	lang                     string
 	json, fast               bool
 	timeout                  time.Duration
 }
@@ -61,6 +62,15 @@ answer's proof is checked against the courier's published key, and the sealed
 record is fetched and opened locally. Handoffs to onward couriers are followed
 (up to 2) and merged into one timeline, oldest event first, in your local time.
 
+The first line says what the parcel is doing now, across its legs: the
+onward courier's word wins over the first courier's "in transit", and it says
+so when the parcel is held by customs, waits at a pickup point or is returning
+to its sender. "Expected:" gives the delivery window when the courier
+announces one.
+--lang zh-CN writes the labels in Chinese; descriptions that carry both
+languages ("中文 English", as Chinese couriers write them) are shown in the
+chosen one, others as the courier wrote them.
+
 Every lookup sends the gateway the same requests whether the parcel is found,
 handed off or missing: 3 rounds, each asking every courier of the directory
 (the ones that may not carry the number get a random dummy) and fetching one
@@ -79,6 +89,7 @@ nothing was found because a courier was unavailable for the moment ("courier
 unavailable, try again", naming it): unlike 1, trying again later may find it.`,
 		Example: `  trackgate track SF1234567890
   trackgate track "sf 1234-567-890" --factor 0042
+  trackgate track 7700000000001 --factor 1234 --lang zh-CN
   trackgate track 1Z999AA10123456784 --courier ups --json
   TRACKGATE_GATEWAY=https://track.example trackgate track YT2300000000001 --fast`,
 		Args: exactArgs(1, "one tracking number"),
@@ -89,7 +100,8 @@ unavailable, try again", naming it): unlike 1, trying again later may find it.`,
 	cmd.Flags().StringVar(&f.factor, "factor", "", "last 4 digits of the sender's or recipient's phone number, for couriers that require it")
 	cmd.Flags().StringVar(&f.courier, "courier", "", "ask only this courier (its id in the directory) instead of detecting it")
 	gatewayFlag(cmd, e, &f.gateway)
-	cmd.Flags().BoolVar(&f.json, "json", false, `print the decrypted views as JSON: {"legs":[view…],"timeline":[event…],"couriers":[…]}`)
+	cmd.Flags().StringVar(&f.lang, "lang", client.LangEnglish, "language of the labels and of bilingual descriptions: en or zh-CN")
+	cmd.Flags().BoolVar(&f.json, "json", false, `print the decrypted views as JSON: {"headline":{…},"legs":[view…],"timeline":[event…],"couriers":[…]}`)
 	cmd.Flags().BoolVar(&f.fast, "fast", false, "fetch the single record rather than its whole bucket (faster; the gateway learns which record you read)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 10*time.Second, "give up after this long")
 	return cmd
@@ -98,6 +110,10 @@ unavailable, try again", naming it): unlike 1, trying again later may find it.`,
 func runTrack(ctx context.Context, e env, f trackFlags, number string) error {
 	if f.timeout <= 0 {
 		return usageErrorf("--timeout must be positive")
+	}
+	lang, err := parseLang(f.lang)
+	if err != nil {
+		return err
 	}
 	c, err := newClient(f.gateway, client.WithPrivateFetch(!f.fast), client.WithNow(e.now))
 	if err != nil {
@@ -110,9 +126,9 @@ func runTrack(ctx context.Context, e env, f trackFlags, number string) error {
 		return explainTransport(ctx, err, f.gateway, f.timeout)
 	}
 	if f.json {
-		return printTrackJSON(e.stdout, res)
+		return printTrackJSON(e.stdout, res, lang)
 	}
-	printTimeline(e.stdout, res, e.location)
+	printTimeline(e.stdout, res, e.location, lang)
 	printNotes(e.stderr, res)
 	return nil
 }
@@ -130,15 +146,27 @@ func explainTransport(ctx context.Context, err error, gateway string, timeout ti
 	return err
 }
 
-// trackJSON is the --json output.
+// trackJSON is the --json output: the views as the couriers wrote them,
+// with the headline beside them.
 type trackJSON struct {
+	Headline headlineJSON            `json:"headline"`
 	Legs     []adapters.View         `json:"legs"`
 	Timeline []client.TimelineEvent  `json:"timeline"`
 	Couriers []client.CourierOutcome `json:"couriers"`
 }
 
-func printTrackJSON(w io.Writer, res *client.Result) error {
-	out := trackJSON{Legs: []adapters.View{}, Timeline: res.Timeline, Couriers: res.Couriers}
+// headlineJSON is client.Headline and its label in the --lang language.
+type headlineJSON struct {
+	client.Headline
+	Label string `json:"label"`
+}
+
+func printTrackJSON(w io.Writer, res *client.Result, lang string) error {
+	h := res.Headline()
+	out := trackJSON{
+		Headline: headlineJSON{Headline: h, Label: headlineText(res, h, lang)},
+		Legs:     []adapters.View{}, Timeline: res.Timeline, Couriers: res.Couriers,
+	}
 	for _, l := range res.Legs {
 		out.Legs = append(out.Legs, l.View)
 	}
@@ -150,22 +178,26 @@ func printTrackJSON(w io.Writer, res *client.Result) error {
 	return enc.Encode(out)
 }
 
-// printTimeline writes a header line per leg, its handoffs as arrows, and
-// then every event oldest first.
-func printTimeline(w io.Writer, res *client.Result, loc *time.Location) {
+// printTimeline writes the headline and the expected delivery window,
+// a line per leg with its handoffs as arrows, and then every event oldest
+// first, in lang.
+func printTimeline(w io.Writer, res *client.Result, loc *time.Location, lang string) {
+	h := res.Headline()
+	fmt.Fprintln(w, headlineText(res, h, lang))
+	if h.ETA != nil {
+		fmt.Fprintf(w, "%s: %s\n", expectedLabel.in(lang), formatETA(h.ETA, loc))
+	}
+	fmt.Fprintln(w)
 	for _, l := range res.Legs {
 		v := l.View
-		header := []string{v.TrackingNumber, courierLabel(l.CourierName, l.Courier), humanStatus(v.Status)}
-		if v.ETA != nil {
-			header = append(header, "ETA "+formatETA(v.ETA, loc))
-		}
+		header := []string{v.TrackingNumber, courierLabel(l.CourierName, l.Courier), statusLabel(v.Status, lang)}
 		fmt.Fprintf(w, "%s%s\n", strings.Repeat("  ", l.Depth), strings.Join(header, " · "))
 		for _, h := range v.Handoffs {
-			fmt.Fprintf(w, "%s  → handed off to %s as %s\n", strings.Repeat("  ", l.Depth), printable(h.Courier), printable(h.TrackingNumber))
+			fmt.Fprintf(w, "%s  "+handedOffText.in(lang)+"\n", strings.Repeat("  ", l.Depth), printable(h.Courier), printable(h.TrackingNumber))
 		}
 	}
 	if len(res.Timeline) == 0 {
-		fmt.Fprintln(w, "\nNo events yet.")
+		fmt.Fprintln(w, "\n"+noEventsText.in(lang))
 		return
 	}
 	fmt.Fprintln(w)
@@ -176,7 +208,7 @@ func printTimeline(w io.Writer, res *client.Result, loc *time.Location) {
 		if several {
 			cols = append(cols, ev.Courier)
 		}
-		cols = append(cols, formatLocation(ev.Location), humanStatus(ev.Status), printable(ev.Description))
+		cols = append(cols, formatLocation(ev.Location), statusCell(ev.Status, lang), printable(client.Description(ev.Description, lang)))
 		fmt.Fprintln(tw, strings.Join(cols, "\t"))
 	}
 	_ = tw.Flush()

@@ -37,9 +37,10 @@ func TestTrackPrintsAReadableTimeline(t *testing.T) {
 		t.Fatalf("exit %d; stderr %s", got.code, got.stderr)
 	}
 	want := []string{
+		"Out for delivery (Sim Last Mile, LM0000000001)\nExpected: 2026-11-23 17:00 – 2026-11-24 01:00 +08:00\n\n",
 		"SE1234567890 · Sim East (sim-east) · in transit\n",
 		"  → handed off to sim-last as LM0000000001\n",
-		"  LM0000000001 · Sim Last Mile (sim-last) · out for delivery · ETA 2026-11-23 17:00 – 2026-11-24 01:00 +08:00\n",
+		"  LM0000000001 · Sim Last Mile (sim-last) · out for delivery\n",
 		"2026-11-20 09:00 +08:00  sim-east  Shenzhen, Guangdong CN  info received     Label created\n",
 		"2026-11-21 14:03 +08:00  sim-east  Shenzhen, Guangdong CN  in transit        Departed [2J facility\n",
 		"2026-11-23 17:00 +08:00  sim-last  Lyon FR                 out for delivery  Out for delivery\n",
@@ -64,6 +65,10 @@ func TestTrackJSONHasLegsAndTimeline(t *testing.T) {
 		t.Fatalf("exit %d; stderr %s", got.code, got.stderr)
 	}
 	var out struct {
+		Headline struct {
+			client.Headline
+			Label string `json:"label"`
+		} `json:"headline"`
 		Legs     []adapters.View         `json:"legs"`
 		Timeline []client.TimelineEvent  `json:"timeline"`
 		Couriers []client.CourierOutcome `json:"couriers"`
@@ -72,6 +77,9 @@ func TestTrackJSONHasLegsAndTimeline(t *testing.T) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&out); err != nil {
 		t.Fatalf("stdout is not the documented JSON: %v\n%s", err, got.stdout)
+	}
+	if h := out.Headline; h.Code != client.HeadlineOutForDelivery || h.Courier != "sim-last" || h.ETA == nil || h.Label != "Out for delivery (Sim Last Mile, LM0000000001)" {
+		t.Errorf("headline = %+v, want the onward leg out for delivery, with its ETA and label", h)
 	}
 	if len(out.Legs) != 2 || out.Legs[0].TrackingNumber != "SE1234567890" || out.Legs[1].Courier != "sim-last" {
 		t.Errorf("legs = %+v, want SE1234567890 then its sim-last handoff", out.Legs)
@@ -94,7 +102,7 @@ func TestTrackNotFoundExplainsWhy(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, %q", got.code, got.stdout, got.stderr, want)
 	}
 	got = runCLI(t, nil, "track", "SW1234567890", "--factor", "0042", "--gateway", g.URL)
-	if got.code != exitOK || !strings.Contains(got.stdout, "Sim West (sim-west) · pending") || !strings.Contains(got.stdout, "No events yet.") {
+	if got.code != exitOK || !strings.Contains(got.stdout, "Not shipped yet\n") || !strings.Contains(got.stdout, "Sim West (sim-west) · pending") || !strings.Contains(got.stdout, "No events yet.") {
 		t.Errorf("right factor: exit %d, stdout %q", got.code, got.stdout)
 	}
 }

@@ -44,5 +44,8 @@
 // The files follow the steps: directory.go, detect.go, track.go
 // (candidates and handoffs), shape.go (rounds, dummies and the fixed
 // shape), evaluate.go (blinding and proofs), fetch.go (records and views),
-// result.go (the merged answer) and errors.go.
+// result.go (the merged answer) and errors.go. For showing the answer to
+// people: headline.go (Result.Headline, the status that tells the truth
+// across handoff legs) and language.go (Description, one language of a
+// bilingual event description).
 package client

@@ -63,7 +63,8 @@ type CourierOutcome struct {
 
 // Current returns the parcel's status now: that of the leg with the most
 // recent event, the deeper leg on a tie or when no leg has events ("" when
-// nothing was found).
+// nothing was found). To tell a shopper what is happening, use Headline,
+// which also reads substatuses and returns across legs.
 func (r *Result) Current() adapters.Status {
 	best := -1
 	for i, l := range r.Legs {

@@ -194,12 +194,21 @@ func (d *Deployment) WaitReady(ctx context.Context) error {
 	}
 }
 
-// Samples lists a few parcels per simulated courier to try.
+// Samples lists a few live parcels per simulated courier to try, of the
+// day's random world; simulator.DemoParcels are the fixed ones.
 func (d *Deployment) Samples(perCourier int) []api.DemoParcel {
 	return samples(d.World, perCourier)
 }
 
-func demoParcels(w *simulator.World) []api.DemoParcel { return samples(w, 3) }
+// demoParcels answers /v1/demo/parcels: the fixed demo parcels first,
+// then three live ones per courier.
+func demoParcels(w *simulator.World) []api.DemoParcel {
+	var out []api.DemoParcel
+	for _, p := range simulator.DemoParcels() {
+		out = append(out, api.DemoParcel{Courier: p.Courier, TrackingNumber: p.TrackingNumber, Factor: p.Factor})
+	}
+	return append(out, samples(w, 3)...)
+}
 
 func samples(w *simulator.World, perCourier int) []api.DemoParcel {
 	var out []api.DemoParcel
