@@ -242,7 +242,6 @@ func (g *Gateway) handlePreflight(c *gin.Context) {
 	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 	h.Set("Access-Control-Max-Age", strconv.Itoa(int(corsMaxAge.Seconds())))
 	c.Status(http.StatusNoContent)
-	c.Abort()
 }
 
 // evaluationBudget is the limiter and key a request's evaluations are
