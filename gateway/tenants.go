@@ -153,9 +153,11 @@ func (ts *tenants) lookup(key string) (*Tenant, bool) {
 	return found, found != nil
 }
 
-// allows reports whether some tenant allows origin.
+// allows reports whether some tenant allows origin. "null", which
+// sandboxed frames and local files send, is never allowed: any page can
+// make itself such a frame.
 func (ts *tenants) allows(origin string) bool {
-	return origin != "" && (ts.anyOrigin || ts.origins[origin])
+	return origin != "" && origin != "null" && (ts.anyOrigin || ts.origins[origin])
 }
 
 // allows reports whether the tenant allows origin.

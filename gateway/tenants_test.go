@@ -409,6 +409,25 @@ func TestNewRefusesBadTenants(t *testing.T) {
 	}
 }
 
+// TestAnyOriginTenantAllowsEveryOriginButNull: "*" lets every page read
+// keyless answers, except the "null" origin of sandboxed frames and local
+// files, which any page can take on.
+func TestAnyOriginTenantAllowsEveryOriginButNull(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Tenants = []Tenant{{ID: "public", Name: "Any page, no key", Origins: []string{tenant.AnyOrigin}}}
+	})
+	for origin, want := range map[string]string{otherOrigin: otherOrigin, "http://localhost:3000": "http://localhost:3000", "null": ""} {
+		_, header, _ := h.checked(http.MethodGet, "/v1/couriers", nil, keyed("", origin))
+		if got := header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("origin %q: Access-Control-Allow-Origin %q, want %q", origin, got, want)
+		}
+		status, _, _ := h.checked(http.MethodOptions, "/v1/evaluate", nil, keyed("", origin))
+		if wantStatus := map[bool]int{true: http.StatusNoContent, false: http.StatusForbidden}[want != ""]; status != wantStatus {
+			t.Errorf("preflight from %q: %d, want %d", origin, status, wantStatus)
+		}
+	}
+}
+
 // validConfig is the least configuration New accepts: one pull courier.
 func validConfig(t testing.TB) Config {
 	return Config{
