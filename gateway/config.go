@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -83,6 +84,11 @@ type Config struct {
 	FetchRate    rate.Limit
 	FetchBurst   int
 	FetchLimiter ratelimit.Limiter
+	// Tenants are the marketplaces registered with the gateway, with
+	// their API keys (as hashes), browser origins and quotas
+	// (docs/protocol.md §7.6); none leaves CORS off and every request
+	// under the per-client limits.
+	Tenants []Tenant
 	// MaxBodyBytes bounds request bodies other than publishes (default 64 KiB);
 	// MaxPublishBytes bounds publishes (default 4 MiB).
 	MaxBodyBytes    int64
@@ -142,6 +148,10 @@ func (c *Config) withDefaults() {
 	}
 	if c.FetchLimiter == nil {
 		c.FetchLimiter = ratelimit.NewMemory(c.FetchRate, c.FetchBurst, c.Now)
+	}
+	c.Tenants = slices.Clone(c.Tenants) // withDefaults sets their limiters
+	for i := range c.Tenants {
+		c.Tenants[i].withDefaults(c.Now)
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 64 << 10
@@ -221,5 +231,5 @@ func (c *Config) validate() error {
 		}
 		seen[co.ID] = true
 	}
-	return nil
+	return c.validateTenants()
 }

@@ -7,7 +7,8 @@
 // couriers publish, and fetches records live from pull-mode couriers. It
 // never sees a tracking number, a second factor or a tracking event: it
 // handles blinded group elements, locators, buckets and ciphertext only,
-// and its logs hold routes, statuses, counts and durations, never those.
+// and its logs hold routes, statuses, counts and durations (and a tenant's
+// id), never those nor an API key.
 //
 // The pieces:
 //
@@ -26,6 +27,10 @@
 //   - limits.go: the per-client fetch limit on bucket and record GETs;
 //     evaluate.go applies the evaluation limit (limiters: package
 //     ratelimit; defaults and reasons: docs/protocol.md §12).
+//   - tenants.go: the marketplaces registered as tenants (§7.6): their
+//     API keys (TG-Api-Key, checked against hashes; package tenant), the
+//     quota a keyed request is charged to instead of the client's, and
+//     CORS for their origins, preflights included.
 //
 // Courier hosts are reached through api.CourierHost, in process or over
 // HTTP (package remotehost); the gateway takes the same path for both.

@@ -34,12 +34,13 @@ func (g *Gateway) handleEvaluate(c *gin.Context) {
 	for _, part := range req.Requests {
 		elements += len(part.Blinded)
 	}
-	ok, wait, err := g.cfg.Limiter.Allow(c.Request.Context(), c.ClientIP(), elements)
+	limiter, client, refusal := g.evaluationBudget(c)
+	ok, wait, err := limiter.Allow(c.Request.Context(), client, elements)
 	if err != nil {
 		g.cfg.Logger.Warn("rate limiter degraded", "error", err)
 	}
 	if !ok {
-		problem.AbortRetry(c, http.StatusTooManyRequests, wait, "Too many evaluations from this client; slow down.")
+		problem.AbortRetry(c, http.StatusTooManyRequests, wait, refusal)
 		return
 	}
 	dir := g.dir.get()

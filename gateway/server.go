@@ -27,6 +27,7 @@ type Gateway struct {
 	pull     pullCache
 	fetches  singleflight.Group
 	padder   padder
+	tenants  tenants
 	engine   *gin.Engine
 }
 
@@ -46,6 +47,7 @@ func New(cfg Config) (*Gateway, error) {
 		g.couriers[co.ID] = co
 	}
 	g.dir.g = g
+	g.tenants = newTenants(g.cfg.Tenants)
 	g.pull.entries = map[pullKey]pullEntry{}
 	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
@@ -126,13 +128,20 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	checked := validator.Middleware()
 	small := problem.LimitBody(g.cfg.MaxBodyBytes)
 
+	// The public routes take a tenant's API key and answer browsers of
+	// its origins, preflights included (docs/protocol.md §7.6); the key
+	// is checked first, so a bad one is 401 whatever else is wrong.
 	v1 := e.Group("/v1")
-	v1.GET("/couriers", checked, g.handleDirectory)
-	v1.POST("/evaluate", small, checked, g.handleEvaluate)
-	v1.GET("/buckets/:bucket", g.limitFetches(), checked, g.handleBucket)
-	v1.GET("/records/:locator", g.limitFetches(), checked, g.handleRecord)
+	public := v1.Group("", g.admitTenant())
+	public.GET("/couriers", checked, g.handleDirectory)
+	public.POST("/evaluate", small, checked, g.handleEvaluate)
+	public.GET("/buckets/:bucket", g.limitFetches(), checked, g.handleBucket)
+	public.GET("/records/:locator", g.limitFetches(), checked, g.handleRecord)
+	public.GET("/demo/parcels", checked, g.handleDemo)
+	for _, path := range []string{"/couriers", "/evaluate", "/buckets/:bucket", "/records/:locator", "/demo/parcels"} {
+		v1.OPTIONS(path, checked, g.handlePreflight)
+	}
 	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
-	v1.GET("/demo/parcels", checked, g.handleDemo)
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)
 	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))
@@ -182,7 +191,8 @@ func (g *Gateway) recoverPanics() gin.HandlerFunc {
 
 // logRequests logs one line per request: the route template (never the
 // concrete path, which may carry a locator or bucket), status, size and
-// duration. No query string, client address or header is logged.
+// duration, and the tenant's id when a key named one. No query string,
+// client address, API key or other header is logged.
 func (g *Gateway) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -191,8 +201,11 @@ func (g *Gateway) logRequests() gin.HandlerFunc {
 		if route == "" {
 			route = "(unmatched)"
 		}
-		g.cfg.Logger.Info("request",
-			"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
-			"bytes", c.Writer.Size(), "duration", time.Since(start).Round(time.Microsecond))
+		attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+			"bytes", c.Writer.Size(), "duration", time.Since(start).Round(time.Microsecond)}
+		if t := requestTenant(c); t != nil {
+			attrs = append(attrs, "tenant", t.ID)
+		}
+		g.cfg.Logger.Info("request", attrs...)
 	}
 }

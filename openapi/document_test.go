@@ -78,11 +78,16 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			{http.MethodGet, "/openapi.yaml"},
 			{http.MethodGet, "/readyz"},
 			{http.MethodGet, "/v1/buckets/:bucket"},
+			{http.MethodOptions, "/v1/buckets/:bucket"},
 			{http.MethodGet, "/v1/couriers"},
+			{http.MethodOptions, "/v1/couriers"},
 			{http.MethodPut, "/v1/couriers/:courier/records"},
 			{http.MethodGet, "/v1/demo/parcels"},
+			{http.MethodOptions, "/v1/demo/parcels"},
+			{http.MethodOptions, "/v1/evaluate"},
 			{http.MethodPost, "/v1/evaluate"},
 			{http.MethodGet, "/v1/records/:locator"},
+			{http.MethodOptions, "/v1/records/:locator"},
 		}},
 		{"courier-host", []Route{
 			{http.MethodGet, "/healthz"},
@@ -100,8 +105,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			}
 		})
 	}
-	if got := len(Operations(doc, "")); got != 14 {
-		t.Errorf("Operations(doc, \"\") lists %d operations, want all 14", got)
+	if got := len(Operations(doc, "")); got != 19 {
+		t.Errorf("Operations(doc, \"\") lists %d operations, want all 19", got)
 	}
 }
 

@@ -53,8 +53,10 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 // A request that fails is answered 400 problem+json whose detail names the
 // failing parameter or body field, never the value sent. A path the
 // document does not have is answered 404, a method it does not list for
-// the path 405 with an Allow header. OPTIONS on a documented path (a CORS
-// preflight) passes through unvalidated. Bound the body size before this
+// the path 405 with an Allow header. OPTIONS (a CORS preflight) on a
+// documented path without an OPTIONS operation passes through
+// unvalidated; the gateway's public /v1 paths document theirs
+// (docs/protocol.md §7.6). Bound the body size before this
 // middleware (http.MaxBytesReader); a body over that bound is answered 413.
 func (v *Validator) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -42,15 +42,18 @@ An OPRF key is valid from not_before to not_after. 'keys rotate' adds a new key
 beside the current one and shortens the old key's window to an overlap, so
 clients holding the old directory keep working while the courier host serves
 both; records sealed under the old key expire with it. 'keys show' prints the
-public parts and the status of key files.`,
+public parts and the status of key files. 'keys api-key' prints a new
+publishable API key for a marketplace tenant and the hash the gateway's file
+holds instead of it.`,
 		Example: `  trackgate keys gen --out /etc/trackgate
   trackgate keys gen --out ./keys --kind oprf --valid 30d
   trackgate keys rotate --dir /etc/trackgate --overlap 7d --valid 90d
-  trackgate keys show /etc/trackgate`,
+  trackgate keys show /etc/trackgate
+  trackgate keys api-key`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newKeysGenCmd(e), newKeysRotateCmd(e), newKeysShowCmd(e))
+	cmd.AddCommand(newKeysGenCmd(e), newKeysRotateCmd(e), newKeysShowCmd(e), newKeysAPIKeyCmd(e))
 	return cmd
 }
 

@@ -19,6 +19,8 @@
 //     memory), its shared rate limit, and a remotehost client per courier
 //     host, from whose /tg1/keys the directory is assembled. records.go:
 //     its records section, the store's limits and the padding secret.
+//     tenants.go: its tenants section, the marketplaces with their API
+//     key hashes, origins and quotas (docs/protocol.md §7.6).
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.

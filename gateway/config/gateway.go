@@ -46,6 +46,10 @@ type Gateway struct {
 	Limits         Limits          `yaml:"limits"`
 	Records        Records         `yaml:"records"`
 	Couriers       []CourierEntry  `yaml:"couriers"`
+	// Tenants are the marketplaces whose pages call the gateway, with
+	// their API keys (as hashes), origins and quotas (docs/protocol.md
+	// §7.6); none leaves CORS off.
+	Tenants []TenantEntry `yaml:"tenants"`
 
 	signingKey    ed25519.PrivateKey
 	courierKeys   []ed25519.PublicKey // by index of Couriers
@@ -270,7 +274,10 @@ func (g *Gateway) check(dir string, o loadOptions) error {
 	if g.paddingSecret, err = g.Records.check(o); err != nil {
 		return err
 	}
-	return g.checkCouriers()
+	if err := g.checkCouriers(); err != nil {
+		return err
+	}
+	return g.checkTenants()
 }
 
 func (g *Gateway) checkRedis(dir string, o loadOptions) error {

@@ -32,9 +32,9 @@ const GatewayKeyID = "gateway"
 const redisPingTimeout = 3 * time.Second
 
 // Build makes the gateway the file describes: its store (Redis or
-// memory), its per-client evaluation and fetch limits (shared through
-// Redis when there is one),
-// and a signed remotehost client per courier host. It does not reach the
+// memory), its per-client evaluation and fetch limits and its tenants'
+// quotas (shared through Redis when there is one), and a signed
+// remotehost client per courier host. It does not reach the
 // courier hosts yet: the gateway's Run assembles the directory from their
 // /tg1/keys. A Redis that does not answer yet is only a warning: the
 // gateway answers 503 until it does. Close the returned io.Closer after
@@ -62,12 +62,14 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		Logger:           logger,
 	}
 	var closer io.Closer = nopCloser{}
+	var shared redis.UniversalClient // shares the tenants' quotas, with Redis
 	if g.Redis == nil {
 		logger.Warn("no redis section: records are kept in this process's memory only and are lost when it stops; configure redis for production")
 		cfg.Store = memory.New(cfg.RecordLimits)
 	} else {
 		client := redis.NewUniversalClient(g.redisOptions())
 		closer = client
+		shared = client
 		var opts []redisstore.Option
 		if g.Redis.KeyPrefix != "" {
 			opts = append(opts, redisstore.WithKeyPrefix(g.Redis.KeyPrefix))
@@ -100,6 +102,15 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		warnIfDown(ctx, logger, cfg.Store)
 	}
 	cfg.GatewayID = g.GatewayID
+	tenants, err := g.tenants(shared)
+	if err != nil {
+		_ = closer.Close()
+		return nil, nil, err
+	}
+	cfg.Tenants = tenants
+	if len(tenants) > 0 {
+		logger.Info("tenants registered", "tenants", g.tenantSummary())
+	}
 	signer := &signing.Signer{KeyID: GatewayKeyID, Key: g.signingKey}
 	hostClient := g.courierHostClient()
 	for i, c := range g.Couriers {

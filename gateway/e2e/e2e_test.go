@@ -62,11 +62,26 @@ func sample(t *testing.T, w *simulator.World, courier string) simulator.Sample {
 
 func (top *topology) client(t *testing.T, opts ...client.Option) *client.Client {
 	t.Helper()
+	return top.clientWith(t, nil, opts...)
+}
+
+// shopClient is a client as the tenant's page in a browser is: from the
+// shop's origin, with the tenant's API key.
+func (top *topology) shopClient(t *testing.T) *client.Client {
+	t.Helper()
+	return top.clientWith(t, http.Header{"Tg-Api-Key": {top.shopKey}, "Origin": {shopOrigin}})
+}
+
+func (top *topology) clientWith(t *testing.T, header http.Header, opts ...client.Option) *client.Client {
+	t.Helper()
 	transport := &validatingTransport{t: t, v: top.validator, extra: http.Header{
 		"Cookie":          {"session=shopper-cookie"},
 		"X-Forwarded-For": {"198.51.100.23"},
 		"Referer":         {"https://marketplace.example/orders/123"},
 	}}
+	for name, v := range header {
+		transport.extra[name] = v
+	}
 	opts = append([]client.Option{client.WithHTTPClient(&http.Client{Transport: transport, Timeout: 20 * time.Second})}, opts...)
 	c, err := client.New(top.gateway.URL, opts...)
 	if err != nil {
@@ -229,8 +244,29 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	// A marketplace's page tracks with its tenant's API key (docs/protocol.md
+	// §7.6): the key goes no further than the gateway.
+	t.Run("MarketplacePageWithATenantKey", func(t *testing.T) {
+		s := sample(t, top.world, simulator.SwiftID)
+		asked[s.TrackingNumber], asked[top.shopKey] = "number", "tenant's API key"
+		before := len(top.traffic.all())
+		res, err := top.shopClient(t).Track(ctx, s.TrackingNumber, client.TrackOptions{})
+		if err != nil {
+			t.Fatalf("Track with the tenant's key: %v", err)
+		}
+		if res.Legs[0].View.TrackingNumber != s.TrackingNumber {
+			t.Fatalf("found %s", res.Legs[0].View.TrackingNumber)
+		}
+		if len(top.traffic.all()) == before {
+			t.Fatal("the keyed lookup reached no courier host: the test would prove nothing")
+		}
+		if !strings.Contains(top.logs.String(), "tenant=e2e-shop") {
+			t.Error("the gateway's request lines do not name the tenant")
+		}
+	})
+
 	// Privacy: nothing a client knows or sends about itself reaches a
-	// courier host, and no number or factor reaches a log.
+	// courier host, and no number, factor or API key reaches a log.
 	t.Run("CourierHostsLearnNothingOfTheClient", func(t *testing.T) {
 		requests := top.traffic.all()
 		if len(requests) == 0 {
@@ -242,7 +278,7 @@ func TestEndToEnd(t *testing.T) {
 					t.Errorf("%s %s to %s carries the %s", r.method, r.uri, r.host, what)
 				}
 			}
-			for _, h := range []string{"Cookie", "X-Forwarded-For", "Referer", "Forwarded", "X-Real-Ip"} {
+			for _, h := range []string{"Cookie", "X-Forwarded-For", "Referer", "Forwarded", "X-Real-Ip", "Origin", "Tg-Api-Key"} {
 				if r.header.Get(h) != "" {
 					t.Errorf("%s %s to %s carries the client's %s header", r.method, r.uri, r.host, h)
 				}

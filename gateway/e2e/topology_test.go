@@ -25,6 +25,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
+	"github.com/trackgate/trackgate/gateway/tenant"
 	"github.com/trackgate/trackgate/openapi"
 )
 
@@ -40,7 +41,12 @@ type topology struct {
 	traffic   *recorder // every request the gateway sent to a courier host
 	validator *openapi.Validator
 	logs      *syncBuffer
+	// shopKey is the API key of the gateway's one tenant, a marketplace
+	// whose pages are on shopOrigin; the gateway holds only its hash.
+	shopKey string
 }
+
+const shopOrigin = "https://shop.e2e.example"
 
 func startTopology(t *testing.T) *topology {
 	t.Helper()
@@ -110,9 +116,15 @@ func startTopology(t *testing.T) *topology {
 			SigningKey: courierPub,
 		})
 	}
+	if top.shopKey, err = tenant.NewKey(rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	shopHash, _ := tenant.HashKey(top.shopKey)
 	gw, err := gateway.New(gateway.Config{
 		BucketBits: bucketBits, Couriers: couriers, Store: top.store,
 		EvaluateRate: 1000, EvaluateBurst: 1000, Logger: logger.With("service", "gateway"),
+		Tenants: []gateway.Tenant{{ID: "e2e-shop", Name: "A marketplace", KeyHashes: []tenant.Hash{shopHash},
+			Origins: []string{shopOrigin}, EvaluateRate: 1000, EvaluateBurst: 1000, FetchRate: 1000, FetchBurst: 1000}},
 		// Every fetch reaches the pull host, so the tests can see it asked.
 		PullCacheTTL: time.Nanosecond,
 	})

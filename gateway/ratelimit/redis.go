@@ -32,11 +32,14 @@ var _ Limiter = (*Redis)(nil)
 // MinSecretSize is the least secret NewRedis accepts.
 const MinSecretSize = 16
 
-// Key prefixes of the gateway's two budgets, so a client's evaluations and
-// fetches are counted apart under the same HMAC'd key scheme.
+// Key prefixes of the gateway's budgets, so a client's evaluations and
+// fetches, and a tenant's (keyed by its id, docs/protocol.md §7.6), are
+// counted apart under the same HMAC'd key scheme.
 const (
-	EvaluateKeyPrefix = "tg1:"
-	FetchKeyPrefix    = "tg1:fetch:"
+	EvaluateKeyPrefix       = "tg1:"
+	FetchKeyPrefix          = "tg1:fetch:"
+	TenantEvaluateKeyPrefix = "tg1:tenant:"
+	TenantFetchKeyPrefix    = "tg1:tenant-fetch:"
 )
 
 // RedisOption adjusts NewRedis.
