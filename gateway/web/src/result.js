@@ -1,0 +1,94 @@
+// What a lookup found, and the error chosen when it found nothing
+// (as gateway/client/result.go).
+
+import { ErrorCode, TrackgateError } from './errors.js';
+
+/** Outcomes of one courier asked, next to the gateway's statuses timeout, unavailable, rate_limited, invalid. */
+export const Outcome = Object.freeze({
+  FOUND: 'found',
+  /** Or the factor is wrong: the same answer by design. */
+  NOT_FOUND: 'not_found',
+  /** Skipped: needs a factor and none was given. */
+  FACTOR_REQUIRED: 'factor_required',
+  /** The evaluation did not verify against the directory key. */
+  PROOF_FAILED: 'proof_failed',
+  /** A record opened badly or its view named another parcel. */
+  REJECTED: 'rejected',
+  /** The directory lists no key valid now. */
+  NO_KEY: 'no_key',
+  /** A handoff to a courier not in the directory. */
+  UNKNOWN_COURIER: 'unknown_courier',
+  /** A handoff whose number has the wrong shape. */
+  INVALID_HANDOFF: 'invalid_handoff',
+  /** A handoff that did not fit in the lookup's rounds. */
+  NOT_FOLLOWED: 'not_followed',
+});
+
+const transientStatuses = new Set(['timeout', 'unavailable', 'rate_limited']);
+
+/**
+ * @typedef {object} Leg one courier's view of the parcel
+ * @property {string} courier
+ * @property {string} courierName
+ * @property {number} depth 0 for the number asked, n for the n-th handoff
+ * @property {object} view the tracking view (docs/protocol.md §6)
+ */
+/**
+ * @typedef {object} CourierOutcome
+ * @property {string} courier
+ * @property {string} [trackingNumber]
+ * @property {string} status an Outcome or a gateway status
+ */
+/**
+ * @typedef {object} TrackResult
+ * @property {string} trackingNumber the normalized number asked for
+ * @property {Leg[]} legs the number asked first, then handoffs breadth first
+ * @property {Array<object>} timeline every leg's events, oldest first, each with its courier
+ * @property {CourierOutcome[]} couriers what became of every courier asked, in order
+ */
+
+/**
+ * Merges every leg's events, oldest first; equal times keep leg order.
+ * @param {Leg[]} legs
+ */
+export function mergeTimeline(legs) {
+  const events = legs.flatMap((l) => (l.view.events ?? []).map((e) => ({ courier: l.courier, ...e })));
+  return events
+    .map((e, i) => ({ e, i, t: Date.parse(e.time) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.e);
+}
+
+/**
+ * The error for a lookup that found no leg: INCOMPLETE when a courier
+ * could not be asked for good, else UNAVAILABLE when one was only
+ * unavailable for the moment, else NOT_FOUND.
+ * @param {TrackResult} result
+ * @returns {TrackgateError}
+ */
+export function nothingFound(result) {
+  const transient = [];
+  const broken = [];
+  const needFactor = [];
+  for (const o of result.couriers) {
+    if (o.status === Outcome.NOT_FOUND || o.status === Outcome.REJECTED || o.status === Outcome.NOT_FOLLOWED) continue;
+    if (o.status === Outcome.FACTOR_REQUIRED) needFactor.push(o.courier);
+    else if (transientStatuses.has(o.status)) transient.push(`${o.courier} (${o.status.replace('_', ' ')})`);
+    else broken.push(`${o.courier} ${o.status}`);
+  }
+  if (broken.length > 0) {
+    return new TrackgateError(ErrorCode.INCOMPLETE, `lookup incomplete: some couriers could not be asked (${[...broken, ...transient].join(', ')})`, { result });
+  }
+  if (transient.length > 0) {
+    return new TrackgateError(ErrorCode.UNAVAILABLE, `courier unavailable, try again: ${joinAnd(transient)}`, { result });
+  }
+  let message = 'parcel not found: no courier has it, or the second factor is wrong (trackgate cannot tell which, by design)';
+  if (needFactor.length === 1) message += `; ${needFactor[0]} also matches but needs the last 4 digits of a phone number`;
+  if (needFactor.length > 1) message += `; ${joinAnd(needFactor)} also match but need the last 4 digits of a phone number`;
+  return new TrackgateError(ErrorCode.NOT_FOUND, message, { result });
+}
+
+/** @param {string[]} s */
+export function joinAnd(s) {
+  return s.length <= 1 ? s.join('') : `${s.slice(0, -1).join(', ')} and ${s[s.length - 1]}`;
+}

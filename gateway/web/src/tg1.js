@@ -1,0 +1,224 @@
+// trackgate's JavaScript tg1 client (docs/protocol.md, revision 2): the
+// same lookups and error meanings as the Go SDK (gateway/client). The
+// tracking number leaves the client only blinded; every lookup makes the
+// same requests whether or not anything is found (§11).
+//
+//   import { TrackgateClient } from './tg1.js';
+//   const client = new TrackgateClient('https://track.example', { apiKey });
+//   const result = await client.track('SW100000000001');
+
+import { parseDirectory } from './directory.js';
+import { detect } from './detect.js';
+import { ErrorCode, TrackgateError } from './errors.js';
+import { checkCourierId, checkFactor, normalizeTrackingNumber } from './identifiers.js';
+import { follow, newQuery } from './lookup.js';
+import { joinAnd, mergeTimeline, nothingFound, Outcome } from './result.js';
+
+export { ErrorCode, TrackgateError } from './errors.js';
+export { Outcome } from './result.js';
+export { normalizeTrackingNumber, oprfInput, checkFactor, checkCourierId } from './identifiers.js';
+export { derive, bucketOf, formatBucket, recordAAD, openPublic } from './derive.js';
+export { Blinding, SUITE } from './oprf.js';
+export { parseDirectory, PROTOCOL, REVISION } from './directory.js';
+export { detect, registerChecksum } from './detect.js';
+export { decodeView } from './view.js';
+
+/** How many onward legs a lookup follows by default: it makes 1 + H rounds, found or not. */
+export const DEFAULT_HANDOFF_DEPTH = 2;
+
+/**
+ * @typedef {object} ClientOptions
+ * @property {string} [apiKey] a tenant's publishable key, sent as TG-Api-Key (§7.6)
+ * @property {typeof globalThis.fetch} [fetch] the fetch to use (default globalThis.fetch)
+ * @property {number} [handoffDepth] H, the handoffs followed (default 2); every lookup makes 1 + H rounds
+ * @property {boolean} [privateFetch] true (default): fetch whole buckets; false: /v1/records/{locator}, faster but the gateway sees the locator
+ * @property {() => number} [now] the clock choosing the current key, ms since the epoch
+ */
+
+/**
+ * @typedef {object} TrackOptions
+ * @property {string} [factor] the last 4 digits of a phone number; only used for couriers that ask for it
+ * @property {string} [courier] pin one courier id and skip detection
+ */
+
+export class TrackgateClient {
+  /**
+   * @param {string} gatewayURL e.g. "https://track.example" (the API is under gatewayURL + "/v1")
+   * @param {ClientOptions} [options]
+   */
+  constructor(gatewayURL, options = {}) {
+    const base = new URL(gatewayURL);
+    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new TypeError('gateway URL must be http(s)');
+    this.base = base.href.replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.handoffDepth = options.handoffDepth ?? DEFAULT_HANDOFF_DEPTH;
+    if (!Number.isInteger(this.handoffDepth) || this.handoffDepth < 0) throw new TypeError('handoffDepth must be a non-negative integer');
+    this.privateFetch = options.privateFetch ?? true;
+    this.now = options.now ?? Date.now;
+    /** @type {import('./directory.js').Directory|null} */
+    this.dir = null;
+  }
+
+  /** The ETag of the last directory fetched ("" before the first), for key-consistency checks. */
+  get directoryETag() {
+    return this.dir?.etag ?? '';
+  }
+
+  /**
+   * Looks a parcel up and returns every leg found, handoffs included.
+   * Bad input (INVALID_TRACKING_NUMBER, INVALID_FACTOR, INVALID_COURIER_ID)
+   * is refused before any request. Other errors: NO_CANDIDATE,
+   * FACTOR_REQUIRED, NOT_FOUND (or wrong factor: indistinguishable by
+   * design), UNAVAILABLE (try again), INCOMPLETE, INVALID_DIRECTORY,
+   * GATEWAY, or a transport error of fetch. With FACTOR_REQUIRED,
+   * NOT_FOUND, UNAVAILABLE and INCOMPLETE, err.result says what each
+   * courier answered.
+   * @param {string} number as the user typed it
+   * @param {TrackOptions} [options]
+   * @returns {Promise<import('./result.js').TrackResult>}
+   */
+  async track(number, options = {}) {
+    const tn = normalizeTrackingNumber(number);
+    const factor = options.factor ?? '';
+    if (factor !== '') checkFactor(factor);
+    if (options.courier !== undefined && options.courier !== '') checkCourierId(options.courier);
+
+    const dir = await this.directory();
+    const couriers = candidates(dir, tn, options.courier);
+    /** @type {import('./result.js').TrackResult} */
+    const result = { trackingNumber: tn, legs: [], timeline: [], couriers: [] };
+    const first = [];
+    const needFactor = [];
+    for (const c of couriers) {
+      const q = newQuery(c, tn, factor, 0);
+      if (q) {
+        first.push(q);
+      } else {
+        needFactor.push(c);
+        result.couriers.push({ courier: c.entry.id, trackingNumber: tn, status: Outcome.FACTOR_REQUIRED });
+      }
+    }
+    if (first.length === 0) {
+      const names = needFactor.map((c) => (c.entry.name ? `${c.entry.name} (${c.entry.id})` : c.entry.id));
+      const verb = names.length > 1 ? 'need' : 'needs';
+      throw new TrackgateError(ErrorCode.FACTOR_REQUIRED, `a second factor is required: ${joinAnd(names)} ${verb} the last 4 digits of a phone number on the parcel`, { result });
+    }
+    await follow({
+      dir, first, factor, handoffDepth: this.handoffDepth, privateFetch: this.privateFetch,
+      now: this.now(), transport: this.transport(), result,
+    });
+    result.timeline = mergeTimeline(result.legs);
+    if (result.legs.length === 0) throw nothingFound(result);
+    return result;
+  }
+
+  /**
+   * The gateway's directory, checked. The first call fetches it; later
+   * calls revalidate with If-None-Match and keep the copy on 304.
+   * @returns {Promise<import('./directory.js').Directory>}
+   */
+  async directory() {
+    const op = 'GET /v1/couriers';
+    const cached = this.dir;
+    const resp = await this.fetchImpl(`${this.base}/v1/couriers`, {
+      headers: this.headers(cached ? { 'If-None-Match': cached.etag } : {}),
+    });
+    if (resp.status === 304) {
+      if (!cached) throw new TrackgateError(ErrorCode.GATEWAY, `${op}: 304 Not Modified to a request without If-None-Match`, { status: 304 });
+      return cached;
+    }
+    if (resp.status !== 200) throw await gatewayError(op, resp);
+    const body = new Uint8Array(await resp.arrayBuffer());
+    this.dir = await parseDirectory(body, resp.headers.get('ETag'));
+    return this.dir;
+  }
+
+  /** @param {Record<string, string>} extra */
+  headers(extra = {}) {
+    /** @type {Record<string, string>} */
+    const h = { Accept: 'application/json', ...extra };
+    if (this.apiKey) h['TG-Api-Key'] = this.apiKey;
+    return h;
+  }
+
+  /** @returns {import('./lookup.js').Transport} */
+  transport() {
+    return {
+      evaluate: async (body) => {
+        const op = 'POST /v1/evaluate';
+        const resp = await this.fetchImpl(`${this.base}/v1/evaluate`, {
+          method: 'POST',
+          headers: this.headers({ 'Content-Type': 'application/json' }),
+          body: JSON.stringify(body),
+        });
+        if (resp.status !== 200) throw await gatewayError(op, resp);
+        return readJSON(op, resp);
+      },
+      fetchRecords: async (kind, id) => {
+        const op = kind === 'bucket' ? 'GET /v1/buckets' : 'GET /v1/records';
+        const resp = await this.fetchImpl(`${this.base}/v1/${kind === 'bucket' ? 'buckets' : 'records'}/${id}`, { headers: this.headers() });
+        if (kind === 'locator' && resp.status === 404) return { records: [], missing: [] };
+        if (resp.status !== 200) throw await gatewayError(op, resp);
+        const answer = await readJSON(op, resp);
+        if (!Array.isArray(answer?.records) || !Array.isArray(answer?.missing)) {
+          throw new TrackgateError(ErrorCode.GATEWAY, `${op}: gateway error: answer is not a record list`, { status: 200 });
+        }
+        return answer;
+      },
+    };
+  }
+}
+
+/**
+ * The couriers to ask: the pinned one, or those detected.
+ * @param {import('./directory.js').Directory} dir
+ * @param {string} tn
+ * @param {string} [pinned]
+ */
+function candidates(dir, tn, pinned) {
+  if (pinned) {
+    const c = dir.couriers.get(pinned);
+    if (!c) throw new TrackgateError(ErrorCode.NO_CANDIDATE, `no courier in the gateway's directory matches this tracking number: courier ${pinned} is not in the directory`);
+    return [c];
+  }
+  const found = detect(dir.doc, tn);
+  if (found.length === 0) throw new TrackgateError(ErrorCode.NO_CANDIDATE, "no courier in the gateway's directory matches this tracking number; pin a courier if you know it");
+  return found.map((f) => /** @type {import('./directory.js').CourierInfo} */ (dir.couriers.get(f.courier.id)));
+}
+
+/** @param {string} op @param {Response} resp */
+async function readJSON(op, resp) {
+  try {
+    return await resp.json();
+  } catch {
+    throw new TrackgateError(ErrorCode.GATEWAY, `${op}: gateway error: answer is not JSON`, { status: resp.status });
+  }
+}
+
+/**
+ * A non-2xx answer as a TrackgateError GATEWAY, with the problem+json
+ * detail cut short and stripped of control characters.
+ * @param {string} op
+ * @param {Response} resp
+ */
+async function gatewayError(op, resp) {
+  let detail = '';
+  try {
+    const p = await resp.json();
+    detail = printable(String(p?.detail || p?.title || ''), 300);
+  } catch {
+    // no problem+json body
+  }
+  return new TrackgateError(ErrorCode.GATEWAY, `${op}: gateway answered ${resp.status}${detail ? `: ${detail}` : ''}`, {
+    status: resp.status,
+    retryAfter: printable(resp.headers.get('Retry-After') ?? '', 32),
+  });
+}
+
+/** @param {string} s @param {number} max */
+function printable(s, max) {
+  const clean = s.replace(/[\p{Cc}\p{Cf}\uFFFD]/gu, ' ').trim();
+  const chars = Array.from(clean);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : clean;
+}
