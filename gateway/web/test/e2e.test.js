@@ -1,0 +1,117 @@
+// End to end: the client against a real gateway, the embedded default of
+// `trackgate serve` with its fixed demo parcels. TRACKGATE_BIN names a
+// prebuilt trackgate binary; without it the test runs `go run
+// ./cmd/trackgate` from the repository root.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ErrorCode, Outcome, TrackgateClient } from '../src/tg1.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const startTimeoutMs = 180_000; // go run compiles first on a cold cache
+
+/** @type {import('node:child_process').ChildProcess} */
+let gateway;
+let gatewayURL = '';
+let output = '';
+
+/** @returns {Promise<number>} a free loopback port */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  const addr = `127.0.0.1:${await freePort()}`;
+  const bin = process.env.TRACKGATE_BIN;
+  const [cmd, args] = bin ? [bin, ['serve', '--addr', addr]] : ['go', ['run', './cmd/trackgate', 'serve', '--addr', addr]];
+  // Its own process group, so that stopping it also stops the binary go run started.
+  gateway = spawn(cmd, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  gateway.stdout?.on('data', (d) => { output += d; });
+  gateway.stderr?.on('data', (d) => { output += d; });
+  gatewayURL = `http://${addr}`;
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (gateway.exitCode !== null) throw new Error(`gateway exited early:\n${output.slice(-2000)}`);
+    try {
+      const resp = await fetch(`${gatewayURL}/v1/couriers`);
+      if (resp.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`gateway did not answer within ${startTimeoutMs} ms:\n${output.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}, { timeout: startTimeoutMs + 10_000 });
+
+after(async () => {
+  if (!gateway || gateway.exitCode !== null || gateway.pid === undefined) return;
+  const exited = new Promise((resolve) => gateway.once('exit', resolve));
+  process.kill(-gateway.pid, 'SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (gateway.exitCode === null && gateway.signalCode === null) process.kill(-gateway.pid, 'SIGKILL');
+});
+
+/** A client whose fetch counts the requests it makes. */
+function countingClient() {
+  const counter = { requests: 0 };
+  const client = new TrackgateClient(gatewayURL, {
+    fetch: (url, init) => { counter.requests++; return fetch(url, init); },
+  });
+  return { client, counter };
+}
+
+test('SW100000000001 is found, in transit', async () => {
+  const { client } = countingClient();
+  const result = await client.track('sw 1000-0000-0001');
+  assert.equal(result.trackingNumber, 'SW100000000001');
+  assert.equal(result.legs.length, 1);
+  assert.equal(result.legs[0].courier, 'sim-swift');
+  assert.equal(result.legs[0].view.status, 'in_transit');
+  assert.ok(result.timeline.length > 0);
+  assert.deepEqual(result.couriers, [{ courier: 'sim-swift', trackingNumber: 'SW100000000001', status: Outcome.FOUND }]);
+  assert.match(client.directoryETag, /^"[A-Za-z0-9_-]{43}"$/);
+});
+
+test('7700000000001 with factor 1234 is found', async () => {
+  const result = await countingClient().client.track('7700000000001', { factor: '1234' });
+  assert.equal(result.legs[0].courier, 'sim-panda');
+  assert.equal(result.legs[0].view.tracking_number, '7700000000001');
+});
+
+test('a wrong factor is not found, with the same requests as a hit', async () => {
+  const hit = countingClient();
+  await hit.client.track('7700000000001', { factor: '1234' });
+  const miss = countingClient();
+  await assert.rejects(miss.client.track('7700000000001', { factor: '9999' }), (err) => {
+    assert.equal(err.code, ErrorCode.NOT_FOUND);
+    assert.equal(err.result.couriers[0].status, Outcome.NOT_FOUND);
+    return true;
+  });
+  assert.equal(miss.counter.requests, hit.counter.requests);
+});
+
+test('no factor where the courier needs one', async () => {
+  await assert.rejects(countingClient().client.track('7700000000001'), (err) => err.code === ErrorCode.FACTOR_REQUIRED);
+});
+
+test('a handoff is followed', async () => {
+  const result = await countingClient().client.track('SW100000000002');
+  assert.deepEqual(result.legs.map((l) => [l.courier, l.depth]), [['sim-swift', 0], ['sim-global', 1]]);
+});
+
+test('a malformed number is refused before any request', async () => {
+  const { client, counter } = countingClient();
+  await assert.rejects(client.track('SW-1000/0000'), (err) => err.code === ErrorCode.INVALID_TRACKING_NUMBER);
+  await assert.rejects(client.track('SW100000000001', { factor: '12a4' }), (err) => err.code === ErrorCode.INVALID_FACTOR);
+  assert.equal(counter.requests, 0);
+});
