@@ -3,14 +3,20 @@ GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 20s
 
-.PHONY: test tools bench fuzz lint run
+.PHONY: test web-test tools bench fuzz lint run
 
-## test: install missing tools, vet, then every test with the race detector (what .ci/run calls)
-test: tools
+## test: install missing tools, vet, then every test with the race detector, and the JavaScript client's (what .ci/run calls)
+test: tools web-test
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
-## tools: install what the suite needs (redis-server) when it is missing
+## web-test: the JavaScript tg1 client in gateway/web: locked dependencies, its tests (vectors, end to end against `go run ./cmd/trackgate serve`), and the committed bundle rebuilt from its sources
+web-test: tools
+	cd gateway/web && npm ci --no-audit --no-fund
+	cd gateway/web && node --test test/*.test.js
+	cd gateway/web && node build.mjs --check
+
+## tools: install what the suite needs (redis-server, node and npm) when it is missing
 tools:
 	@.ci/ensure-tools
 
