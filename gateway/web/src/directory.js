@@ -59,6 +59,7 @@ export const REVISION = 2;
  * @property {Map<string, CourierInfo>} couriers by id
  */
 
+/** @param {string} why */
 function invalid(why) {
   return new TrackgateError(ErrorCode.INVALID_DIRECTORY, `invalid courier directory: ${why}`);
 }

@@ -26,7 +26,7 @@ const gatewayStatuses = new Set(['timeout', 'unavailable', 'rate_limited', 'inva
  * @property {number} depth
  */
 /**
- * @typedef {Query & {status: string, derived?: import('./derive.js').Derived, view?: object}} Answer
+ * @typedef {Query & {status: string, derived?: import('./derive.js').Derived, view?: import('./view.js').View}} Answer
  */
 /**
  * @typedef {object} Slot one element of a round
@@ -94,8 +94,8 @@ export async function follow({ dir, first, factor, handoffDepth, privateFetch, n
     for (const a of reals) {
       result.couriers.push({ courier: a.courier.entry.id, trackingNumber: a.tn, status: a.status });
       if (a.status !== Outcome.FOUND) continue;
-      result.legs.push({ courier: a.courier.entry.id, courierName: a.courier.entry.name ?? '', depth: a.depth, view: /** @type {object} */ (a.view) });
-      for (const h of /** @type {any} */ (a.view).handoffs ?? []) {
+      result.legs.push({ courier: a.courier.entry.id, courierName: a.courier.entry.name ?? '', depth: a.depth, view: /** @type {import('./view.js').View} */ (a.view) });
+      for (const h of a.view?.handoffs ?? []) {
         const q = handoffQuery(dir, h, factor, a.depth + 1, result);
         if (!q || asked.has(queryKey(q))) continue;
         asked.add(queryKey(q));
@@ -290,7 +290,7 @@ async function open(a, answer) {
       continue;
     }
     // Several versions may be live at once: the newest view wins.
-    if (a.status !== Outcome.FOUND || Date.parse(view.updated_at) > Date.parse(/** @type {any} */ (a.view).updated_at)) {
+    if (a.status !== Outcome.FOUND || Date.parse(view.updated_at) > Date.parse(/** @type {import('./view.js').View} */ (a.view).updated_at)) {
       a.status = Outcome.FOUND;
       a.view = view;
     }

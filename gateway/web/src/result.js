@@ -31,7 +31,7 @@ const transientStatuses = new Set(['timeout', 'unavailable', 'rate_limited']);
  * @property {string} courier
  * @property {string} courierName
  * @property {number} depth 0 for the number asked, n for the n-th handoff
- * @property {object} view the tracking view (docs/protocol.md §6)
+ * @property {import('./view.js').View} view the tracking view (docs/protocol.md §6)
  */
 /**
  * @typedef {object} CourierOutcome
@@ -43,7 +43,7 @@ const transientStatuses = new Set(['timeout', 'unavailable', 'rate_limited']);
  * @typedef {object} TrackResult
  * @property {string} trackingNumber the normalized number asked for
  * @property {Leg[]} legs the number asked first, then handoffs breadth first
- * @property {Array<object>} timeline every leg's events, oldest first, each with its courier
+ * @property {Array<import('./view.js').ViewEvent & {courier: string}>} timeline every leg's events, oldest first, each with its courier
  * @property {CourierOutcome[]} couriers what became of every courier asked, in order
  */
 

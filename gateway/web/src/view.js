@@ -1,5 +1,24 @@
 // Checking an opened tracking view (docs/protocol.md §6).
 
+/**
+ * @typedef {object} ViewEvent
+ * @property {string} time RFC 3339
+ * @property {string} status
+ * @property {string} [description]
+ * @property {{city?: string, region?: string, country?: string}} [location]
+ */
+/**
+ * @typedef {object} View the tracking view (§6)
+ * @property {string} courier
+ * @property {string} tracking_number
+ * @property {string} status
+ * @property {string} [substatus]
+ * @property {{from: string, to: string}} [eta]
+ * @property {ViewEvent[]} [events] oldest first
+ * @property {{courier: string, tracking_number: string}[]} [handoffs] onward legs
+ * @property {string} updated_at
+ */
+
 const statuses = new Set([
   'pending', 'info_received', 'in_transit', 'out_for_delivery', 'available_for_pickup',
   'attempt_failed', 'delivered', 'exception', 'returned', 'expired',
@@ -11,7 +30,7 @@ const statuses = new Set([
  * @param {string} json
  * @param {string} courierId
  * @param {string} tn
- * @returns {object} the view
+ * @returns {View} the view
  * @throws {Error} when it is malformed or names another parcel
  */
 export function decodeView(json, courierId, tn) {

@@ -42,9 +42,11 @@ before(async () => {
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (gateway.exitCode !== null) throw new Error(`gateway exited early:\n${output.slice(-2000)}`);
+    // The directory answers as soon as the gateway listens; serve prints
+    // its demo parcels only once the simulated couriers have published.
     try {
       const resp = await fetch(`${gatewayURL}/v1/couriers`);
-      if (resp.ok) break;
+      if (resp.ok && output.includes('Demo parcels')) break;
     } catch {
       // not listening yet
     }
