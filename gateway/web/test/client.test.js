@@ -227,3 +227,20 @@ test('a 304 keeps the cached directory', async () => {
   const second = await client.directory();
   assert.equal(second, first);
 });
+
+test('a malformed view is rejected', async () => {
+  for (const bad of [
+    { status: 'lost_in_space' },
+    { updated_at: 'yesterday' },
+    { events: [{ time: '2026-12-02T08:00:00Z', status: 'in_transit' }, { time: '2026-12-01T08:00:00Z', status: 'in_transit' }] },
+    { eta: { from: '2026-12-05T00:00:00Z', to: '2026-12-04T00:00:00Z' } },
+    { handoffs: [{ courier: 'nordpost' }] },
+  ]) {
+    const gw = new FakeGateway();
+    await gw.addParcel('sim-east', 'SE1234567890', '', bad);
+    await assert.rejects(clientFor(gw, { handoffDepth: 0 }).track('SE1234567890'), (/** @type {any} */ err) => {
+      assert.equal(err.result.couriers[0].status, Outcome.REJECTED, JSON.stringify(bad));
+      return true;
+    });
+  }
+});
