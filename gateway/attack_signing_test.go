@@ -71,10 +71,7 @@ func TestPublishSignedForAnotherGatewayIsRefused(t *testing.T) {
 // cannot tell a replay, so it refuses the publish with 503 (the courier
 // host retries) rather than letting it through.
 func TestPublishIsRefusedWhenTheNonceStoreFails(t *testing.T) {
-	r := redistest.Single(t)
-	if r.Server == nil {
-		t.Skip("a shared Redis cannot be stopped")
-	}
+	r := redistest.Stoppable(t)
 	nonces, _ := redisnonce.New(r.Client, r.Prefix(t))
 	h := newHarness(t, func(c *Config) { c.Nonces = nonces })
 	r.Server.Stop(t)

@@ -47,7 +47,7 @@ func TestRedisLimitIsSharedByGatewaysAndStoresNoAddress(t *testing.T) {
 }
 
 func TestRedisFallsBackToThisGatewayWhenRedisIsDown(t *testing.T) {
-	r := redistest.Single(t)
+	r := redistest.Stoppable(t)
 	l, err := NewRedis(r.Client, 1, 2, []byte("0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)

@@ -38,10 +38,7 @@ func TestSeenIsSharedAndExpires(t *testing.T) {
 }
 
 func TestSeenFailsWhenRedisIsDown(t *testing.T) {
-	r := redistest.Single(t)
-	if r.Server == nil {
-		t.Skip("a shared Redis cannot be stopped")
-	}
+	r := redistest.Stoppable(t)
 	s, _ := New(r.Client, r.Prefix(t))
 	r.Server.Stop(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

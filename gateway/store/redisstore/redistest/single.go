@@ -52,6 +52,21 @@ func Single(t testing.TB) *SingleRedis {
 	return r
 }
 
+// Stoppable returns a redis-server started for this test alone, even when
+// TRACKGATE_TEST_REDIS_URL names a shared one: tests that stop Redis to
+// see what fails need a server they own, and must run, never skip.
+func Stoppable(t testing.TB) *SingleRedis {
+	t.Helper()
+	r := &SingleRedis{Server: StartServer(t)}
+	r.Addr = r.Server.Addr
+	r.Client = redis.NewClient(&redis.Options{Addr: r.Addr})
+	t.Cleanup(func() { r.Client.Close() })
+	if err := r.Client.Ping(t.Context()).Err(); err != nil {
+		t.Fatalf("redistest: PING %s: %v", r.Addr, err)
+	}
+	return r
+}
+
 // Prefix returns a key prefix no other test uses. On a shared server the
 // keys under it are deleted when t ends; a server of our own is removed
 // whole anyway.
