@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	cryptorand "crypto/rand"
 	"errors"
@@ -121,31 +122,20 @@ const DefaultGatewayID = "gateway"
 var courierIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
 
 func (c *Config) withDefaults() {
-	setDuration := func(d *time.Duration, def time.Duration) {
-		if *d == 0 {
-			*d = def
-		}
-	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	setDuration(&c.EvaluateTimeout, 3*time.Second)
-	setDuration(&c.FetchTimeout, 3*time.Second)
-	setDuration(&c.PullCacheTTL, 2*time.Second)
-	setDuration(&c.DirectoryRefresh, time.Minute)
-	if c.EvaluateRate == 0 {
-		c.EvaluateRate = ratelimit.DefaultEvaluateRate
-	}
+	c.EvaluateTimeout = cmp.Or(c.EvaluateTimeout, 3*time.Second)
+	c.FetchTimeout = cmp.Or(c.FetchTimeout, 3*time.Second)
+	c.PullCacheTTL = cmp.Or(c.PullCacheTTL, 2*time.Second)
+	c.DirectoryRefresh = cmp.Or(c.DirectoryRefresh, time.Minute)
+	c.EvaluateRate = cmp.Or(c.EvaluateRate, ratelimit.DefaultEvaluateRate)
 	c.EvaluateBurst = max(c.EvaluateBurst, ratelimit.MinEvaluateBurst)
 	if c.Limiter == nil {
 		c.Limiter = ratelimit.NewMemory(c.EvaluateRate, c.EvaluateBurst, c.Now)
 	}
-	if c.FetchRate == 0 {
-		c.FetchRate = ratelimit.DefaultFetchRate
-	}
-	if c.FetchBurst == 0 {
-		c.FetchBurst = ratelimit.DefaultFetchBurst
-	}
+	c.FetchRate = cmp.Or(c.FetchRate, ratelimit.DefaultFetchRate)
+	c.FetchBurst = cmp.Or(c.FetchBurst, ratelimit.DefaultFetchBurst)
 	if c.FetchLimiter == nil {
 		c.FetchLimiter = ratelimit.NewMemory(c.FetchRate, c.FetchBurst, c.Now)
 	}
@@ -153,12 +143,8 @@ func (c *Config) withDefaults() {
 	for i := range c.Tenants {
 		c.Tenants[i].withDefaults(c.Now)
 	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = 64 << 10
-	}
-	if c.MaxPublishBytes == 0 {
-		c.MaxPublishBytes = 4 << 20
-	}
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, 64<<10)
+	c.MaxPublishBytes = cmp.Or(c.MaxPublishBytes, 4<<20)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -168,9 +154,7 @@ func (c *Config) withDefaults() {
 	if c.Nonces == nil {
 		c.Nonces = signing.NewMemoryNonces(0, c.Now)
 	}
-	if c.RecordSize == 0 {
-		c.RecordSize = crypto.DefaultRecordSize
-	}
+	c.RecordSize = cmp.Or(c.RecordSize, crypto.DefaultRecordSize)
 	c.RecordLimits.BucketBits = c.BucketBits
 	c.RecordLimits.MaxCiphertextBytes = c.RecordSize
 	c.RecordLimits = c.RecordLimits.WithDefaults()

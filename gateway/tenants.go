@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"fmt"
 	"net/http"
@@ -51,19 +52,13 @@ type Tenant struct {
 }
 
 func (t *Tenant) withDefaults(now func() time.Time) {
-	if t.EvaluateRate == 0 {
-		t.EvaluateRate = ratelimit.DefaultEvaluateRate
-	}
+	t.EvaluateRate = cmp.Or(t.EvaluateRate, ratelimit.DefaultEvaluateRate)
 	t.EvaluateBurst = max(t.EvaluateBurst, ratelimit.MinEvaluateBurst)
 	if t.Limiter == nil {
 		t.Limiter = ratelimit.NewMemory(t.EvaluateRate, t.EvaluateBurst, now)
 	}
-	if t.FetchRate == 0 {
-		t.FetchRate = ratelimit.DefaultFetchRate
-	}
-	if t.FetchBurst == 0 {
-		t.FetchBurst = ratelimit.DefaultFetchBurst
-	}
+	t.FetchRate = cmp.Or(t.FetchRate, ratelimit.DefaultFetchRate)
+	t.FetchBurst = cmp.Or(t.FetchBurst, ratelimit.DefaultFetchBurst)
 	if t.FetchLimiter == nil {
 		t.FetchLimiter = ratelimit.NewMemory(t.FetchRate, t.FetchBurst, now)
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"crypto/tls"
 	"crypto/x509"
@@ -198,24 +199,12 @@ func (g *Gateway) withDefaults() {
 	t.HTTPTimeouts.withDefaults()
 	g.Records.withDefaults()
 	l := &g.Limits
-	if l.EvaluateRate == 0 {
-		l.EvaluateRate = DefaultEvaluateRate
-	}
-	if l.EvaluateBurst == 0 {
-		l.EvaluateBurst = DefaultEvaluateBurst
-	}
-	if l.FetchRate == 0 {
-		l.FetchRate = DefaultFetchRate
-	}
-	if l.FetchBurst == 0 {
-		l.FetchBurst = DefaultFetchBurst
-	}
-	if l.MaxBodyBytes == 0 {
-		l.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if l.MaxPublishBytes == 0 {
-		l.MaxPublishBytes = DefaultMaxPublishBytes
-	}
+	l.EvaluateRate = cmp.Or(l.EvaluateRate, DefaultEvaluateRate)
+	l.EvaluateBurst = cmp.Or(l.EvaluateBurst, DefaultEvaluateBurst)
+	l.FetchRate = cmp.Or(l.FetchRate, DefaultFetchRate)
+	l.FetchBurst = cmp.Or(l.FetchBurst, DefaultFetchBurst)
+	l.MaxBodyBytes = cmp.Or(l.MaxBodyBytes, DefaultMaxBodyBytes)
+	l.MaxPublishBytes = cmp.Or(l.MaxPublishBytes, DefaultMaxPublishBytes)
 }
 
 func (t *HTTPTimeouts) withDefaults() {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -37,21 +38,11 @@ type Limits struct {
 // WithDefaults returns l with every zero field (but BucketBits, for which
 // 0 is a valid value) set to its default.
 func (l Limits) WithDefaults() Limits {
-	if l.MaxRecordTTL == 0 {
-		l.MaxRecordTTL = DefaultMaxRecordTTL
-	}
-	if l.MaxCiphertextBytes == 0 {
-		l.MaxCiphertextBytes = DefaultMaxCiphertextBytes
-	}
-	if l.CourierRecords == 0 {
-		l.CourierRecords = DefaultCourierRecords
-	}
-	if l.CourierBytes == 0 {
-		l.CourierBytes = DefaultCourierBytes
-	}
-	if l.CourierBucketBytes == 0 {
-		l.CourierBucketBytes = DefaultCourierBucketBytes
-	}
+	l.MaxRecordTTL = cmp.Or(l.MaxRecordTTL, DefaultMaxRecordTTL)
+	l.MaxCiphertextBytes = cmp.Or(l.MaxCiphertextBytes, DefaultMaxCiphertextBytes)
+	l.CourierRecords = cmp.Or(l.CourierRecords, DefaultCourierRecords)
+	l.CourierBytes = cmp.Or(l.CourierBytes, DefaultCourierBytes)
+	l.CourierBucketBytes = cmp.Or(l.CourierBucketBytes, DefaultCourierBucketBytes)
 	return l
 }
 
