@@ -1,10 +1,7 @@
 package embedded
 
 import (
-	"context"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/trackgate/trackgate/gateway"
 	"github.com/trackgate/trackgate/gateway/client"
@@ -19,24 +16,11 @@ import (
 //
 //	go test -run '^$' -bench Lookup -benchtime 200x ./gateway/embedded
 func BenchmarkLookup(b *testing.B) {
-	d, err := Build(Config{ParcelsPerCourier: 200, Gateway: func(c *gateway.Config) {
+	d, srv := startRunning(b, Config{ParcelsPerCourier: 200, Gateway: func(c *gateway.Config) {
 		// The benchmark is one client: lift the per-client limits.
 		c.EvaluateRate, c.EvaluateBurst = 1e9, 1e9
 		c.FetchRate, c.FetchBurst = 1e9, 1e9
 	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = d.Run(ctx) }()
-	wait, stop := context.WithTimeout(ctx, time.Minute)
-	defer stop()
-	if err := d.WaitReady(wait); err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(d.Gateway.Handler())
-	defer srv.Close()
 	sample := d.Samples(1)[0] // sim-swift: no factor
 	cases := []struct {
 		name string
@@ -53,7 +37,7 @@ func BenchmarkLookup(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := cl.Track(ctx, sample.TrackingNumber, client.TrackOptions{Factor: sample.Factor}); err != nil {
+				if _, err := cl.Track(b.Context(), sample.TrackingNumber, client.TrackOptions{Factor: sample.Factor}); err != nil {
 					b.Fatal(err)
 				}
 			}

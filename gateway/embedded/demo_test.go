@@ -1,10 +1,7 @@
 package embedded
 
 import (
-	"context"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/trackgate/trackgate/adapters/simulator"
 	"github.com/trackgate/trackgate/gateway/api"
@@ -15,20 +12,7 @@ import (
 // through the embedded default, as `serve` starts it today, and checks
 // the SDK's headline against each parcel's story, handoff legs merged.
 func TestDemoParcelsHeadlinesThroughTheGateway(t *testing.T) {
-	d, err := Build(Config{ParcelsPerCourier: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = d.Run(ctx) }()
-	wait, stop := context.WithTimeout(ctx, time.Minute)
-	defer stop()
-	if err := d.WaitReady(wait); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(d.Gateway.Handler())
-	defer srv.Close()
+	d, srv := startRunning(t, Config{ParcelsPerCourier: 50})
 	cl, err := client.New(srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +29,7 @@ func TestDemoParcelsHeadlinesThroughTheGateway(t *testing.T) {
 		"GP000000028CN":  {client.HeadlineInTransit, simulator.GlobalID, true},
 	}
 	for _, p := range simulator.DemoParcels() {
-		res, err := cl.Track(ctx, p.TrackingNumber, client.TrackOptions{Factor: p.Factor})
+		res, err := cl.Track(t.Context(), p.TrackingNumber, client.TrackOptions{Factor: p.Factor})
 		if err != nil {
 			t.Fatalf("track demo %s: %v", p.TrackingNumber, err)
 		}
