@@ -16,24 +16,9 @@ func TestConfiguredFetchLimitIsSharedThroughRedis(t *testing.T) {
 	r := redistest.Single(t)
 	f := newFixture(t)
 	doc := f.gatewayDoc()
-	edit(t, doc, "redis.addrs", []any{r.Addr})
-	edit(t, doc, "redis.key_prefix", r.Prefix(t))
 	edit(t, doc, "limits.fetch_rate", 1)
 	edit(t, doc, "limits.fetch_burst", 16)
-	doc["couriers"] = doc["couriers"].([]any)[:1] // the push courier: fetches read only the store
-	g, err := parseGateway(marshal(t, doc), f.dir, f.opts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var handlers []http.Handler
-	for range 2 {
-		gw, closer, err := g.Build(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { closer.Close() })
-		handlers = append(handlers, gw.Handler())
-	}
+	handlers := twoGatewaysOnRedis(t, f, doc, r)
 	fetch := func(h http.Handler, client string) int {
 		req := httptest.NewRequest(http.MethodGet, "/v1/buckets/1", nil)
 		req.RemoteAddr = client + ":40000"
@@ -61,4 +46,29 @@ func TestConfiguredFetchLimitIsSharedThroughRedis(t *testing.T) {
 	if code := fetch(handlers[1], "192.0.2.51"); code != http.StatusOK {
 		t.Fatalf("another client: %d", code)
 	}
+}
+
+// twoGatewaysOnRedis builds two gateways from doc, both on the Redis r
+// under one prefix, as two processes of a deployment would run, and
+// returns their handlers. Only the push courier is kept: fetches then read
+// only the store.
+func twoGatewaysOnRedis(t *testing.T, f *fixture, doc map[string]any, r *redistest.SingleRedis) []http.Handler {
+	t.Helper()
+	edit(t, doc, "redis.addrs", []any{r.Addr})
+	edit(t, doc, "redis.key_prefix", r.Prefix(t))
+	doc["couriers"] = doc["couriers"].([]any)[:1]
+	g, err := parseGateway(marshal(t, doc), f.dir, f.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var handlers []http.Handler
+	for range 2 {
+		gw, closer, err := g.Build(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { closer.Close() })
+		handlers = append(handlers, gw.Handler())
+	}
+	return handlers
 }

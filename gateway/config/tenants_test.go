@@ -1,7 +1,6 @@
 package config
 
 import (
-	"context"
 	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
@@ -128,22 +127,7 @@ func TestConfiguredTenantQuotaIsSharedThroughRedis(t *testing.T) {
 	r := redistest.Single(t)
 	f := newFixture(t)
 	doc, taobao, jd := tenantDoc(t, f)
-	edit(t, doc, "redis.addrs", []any{r.Addr})
-	edit(t, doc, "redis.key_prefix", r.Prefix(t))
-	doc["couriers"] = doc["couriers"].([]any)[:1] // the push courier: fetches read only the store
-	g, err := parseGateway(marshal(t, doc), f.dir, f.opts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var handlers []http.Handler
-	for range 2 {
-		gw, closer, err := g.Build(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { closer.Close() })
-		handlers = append(handlers, gw.Handler())
-	}
+	handlers := twoGatewaysOnRedis(t, f, doc, r)
 	fetch := func(h http.Handler, key string) int {
 		req := httptest.NewRequest(http.MethodGet, "/v1/buckets/1", nil)
 		if key != "" {
