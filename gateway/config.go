@@ -192,13 +192,10 @@ func (c *Config) validate() error {
 	seen := map[string]bool{}
 	for i, co := range c.Couriers {
 		where := fmt.Sprintf("couriers[%d]", i)
+		if err := checkEntry(where, co.ID, co.Name, seen); err != nil {
+			return err
+		}
 		switch {
-		case !courierIDPattern.MatchString(co.ID):
-			return fmt.Errorf("%w: %s.id %q must match %s", ErrConfig, where, co.ID, courierIDPattern)
-		case seen[co.ID]:
-			return fmt.Errorf("%w: %s.id %q is registered twice", ErrConfig, where, co.ID)
-		case co.Name == "":
-			return fmt.Errorf("%w: %s.name is required", ErrConfig, where)
 		case co.Factor != crypto.FactorNone && co.Factor != crypto.FactorPhoneLast4:
 			return fmt.Errorf("%w: %s.factor %q must be %q or %q", ErrConfig, where, co.Factor, crypto.FactorNone, crypto.FactorPhoneLast4)
 		case co.Mode != api.ModePush && co.Mode != api.ModePull:
@@ -216,4 +213,18 @@ func (c *Config) validate() error {
 		seen[co.ID] = true
 	}
 	return c.validateTenants()
+}
+
+// checkEntry refuses a registered courier's or tenant's id of the wrong
+// form or already seen, and a missing name.
+func checkEntry(where, id, name string, seen map[string]bool) error {
+	switch {
+	case !courierIDPattern.MatchString(id):
+		return fmt.Errorf("%w: %s.id %q must match %s", ErrConfig, where, id, courierIDPattern)
+	case seen[id]:
+		return fmt.Errorf("%w: %s.id %q is registered twice", ErrConfig, where, id)
+	case name == "":
+		return fmt.Errorf("%w: %s.name is required", ErrConfig, where)
+	}
+	return nil
 }

@@ -71,13 +71,10 @@ func (c *Config) validateTenants() error {
 	hashes := map[tenant.Hash]string{}
 	for i, t := range c.Tenants {
 		where := fmt.Sprintf("tenants[%d]", i)
+		if err := checkEntry(where, t.ID, t.Name, ids); err != nil {
+			return err
+		}
 		switch {
-		case !courierIDPattern.MatchString(t.ID):
-			return fmt.Errorf("%w: %s.id %q must match %s", ErrConfig, where, t.ID, courierIDPattern)
-		case ids[t.ID]:
-			return fmt.Errorf("%w: %s.id %q is registered twice", ErrConfig, where, t.ID)
-		case t.Name == "":
-			return fmt.Errorf("%w: %s.name is required", ErrConfig, where)
 		case len(t.KeyHashes) == 0 && len(t.Origins) == 0:
 			return fmt.Errorf("%w: %s: give api_key_hashes, origins, or both; a tenant with neither changes nothing", ErrConfig, where)
 		case t.EvaluateRate < 0 || t.FetchRate < 0:

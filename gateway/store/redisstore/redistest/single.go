@@ -32,24 +32,15 @@ type SingleRedis struct {
 // redis-server started for this test.
 func Single(t testing.TB) *SingleRedis {
 	t.Helper()
-	r := &SingleRedis{}
-	if url := os.Getenv(EnvURL); url != "" {
-		opts, err := redis.ParseURL(url)
-		if err != nil {
-			t.Fatalf("redistest: %s: %v", EnvURL, err)
-		}
-		r.Addr = opts.Addr
-		r.Client = redis.NewClient(opts)
-	} else {
-		r.Server = StartServer(t)
-		r.Addr = r.Server.Addr
-		r.Client = redis.NewClient(&redis.Options{Addr: r.Addr})
+	url := os.Getenv(EnvURL)
+	if url == "" {
+		return Stoppable(t)
 	}
-	t.Cleanup(func() { r.Client.Close() })
-	if err := r.Client.Ping(t.Context()).Err(); err != nil {
-		t.Fatalf("redistest: PING %s: %v", r.Addr, err)
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("redistest: %s: %v", EnvURL, err)
 	}
-	return r
+	return connect(t, &SingleRedis{Addr: opts.Addr, Client: redis.NewClient(opts)})
 }
 
 // Stoppable returns a redis-server started for this test alone, even when
@@ -57,9 +48,13 @@ func Single(t testing.TB) *SingleRedis {
 // see what fails need a server they own, and must run, never skip.
 func Stoppable(t testing.TB) *SingleRedis {
 	t.Helper()
-	r := &SingleRedis{Server: StartServer(t)}
-	r.Addr = r.Server.Addr
-	r.Client = redis.NewClient(&redis.Options{Addr: r.Addr})
+	s := StartServer(t)
+	return connect(t, &SingleRedis{Server: s, Addr: s.Addr, Client: redis.NewClient(&redis.Options{Addr: s.Addr})})
+}
+
+// connect checks that r answers and closes its client when t ends.
+func connect(t testing.TB, r *SingleRedis) *SingleRedis {
+	t.Helper()
 	t.Cleanup(func() { r.Client.Close() })
 	if err := r.Client.Ping(t.Context()).Err(); err != nil {
 		t.Fatalf("redistest: PING %s: %v", r.Addr, err)
