@@ -53,7 +53,7 @@ func (r *SealedRecord) Check() error {
 		return fmt.Errorf("%w: locator is %d bytes, want %d", ErrInvalidRecord, len(r.Locator), LocatorSize)
 	case len(r.KeyID) != KeyIDSize:
 		return fmt.Errorf("%w: kid is %d bytes, want %d", ErrInvalidRecord, len(r.KeyID), KeyIDSize)
-	case r.Version == 0 || r.Version > MaxVersion:
+	case !ValidVersion(r.Version):
 		return fmt.Errorf("%w: version must be 1 to 2^53-1", ErrInvalidRecord)
 	case len(r.Nonce) != NonceSize:
 		return fmt.Errorf("%w: nonce is %d bytes, want %d", ErrInvalidRecord, len(r.Nonce), NonceSize)
@@ -74,6 +74,10 @@ func checkCiphertext(c []byte) error {
 
 // Blocks is the number of blocks of a ciphertext of n bytes.
 func Blocks(n int) int { return n / BlockSize }
+
+// ValidVersion reports whether v is a record version of docs/protocol.md
+// §5.2: 1 to MaxVersion. Records, extensions and withdrawals all use it.
+func ValidVersion(v uint64) bool { return v != 0 && v <= MaxVersion }
 
 // AAD builds the additional authenticated data of docs/protocol.md §5:
 //

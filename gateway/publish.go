@@ -138,7 +138,7 @@ func checkItem(locator []byte, version uint64) error {
 	switch {
 	case len(locator) != crypto.LocatorSize:
 		return fmt.Errorf("locator is %d bytes, want %d", len(locator), crypto.LocatorSize)
-	case version == 0 || version > crypto.MaxVersion:
+	case !crypto.ValidVersion(version):
 		return errors.New("version must be 1 to 2^53-1")
 	}
 	return nil

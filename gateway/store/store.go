@@ -150,13 +150,13 @@ func (b *Batch) Check() error {
 		}
 	}
 	for i, e := range b.Extend {
-		if len(e.Locator) != crypto.LocatorSize || e.Version == 0 {
-			return fmt.Errorf("%w: extension %d needs a %d-byte locator and a positive version", ErrInvalidBatch, i, crypto.LocatorSize)
+		if len(e.Locator) != crypto.LocatorSize || !crypto.ValidVersion(e.Version) {
+			return fmt.Errorf("%w: extension %d needs a %d-byte locator and a version from 1 to 2^53-1", ErrInvalidBatch, i, crypto.LocatorSize)
 		}
 	}
 	for i, w := range b.Withdraw {
-		if len(w.Locator) != crypto.LocatorSize || w.Version == 0 {
-			return fmt.Errorf("%w: withdrawal %d needs a %d-byte locator and a positive version", ErrInvalidBatch, i, crypto.LocatorSize)
+		if len(w.Locator) != crypto.LocatorSize || !crypto.ValidVersion(w.Version) {
+			return fmt.Errorf("%w: withdrawal %d needs a %d-byte locator and a version from 1 to 2^53-1", ErrInvalidBatch, i, crypto.LocatorSize)
 		}
 	}
 	return nil
