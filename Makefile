@@ -2,13 +2,17 @@
 GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 20s
+# Where the tests' artifacts (the browser tests' screenshots) are kept.
+ARTIFACTS ?= $(or $(TMPDIR),/tmp)/trackgate-test-artifacts
 
 .PHONY: test web-test tools bench fuzz lint run
 
 ## test: install missing tools, vet, then every test with the race detector, and the JavaScript client's (what .ci/run calls)
 test: tools web-test
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	@mkdir -p $(ARTIFACTS)
+	$(GO) test -race -count=1 -timeout 20m -artifacts -outputdir $(ARTIFACTS) $(PKGS)
+	@echo "screenshots and other test artifacts: $(ARTIFACTS)"
 
 ## web-test: the JavaScript tg1 client in gateway/web: locked dependencies, its tests (vectors, end to end against `go run ./cmd/trackgate serve`), and the committed bundle rebuilt from its sources
 web-test: tools
@@ -16,7 +20,7 @@ web-test: tools
 	cd gateway/web && node --test test/*.test.js
 	cd gateway/web && node build.mjs --check
 
-## tools: install what the suite needs (redis-server, node and npm) when it is missing
+## tools: install what the suite needs (redis-server, node and npm, chromium) when it is missing
 tools:
 	@.ci/ensure-tools
 
