@@ -13,6 +13,7 @@ import (
 
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/web"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/openapi"
 )
@@ -146,6 +147,13 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	e.GET("/readyz", checked, g.handleReady)
 	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))
 	e.GET("/docs", checked, gin.WrapH(openapi.DocsHandler(doc)))
+
+	// The tracking page and the widget bundles, for browsers.
+	site, err := web.New()
+	if err != nil {
+		return nil, err
+	}
+	site.Register(e, checked)
 	return e, nil
 }
 

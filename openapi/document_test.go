@@ -73,6 +73,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 		want []Route
 	}{
 		{"gateway", []Route{
+			{http.MethodGet, "/"},
+			{http.MethodGet, "/assets/:file"},
 			{http.MethodGet, "/docs"},
 			{http.MethodGet, "/healthz"},
 			{http.MethodGet, "/openapi.yaml"},
@@ -88,6 +90,7 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			{http.MethodPost, "/v1/evaluate"},
 			{http.MethodGet, "/v1/records/:locator"},
 			{http.MethodOptions, "/v1/records/:locator"},
+			{http.MethodGet, "/widget/:file"},
 		}},
 		{"courier-host", []Route{
 			{http.MethodGet, "/healthz"},
@@ -105,8 +108,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			}
 		})
 	}
-	if got := len(Operations(doc, "")); got != 19 {
-		t.Errorf("Operations(doc, \"\") lists %d operations, want all 19", got)
+	if got := len(Operations(doc, "")); got != 22 {
+		t.Errorf("Operations(doc, \"\") lists %d operations, want all 22", got)
 	}
 }
 

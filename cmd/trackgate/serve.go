@@ -29,6 +29,7 @@ type serveFlags struct {
 	bucketBits int
 	logFormat  string
 	logLevel   string
+	shop       string
 }
 
 func newServeCmd(e env) *cobra.Command {
@@ -60,11 +61,15 @@ a known stage when serve starts: on its way with an ETA, at a pickup point,
 held by customs on an onward leg, refused and returning, on an international
 flight) and a few sample parcels of the day's world.
 
-The gateway serves the tg1 API under /v1, its OpenAPI document at
-/openapi.yaml, a readable reference at /docs, and /healthz and /readyz. It stops
-gracefully on SIGINT or SIGTERM.`,
+The gateway serves the tracking page for shoppers at /, the widget's bundles
+under /widget/, the tg1 API under /v1, its OpenAPI document at /openapi.yaml, a
+readable reference at /docs, and /healthz and /readyz. With --shop it also
+serves a demo marketplace page on a second origin, registered as a tenant with
+a key made at start, whose orders embed the widget. It stops gracefully on
+SIGINT or SIGTERM.`,
 		Example: `  trackgate serve
   trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json
+  trackgate serve --shop localhost:8081
   trackgate serve --config /etc/trackgate/gateway.yaml
   trackgate serve --config gateway.yaml --addr 127.0.0.1:18082`,
 		Args: exactArgs(0, "no arguments"),
@@ -84,6 +89,7 @@ gracefully on SIGINT or SIGTERM.`,
 	fl.IntVar(&f.bucketBits, "bucket-bits", embedded.DefaultBucketBits, "bucket_bits of the deployment (0..24): fewer bits, more records per bucket")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fl.StringVar(&f.shop, "shop", "", "also serve a demo marketplace page on this host:port (e.g. localhost:8081), a tenant of the gateway embedding the widget with its own key")
 	return cmd
 }
 
@@ -104,9 +110,18 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	d, err := embedded.Build(embedded.Config{
+	cfg := embedded.Config{
 		Seed: f.seed, Speed: f.speed, ParcelsPerCourier: f.parcels, BucketBits: f.bucketBits, Logger: logger,
-	})
+	}
+	var shop *demoShop
+	if f.shop != "" {
+		if shop, err = listenShop(f.shop); err != nil {
+			return err
+		}
+		defer shop.listener.Close()
+		cfg.Gateway = shop.register
+	}
+	d, err := embedded.Build(cfg)
 	if err != nil {
 		return fmt.Errorf("build the embedded default: %w", err)
 	}
@@ -114,7 +129,9 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
 	}
+	url := "http://" + listener.Addr().String()
 	srv := newHTTPServer(d.Gateway.Handler(), logger, defaultHTTPTimeouts())
+	work := []func(context.Context) error{d.Run}
 	welcome := func(ctx context.Context) error {
 		readyCtx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
@@ -124,10 +141,17 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 			}
 			return err
 		}
-		printWelcome(cmd.OutOrStdout(), "http://"+listener.Addr().String(), d)
+		printWelcome(cmd.OutOrStdout(), url, d)
+		if shop != nil {
+			fmt.Fprintf(cmd.OutOrStdout(), "Demo shop (another origin, tenant %q with its own key): %s/\n\n", shopTenantID, shop.origin)
+		}
 		return nil
 	}
-	return runService(ctx, logger, listener, srv, d.Run, welcome)
+	work = append(work, welcome)
+	if shop != nil {
+		work = append(work, func(ctx context.Context) error { return shop.run(ctx, logger, url) })
+	}
+	return runService(ctx, logger, listener, srv, work...)
 }
 
 // printWelcome says where the gateway listens and what to track: the
@@ -135,7 +159,7 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 // the day's simulated world.
 func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
 	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
-	fmt.Fprintf(w, "API reference: %s/docs\n\nDemo parcels, the same every day (track them from another terminal):\n", url)
+	fmt.Fprintf(w, "Track a parcel in a browser: %s/\nAPI reference: %s/docs\n\nDemo parcels, the same every day (track them from another terminal):\n", url, url)
 	for _, p := range simulator.DemoParcels() {
 		fmt.Fprintf(w, "%-72s # %s: %s\n", trackLine(url, p.TrackingNumber, p.Factor), p.Courier, p.Story)
 	}
