@@ -185,7 +185,7 @@ func printTimeline(w io.Writer, res *client.Result, loc *time.Location, lang str
 	h := res.Headline()
 	fmt.Fprintln(w, headlineText(res, h, lang))
 	if h.ETA != nil {
-		fmt.Fprintf(w, "%s: %s\n", expectedLabel.in(lang), formatETA(h.ETA, loc))
+		fmt.Fprintf(w, "%s: %s\n", client.ExpectedLabel(lang), formatETA(h.ETA, loc))
 	}
 	fmt.Fprintln(w)
 	for _, l := range res.Legs {
@@ -193,11 +193,11 @@ func printTimeline(w io.Writer, res *client.Result, loc *time.Location, lang str
 		header := []string{v.TrackingNumber, courierLabel(l.CourierName, l.Courier), statusLabel(v.Status, lang)}
 		fmt.Fprintf(w, "%s%s\n", strings.Repeat("  ", l.Depth), strings.Join(header, " · "))
 		for _, h := range v.Handoffs {
-			fmt.Fprintf(w, "%s  "+handedOffText.in(lang)+"\n", strings.Repeat("  ", l.Depth), printable(h.Courier), printable(h.TrackingNumber))
+			fmt.Fprintf(w, "%s  → %s\n", strings.Repeat("  ", l.Depth), client.HandedOffLabel(printable(h.Courier), printable(h.TrackingNumber), lang))
 		}
 	}
 	if len(res.Timeline) == 0 {
-		fmt.Fprintln(w, "\n"+noEventsText.in(lang))
+		fmt.Fprintln(w, "\n"+client.NoEventsLabel(lang))
 		return
 	}
 	fmt.Fprintln(w)

@@ -46,6 +46,8 @@
 // shape), evaluate.go (blinding and proofs), fetch.go (records and views),
 // result.go (the merged answer) and errors.go. For showing the answer to
 // people: headline.go (Result.Headline, the status that tells the truth
-// across handoff legs) and language.go (Description, one language of a
-// bilingual event description).
+// across handoff legs), language.go (Description, one language of a
+// bilingual event description) and labels.go (the texts shown to shoppers
+// in each language, from labels.json, which the web widget in gateway/web
+// imports too).
 package client

@@ -1,21 +1,30 @@
-// Bundles the tg1 client (src/tg1.js and its dependencies) into
-// dist/tg1.js: ESM, minified, for browsers. The output depends only on the
-// sources and the locked esbuild version (no timestamps, no paths), so it
-// is reproducible. `node build.mjs --check` rebuilds in memory and fails
-// when the committed bundle differs from its sources.
+// Bundles each entry below into dist/: ESM, minified, for browsers, each
+// self-contained (the widget carries its own copy of the client). The
+// output depends only on the sources and the locked esbuild version (no
+// timestamps, no paths), so it is reproducible. `node build.mjs --check`
+// rebuilds in memory and fails when a committed bundle differs from its
+// sources.
 
 import { build } from 'esbuild';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const outfile = `${here}dist/tg1.js`;
 
-/** @returns {Promise<Uint8Array>} the bundle built from the sources */
-export async function bundle() {
+/** What is bundled: one line per bundle. */
+export const entries = [
+  { source: 'src/tg1.js', bundle: 'dist/tg1.js' }, // the tg1 client
+  { source: 'src/trackgate-tracker.js', bundle: 'dist/trackgate-tracker.js' }, // <trackgate-tracker>
+];
+
+/**
+ * @param {{source: string, bundle: string}} entry
+ * @returns {Promise<Uint8Array>} the bundle built from the sources
+ */
+export async function bundle(entry = entries[0]) {
   const result = await build({
     absWorkingDir: here,
-    entryPoints: ['src/tg1.js'],
+    entryPoints: [entry.source],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -25,24 +34,31 @@ export async function bundle() {
     charset: 'utf8',
     sourcemap: false,
     write: false,
-    outfile,
+    outfile: `${here}${entry.bundle}`,
     logLevel: 'warning',
   });
   return result.outputFiles[0].contents;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const built = await bundle();
-  if (process.argv.includes('--check')) {
-    const committed = await readFile(outfile).catch(() => new Uint8Array(0));
-    if (Buffer.compare(Buffer.from(built), committed) !== 0) {
-      console.error('gateway/web/dist/tg1.js differs from its sources: run `npm run build` in gateway/web and commit the result');
-      process.exit(1);
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const entry of entries) {
+    const built = await bundle(entry);
+    const path = `${here}${entry.bundle}`;
+    if (check) {
+      const committed = await readFile(path).catch(() => new Uint8Array(0));
+      if (Buffer.compare(Buffer.from(built), committed) !== 0) {
+        console.error(`gateway/web/${entry.bundle} differs from its sources: run \`npm run build\` in gateway/web and commit the result`);
+        stale++;
+      } else {
+        console.log(`gateway/web/${entry.bundle} matches its sources`);
+      }
+    } else {
+      await mkdir(`${here}dist`, { recursive: true });
+      await writeFile(path, built);
+      console.log(`wrote ${entry.bundle} (${built.length} bytes)`);
     }
-    console.log('gateway/web/dist/tg1.js matches its sources');
-  } else {
-    await mkdir(`${here}dist`, { recursive: true });
-    await writeFile(outfile, built);
-    console.log(`wrote dist/tg1.js (${built.length} bytes)`);
   }
+  if (stale > 0) process.exit(1);
 }

@@ -1,21 +1,29 @@
-// The committed bundle dist/tg1.js must be exactly what build.mjs makes
+// Every committed bundle (dist/) must be exactly what build.mjs makes
 // from the sources, and must work.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { bundle } from '../build.mjs';
+import { bundle, entries } from '../build.mjs';
 
 const vectors = JSON.parse(await readFile(new URL('../../../crypto/testdata/tg1-vectors.json', import.meta.url), 'utf8'));
 
-test('dist/tg1.js is rebuilt identically from its sources', async () => {
-  const built = Buffer.from(await bundle());
-  const committed = await readFile(new URL('../dist/tg1.js', import.meta.url));
-  assert.ok(
-    built.equals(committed),
-    'gateway/web/dist/tg1.js differs from its sources: run `npm run build` in gateway/web and commit the result',
-  );
+test('every entry is built, and the bundles are dist/tg1.js and dist/trackgate-tracker.js', () => {
+  assert.deepEqual(entries.map((e) => e.bundle), ['dist/tg1.js', 'dist/trackgate-tracker.js']);
 });
+
+for (const entry of entries) {
+  test(`${entry.bundle} is rebuilt identically from its sources`, async () => {
+    const built = Buffer.from(await bundle(entry));
+    const again = Buffer.from(await bundle(entry));
+    assert.ok(built.equals(again), 'two builds differ');
+    const committed = await readFile(new URL(`../${entry.bundle}`, import.meta.url));
+    assert.ok(
+      built.equals(committed),
+      `gateway/web/${entry.bundle} differs from its sources: run \`npm run build\` in gateway/web and commit the result`,
+    );
+  });
+}
 
 test('the bundle finalizes and opens a vector', async () => {
   const tg1 = await import('../dist/tg1.js');
@@ -28,4 +36,16 @@ test('the bundle finalizes and opens a vector', async () => {
   assert.equal(blinding.blinded, c.oprf.blinded_b64);
   const d = await tg1.derive(await blinding.finalize(c.oprf.evaluated_b64, c.oprf.proof_b64));
   assert.equal(await tg1.openPublic(d.recordKey, c.inputs.courier_id, JSON.parse(c.record.public_json)), c.inputs.view_json);
+});
+
+test('the widget bundle loads without a DOM, carries the client and defines nothing there', async () => {
+  const w = await import('../dist/trackgate-tracker.js');
+  assert.equal(w.TAG, 'trackgate-tracker');
+  assert.equal(typeof w.TrackgateTracker, 'function');
+  assert.deepEqual([...w.TrackgateTracker.observedAttributes].sort(), ['api-key', 'courier', 'factor', 'gateway', 'lang', 'number', 'theme']);
+  assert.equal(w.State.NOT_FOUND, 'not-found');
+  const text = await readFile(new URL('../dist/trackgate-tracker.js', import.meta.url), 'utf8');
+  assert.doesNotMatch(text, /from\s*["']|import\(/, 'self-contained: imports nothing');
+  assert.match(text, /ristretto255-SHA512/, 'the client is inside');
+  assert.match(text, /海关扣留/, 'the labels are inside');
 });

@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ErrorCode, Outcome, TrackgateClient } from '../src/tg1.js';
+import '../src/widget/checksums.js';
+import { resultModel } from '../src/widget/model.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const startTimeoutMs = 180_000; // go run compiles first on a cold cache
@@ -116,4 +120,41 @@ test('a malformed number is refused before any request', async () => {
   await assert.rejects(client.track('SW-1000/0000'), (err) => err.code === ErrorCode.INVALID_TRACKING_NUMBER);
   await assert.rejects(client.track('SW100000000001', { factor: '12a4' }), (err) => err.code === ErrorCode.INVALID_FACTOR);
   assert.equal(counter.requests, 0);
+});
+
+/**
+ * The CLI's --json answer for a number, from the same gateway.
+ * @param {string[]} args
+ */
+async function cliTrack(args) {
+  const bin = process.env.TRACKGATE_BIN;
+  const [cmd, pre] = bin ? [bin, []] : ['go', ['run', './cmd/trackgate']];
+  const { stdout } = await promisify(execFile)(cmd, [...pre, 'track', ...args, '--json', '--gateway', gatewayURL], { cwd: repoRoot, timeout: 120_000 });
+  return JSON.parse(stdout);
+}
+
+test('the widget reads the demo parcels as the CLI does', { timeout: 300_000 }, async () => {
+  const parcels = [
+    [['SW100000000001'], 'in_transit', true],
+    [['7700000000001', '--factor', '1234'], 'available_for_pickup', false],
+    [['SW100000000002'], 'customs_hold', false],
+    [['SW100000000003'], 'returning_to_sender', false],
+    [['GP000000028CN'], 'in_transit', true], // detected through the widget's S10 check digit
+  ];
+  for (const [args, code, eta] of parcels) {
+    const [number, , factor] = args;
+    const result = await new TrackgateClient(gatewayURL).track(number, { factor });
+    const m = resultModel(result, 'en');
+    assert.ok(m, number);
+    const cli = (await cliTrack(args)).headline;
+    assert.equal(m.headline.code, code, number);
+    assert.deepEqual(
+      [m.headline.code, m.headline.status, m.headline.substatus, m.headline.courier, m.headline.trackingNumber, m.headline.eta],
+      [cli.code, cli.status, cli.substatus ?? '', cli.courier, cli.tracking_number, cli.eta],
+      `${number}: the widget's headline differs from the CLI's`,
+    );
+    assert.equal(Boolean(m.eta), eta, `${number}: ETA shown`);
+    assert.ok(cli.label.startsWith(m.reason ? `${m.title} — ${m.reason}` : m.title), `${number}: "${cli.label}" does not begin with "${m.title}"`);
+    assert.equal(m.items.filter((i) => i.kind === 'event').length, result.timeline.length, `${number}: every event is shown`);
+  }
 });
