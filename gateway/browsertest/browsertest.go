@@ -58,7 +58,10 @@ func executable(t testing.TB) string {
 func New(t testing.TB, o Options) context.Context {
 	t.Helper()
 	if o.Width == 0 {
-		o.Width, o.Height = 1280, 900
+		o.Width = 1280
+	}
+	if o.Height == 0 {
+		o.Height = 900
 	}
 	if o.Lang == "" {
 		o.Lang = "en-US"

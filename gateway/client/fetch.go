@@ -38,7 +38,7 @@ func (c *Client) fetchBucket(ctx context.Context, dir *directory, s *slot) error
 		if !isGatewayAnswer(err) {
 			return err
 		}
-		s.fetchFailed()
+		s.fetchFailed(err)
 		return nil
 	}
 	if a := s.pending(); a != nil {
@@ -55,7 +55,7 @@ func (c *Client) fetchLocator(ctx context.Context, s *slot) error {
 	a := s.pending()
 	switch {
 	case err != nil && isGatewayAnswer(err):
-		s.fetchFailed()
+		s.fetchFailed(err)
 	case err != nil:
 		return err
 	case a == nil: // a dummy's answer, or one nobody can open, is discarded

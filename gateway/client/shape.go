@@ -11,8 +11,10 @@ package client
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -165,10 +167,17 @@ func (s *slot) pending() *answer {
 }
 
 // fetchFailed marks the slot's query unavailable after an error answer
-// to its fetch.
-func (s *slot) fetchFailed() {
-	if a := s.pending(); a != nil {
-		a.status = api.StatusUnavailable
+// to its fetch, or rate limited after a 429, so that a shopper is told to
+// wait rather than that a courier is down.
+func (s *slot) fetchFailed(err error) {
+	a := s.pending()
+	if a == nil {
+		return
+	}
+	a.status = api.StatusUnavailable
+	var gwErr *GatewayError
+	if errors.As(err, &gwErr) && gwErr.StatusCode == http.StatusTooManyRequests {
+		a.status = api.StatusRateLimited
 	}
 }
 

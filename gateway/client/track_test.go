@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -528,16 +529,34 @@ func TestGatewayErrorCarriesProblemDetail(t *testing.T) {
 	}
 }
 
-func TestBucketErrorMarksCourierUnavailable(t *testing.T) {
-	g := newGateway(t, 8, east)
-	g.AddParcel(t, "sim-east", "SE1234567890", "", inTransit("sim-east", "SE1234567890"))
-	g.Fail(clienttest.RouteBuckets, 503, "Store unavailable.")
-	res, err := newClient(t, g).Track(ctxT(t), "SE1234567890", TrackOptions{})
-	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
+// An error answer to a fetch makes the courier unavailable, or rate
+// limited after a 429, so the shopper is told to wait rather than that
+// nothing was found; the lookup keeps its shape either way.
+func TestFetchErrorMarksCourier(t *testing.T) {
+	tests := []struct {
+		route   string
+		private bool
+		status  int
+		want    string
+	}{
+		{clienttest.RouteBuckets, true, 503, api.StatusUnavailable},
+		{clienttest.RouteBuckets, true, 429, api.StatusRateLimited},
+		{clienttest.RouteRecords, false, 503, api.StatusUnavailable},
+		{clienttest.RouteRecords, false, 429, api.StatusRateLimited},
 	}
-	if got := statuses(res)["sim-east SE1234567890"]; got != api.StatusUnavailable {
-		t.Errorf("outcome = %q, want unavailable", got)
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %d", tt.route, tt.status), func(t *testing.T) {
+			g := newGateway(t, 8, east)
+			g.AddParcel(t, "sim-east", "SE1234567890", "", inTransit("sim-east", "SE1234567890"))
+			g.Fail(tt.route, tt.status, "Try later.")
+			res, err := newClient(t, g, WithPrivateFetch(tt.private)).Track(ctxT(t), "SE1234567890", TrackOptions{})
+			if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNotFound) {
+				t.Fatalf("err = %v, want ErrUnavailable", err)
+			}
+			if got := statuses(res)["sim-east SE1234567890"]; got != tt.want {
+				t.Errorf("outcome = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

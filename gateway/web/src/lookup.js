@@ -228,7 +228,8 @@ function pendingAnswer(s) {
 /**
  * Fetches exactly one bucket (or locator) per slot, dummies and duplicates
  * included, all issued together in random order. A gateway error answer
- * marks the slot's query unavailable; a transport error ends the lookup.
+ * marks the slot's query unavailable (rate limited after a 429); a
+ * transport error ends the lookup.
  * @param {Slot[]} slots
  * @param {number} bucketBits
  * @param {boolean} privateFetch
@@ -246,8 +247,9 @@ async function fetchAll(slots, bucketBits, privateFetch, transport) {
         : await transport.fetchRecords('locator', encodeB64(locator));
     } catch (err) {
       if (/** @type {any} */ (err)?.code !== 'gateway') throw err;
+      // A 429 says wait, not that the courier is down (as the Go SDK).
       const a = pendingAnswer(s);
-      if (a) a.status = 'unavailable';
+      if (a) a.status = /** @type {any} */ (err).status === 429 ? 'rate_limited' : 'unavailable';
       return;
     }
     const a = pendingAnswer(s);

@@ -116,6 +116,21 @@ for (const status of ['timeout', 'unavailable', 'rate_limited']) {
   });
 }
 
+for (const [status, want] of [[503, 'unavailable'], [429, 'rate_limited']]) {
+  for (const privateFetch of [true, false]) {
+    test(`a fetch answered ${status} (privateFetch ${privateFetch}) makes the courier ${want}`, async () => {
+      const gw = new FakeGateway();
+      await gw.addParcel('sim-east', 'SE1234567890', '');
+      gw.fetchStatus = status;
+      await assert.rejects(clientFor(gw, { privateFetch }).track('SE1234567890'), (/** @type {any} */ err) => {
+        assert.equal(err.code, ErrorCode.UNAVAILABLE);
+        assert.equal(err.result.couriers[0].status, want);
+        return true;
+      });
+    });
+  }
+}
+
 test('a courier listed in missing is "courier unavailable"', async () => {
   const gw = new FakeGateway();
   gw.courier('sim-east').missing = true;

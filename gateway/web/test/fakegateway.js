@@ -40,6 +40,8 @@ export class FakeGateway {
     this.bucketBits = opts.bucketBits ?? 4;
     this.revision = opts.revision ?? 2;
     this.etagOverride = opts.etag;
+    /** @type {number} when set, every bucket and record fetch answers this status */
+    this.fetchStatus = 0;
     this.startedAt = Date.now(); // key windows are fixed, so the directory body is too
     /** @type {FakeCourier[]} */
     this.couriers = [
@@ -148,6 +150,11 @@ export class FakeGateway {
       return json({ results });
     }
     const missing = this.couriers.filter((c) => c.missing).map((c) => c.id);
+    if (this.fetchStatus && /^\/v1\/(buckets|records)\//.test(u.pathname)) {
+      return new Response(JSON.stringify({ type: 'about:blank', title: 'Error', status: this.fetchStatus }), {
+        status: this.fetchStatus, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
+      });
+    }
     const bucketMatch = u.pathname.match(/^\/v1\/buckets\/([0-9a-f]+)$/);
     if (method === 'GET' && bucketMatch) {
       const records = this.records.filter((r) => formatBucket(bucketOf(decodeB64(r.locator), this.bucketBits)) === bucketMatch[1]);

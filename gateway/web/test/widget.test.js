@@ -23,6 +23,7 @@ test('every client error maps to a state, never to the client\'s own text', () =
     [new TrackgateError(ErrorCode.FACTOR_REQUIRED, 'x'), State.INVALID, 'factor', 'error_factor_required'],
     [new TrackgateError(ErrorCode.NOT_FOUND, 'x'), State.NOT_FOUND, undefined, 'state_not_found'],
     [new TrackgateError(ErrorCode.UNAVAILABLE, 'x'), State.UNAVAILABLE, undefined, 'state_unavailable'],
+    [new TrackgateError(ErrorCode.UNAVAILABLE, 'x', { result: { couriers: [{ courier: 'a', status: 'unavailable' }, { courier: 'b', status: 'rate_limited' }] } }), State.RATE_LIMITED, undefined, 'state_rate_limited'],
     [new TrackgateError(ErrorCode.INCOMPLETE, 'x'), State.UNAVAILABLE, undefined, 'state_unavailable'],
     [new TrackgateError(ErrorCode.GATEWAY, 'x', { status: 429, retryAfter: '5' }), State.RATE_LIMITED, undefined, 'state_rate_limited'],
     [new TrackgateError(ErrorCode.GATEWAY, 'x', { status: 500 }), State.ERROR, undefined, 'state_error'],

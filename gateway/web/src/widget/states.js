@@ -35,7 +35,7 @@ export const State = Object.freeze({
  * @returns {ErrorState}
  */
 export function stateForError(err) {
-  const e = /** @type {{code?: unknown, status?: unknown}} */ (err ?? {});
+  const e = /** @type {{code?: unknown, status?: unknown, result?: {couriers?: {status: string}[]}}} */ (err ?? {});
   const code = typeof e.code === 'string' && Object.values(ErrorCode).includes(e.code) ? e.code : 'network';
   switch (code) {
     case ErrorCode.INVALID_TRACKING_NUMBER:
@@ -49,6 +49,11 @@ export function stateForError(err) {
     case ErrorCode.NOT_FOUND:
       return { state: State.NOT_FOUND, code, message: 'state_not_found' };
     case ErrorCode.UNAVAILABLE:
+      // Nothing found because the gateway asked us to slow down: say wait.
+      if (e.result?.couriers?.some((c) => c.status === 'rate_limited')) {
+        return { state: State.RATE_LIMITED, code, message: 'state_rate_limited' };
+      }
+      return { state: State.UNAVAILABLE, code, message: 'state_unavailable' };
     case ErrorCode.INCOMPLETE:
       return { state: State.UNAVAILABLE, code, message: 'state_unavailable' };
     case ErrorCode.GATEWAY:
