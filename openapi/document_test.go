@@ -44,6 +44,9 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 			if len(op.Tags) == 0 {
 				t.Errorf("%s has no tag", where)
 			}
+			if op.Security == nil {
+				t.Errorf("%s must say who may call it (security: [] when anyone may)", where)
+			}
 			errorResponses := 0
 			for code, ref := range op.Responses.Map() {
 				if !strings.HasPrefix(code, "4") && !strings.HasPrefix(code, "5") {

@@ -28,11 +28,18 @@ type Validator struct {
 }
 
 // NewValidator builds a Validator for doc, which must have been validated
-// (Load does). The document's servers are ignored: requests match on path
-// and method alone, whatever host they were sent to.
+// (Load does). The document's servers, its own and its paths', are
+// ignored: requests match on path and method alone, whatever host they
+// were sent to, so a courier host matches the /tg1 paths too.
 func NewValidator(doc *openapi3.T) (*Validator, error) {
 	anyHost := *doc
 	anyHost.Servers = nil
+	anyHost.Paths = openapi3.NewPaths()
+	for path, item := range doc.Paths.Map() {
+		local := *item
+		local.Servers = nil
+		anyHost.Paths.Set(path, &local)
+	}
 	router, err := gorillamux.NewRouter(&anyHost)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: build router: %w", err)
