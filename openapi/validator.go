@@ -19,6 +19,14 @@ import (
 	"github.com/trackgate/trackgate/gateway/problem"
 )
 
+// The /docs pages and files are text that responses are checked to be,
+// not parsed; no request body of the document has these types.
+func init() {
+	for _, contentType := range []string{"text/html", "text/css", "text/javascript"} {
+		openapi3filter.RegisterBodyDecoder(contentType, openapi3filter.PlainBodyDecoder)
+	}
+}
+
 // Validator checks requests and responses against the document.
 type Validator struct {
 	router routers.Router

@@ -61,8 +61,8 @@ held by customs on an onward leg, refused and returning, on an international
 flight) and a few sample parcels of the day's world.
 
 The gateway serves the tg1 API under /v1, its OpenAPI document at
-/openapi.yaml, a readable reference at /docs, and /healthz and /readyz. It stops
-gracefully on SIGINT or SIGTERM.`,
+/openapi.yaml, an interactive reference and the protocol documents at /docs,
+and /healthz and /readyz. It stops gracefully on SIGINT or SIGTERM.`,
 		Example: `  trackgate serve
   trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json
   trackgate serve --config /etc/trackgate/gateway.yaml
