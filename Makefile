@@ -5,10 +5,10 @@ FUZZTIME ?= 20s
 # Where the tests' artifacts (the browser tests' screenshots) are kept.
 ARTIFACTS ?= $(or $(TMPDIR),/tmp)/trackgate-test-artifacts
 
-.PHONY: test web-test tools bench fuzz lint run
+.PHONY: test web-test openapi-test tools bench fuzz lint run
 
 ## test: install missing tools, vet, then every test with the race detector, and the JavaScript client's (what .ci/run calls)
-test: tools web-test
+test: tools web-test openapi-test
 	$(GO) vet $(PKGS)
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -race -count=1 -timeout 20m -artifacts -outputdir $(ARTIFACTS) $(PKGS)
@@ -19,6 +19,12 @@ web-test: tools
 	cd gateway/web && npm ci --no-audit --no-fund
 	cd gateway/web && node --test test/*.test.js
 	cd gateway/web && node build.mjs --check
+
+## openapi-test: tg1.yaml against Redocly CLI's recommended rules (warnings fail too: openapi/viewer/redocly.yaml), and the committed /docs viewer rebuilt from its sources
+openapi-test: tools
+	cd openapi/viewer && npm ci --no-audit --no-fund --ignore-scripts
+	cd openapi/viewer && REDOCLY_TELEMETRY=off npx --no-install redocly lint ../tg1.yaml
+	cd openapi/viewer && node build.mjs --check
 
 ## tools: install what the suite needs (redis-server, node and npm, chromium) when it is missing
 tools:

@@ -146,7 +146,10 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)
 	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))
-	e.GET("/docs", checked, gin.WrapH(openapi.DocsHandler(doc)))
+	docs := gin.WrapH(openapi.DocsHandler(doc))
+	e.GET("/docs", checked, docs)
+	e.GET("/docs/:page", checked, docs)
+	e.GET("/docs/assets/:asset", checked, docs)
 
 	// The tracking page and the widget bundles, for browsers.
 	site, err := web.New()

@@ -1,8 +1,8 @@
 // Package openapi holds tg1.yaml, the OpenAPI 3 document that is the source
 // of truth for trackgate's HTTP APIs: the gateway (/v1, docs/protocol.md §7) and
 // the courier host (/tg1, §8). Everything here is built from that one file,
-// so the document, the checks on requests and the reference page cannot
-// drift apart:
+// so the document, the checks on requests and the reference cannot drift
+// apart:
 //
 //   - document.go: the embedded bytes (Document), the parsed and validated
 //     document (Load), and the operations of a tag in gin's route syntax
@@ -12,9 +12,15 @@
 //     and ValidateResponse, which tests use to check what handlers answer.
 //   - detail.go: turns a validation failure into a problem detail that names
 //     the failing field or parameter without repeating the value sent.
-//   - docs.go, docs_page.go, markdown.go, docs.html.tmpl: the /docs
-//     reference page, rendered once on the server, and the /openapi.yaml
-//     handler.
+//   - docs.go, docs.html.tmpl: the /docs pages (DocsHandler) and the
+//     /openapi.yaml handler. /docs is the API reference: Swagger UI
+//     renders the document in the browser, with a try-it console that
+//     calls the gateway serving it.
+//   - assets.go: the reference's scripts and style sheets, built into
+//     viewer/dist by viewer/build.mjs (an npm project that also holds the
+//     OpenAPI linter, Redocly CLI), embedded, cached and gzipped.
+//   - pages.go: the protocol documents of package docs rendered from
+//     Markdown with goldmark, at /docs/protocol and /docs/threat-model.
 //
 // The validator does not authenticate: signed requests (§9) are checked by
 // gateway/signing, which should run before it on signed routes so that an

@@ -2,68 +2,192 @@ package openapi
 
 import (
 	"bytes"
-	"html/template"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/net/html"
+
+	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/secheaders"
 )
 
-func TestDocsPageRendersTheWholeDocument(t *testing.T) {
+// newDocsEngine routes the documentation as the gateway does: every
+// request checked against the document, then DocsHandler on its three
+// paths and YAMLHandler on /openapi.yaml.
+func newDocsEngine(t testing.TB) (*gin.Engine, *Validator) {
+	t.Helper()
 	doc := mustLoad(t)
+	v, err := NewValidator(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.TestMode)
+	engine := gin.New()
+	engine.RedirectTrailingSlash = false
+	checked := v.Middleware()
+	docs := gin.WrapH(DocsHandler(doc))
+	engine.GET("/docs", checked, docs)
+	engine.GET("/docs/:page", checked, docs)
+	engine.GET("/docs/assets/:asset", checked, docs)
+	engine.GET("/openapi.yaml", checked, gin.WrapH(YAMLHandler()))
+	return engine, v
+}
+
+// get serves a GET through engine, and fails the test when the answer is
+// not one the document lists for the operation, with its headers and body.
+func get(t *testing.T, engine http.Handler, v *Validator, target string, header http.Header) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 	rec := httptest.NewRecorder()
-	DocsHandler(doc).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
-	if rec.Code != http.StatusOK {
-		t.Fatalf("status %d", rec.Code)
+	engine.ServeHTTP(rec, req)
+	body := rec.Body.Bytes()
+	if rec.Header().Get("Content-Encoding") == "gzip" {
+		body = gunzip(t, body)
 	}
-	h := rec.Header()
-	if got := h.Get("Content-Type"); got != "text/html; charset=utf-8" {
-		t.Errorf("Content-Type %q", got)
+	if err := v.ValidateResponse(req, rec.Code, rec.Header(), body); err != nil {
+		t.Errorf("GET %s: the answer is not the documented one: %v", target, err)
 	}
-	if got := h.Get("Content-Security-Policy"); got != docsCSP {
-		t.Errorf("Content-Security-Policy %q, want %q", got, docsCSP)
+	return rec
+}
+
+func TestDocsAnswersAreTheDocumentedOnes(t *testing.T) {
+	engine, v := newDocsEngine(t)
+	css := viewerAssets()["docs.css"]
+	tests := []struct {
+		target      string
+		header      http.Header
+		status      int
+		contentType string
+	}{
+		{"/docs", nil, http.StatusOK, "text/html; charset=utf-8"},
+		{"/docs/protocol", nil, http.StatusOK, "text/html; charset=utf-8"},
+		{"/docs/threat-model", nil, http.StatusOK, "text/html; charset=utf-8"},
+		{"/docs/adapters", nil, http.StatusNotFound, problem.ContentType},
+		{"/docs/Protocol", nil, http.StatusBadRequest, problem.ContentType},
+		{"/docs/assets/viewer.js", nil, http.StatusOK, "text/javascript; charset=utf-8"},
+		{"/docs/assets/docs.css", nil, http.StatusOK, "text/css; charset=utf-8"},
+		{"/docs/assets/swagger-ui-NOTICE.txt", nil, http.StatusOK, "text/plain; charset=utf-8"},
+		{"/docs/assets/docs.css", http.Header{"If-None-Match": {css.ETag}}, http.StatusNotModified, ""},
+		{"/docs/assets/docs.css", http.Header{"If-None-Match": {`W/"older", ` + css.ETag}}, http.StatusNotModified, ""},
+		{"/docs/assets/docs.css", http.Header{"If-None-Match": {`W/"older"`}}, http.StatusOK, "text/css; charset=utf-8"},
+		{"/docs/assets/secret.js", nil, http.StatusNotFound, problem.ContentType},
+		{"/docs/assets/viewer.js%21", nil, http.StatusBadRequest, problem.ContentType},
+		{"/docs/assets/.hidden", nil, http.StatusBadRequest, problem.ContentType},
 	}
-	page := rec.Body.String()
-	var want []string
-	for path, item := range doc.Paths.Map() {
-		want = append(want, "<code>"+path+"</code>")
-		for _, op := range item.Operations() {
-			want = append(want, template.HTMLEscapeString(op.Summary))
-		}
-	}
-	for name := range doc.Components.Schemas {
-		want = append(want, `id="schema-`+name+`"`)
-	}
-	want = append(want,
-		"<h1>"+template.HTMLEscapeString(doc.Info.Title)+"</h1>",
-		// A field table row, a parameter constraint and a response header.
-		"<code>bucket_bits</code>",
-		"pattern ^(0|[1-9a-f][0-9a-f]{0,7})$",
-		"Header <code>Retry-After</code>",
-		// Nested inline objects are flattened into their parent's table.
-		"<code>eta.from</code>", "<code>handoffs[].tracking_number</code>",
-		// SealedRecord's description points readers at the plaintext.
-		`<a href="#schema-TrackingView">TrackingView</a>`,
-	)
-	for _, s := range want {
-		if !strings.Contains(page, s) {
-			t.Errorf("the page lacks %q", s)
-		}
-	}
-	for _, external := range []string{"<script", "src=", `href="http`, "@import", "url("} {
-		if strings.Contains(page, external) {
-			t.Errorf("the page must be self-contained but has %q", external)
-		}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(t, engine, v, tt.target, tt.header)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if got := rec.Header().Get("Content-Type"); got != tt.contentType {
+				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
+			}
+		})
 	}
 }
 
-func TestDocsPageFollowsTheDocumentOrder(t *testing.T) {
-	rec := httptest.NewRecorder()
-	DocsHandler(mustLoad(t)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
-	page := rec.Body.String()
-	first, last := strings.Index(page, `id="gateway-getDirectory"`), strings.Index(page, `id="gateway-getDocs"`)
-	if first < 0 || last < 0 || first > last {
-		t.Errorf("getDirectory (at %d) should come before getDocs (at %d), as in tg1.yaml", first, last)
+func TestDocsPagesCarryTheSecurityHeaders(t *testing.T) {
+	engine, v := newDocsEngine(t)
+	want := http.Header{}
+	secheaders.Set(want, secheaders.Strict)
+	for _, target := range []string{"/docs", "/docs/protocol", "/docs/threat-model"} {
+		t.Run(target, func(t *testing.T) {
+			rec := get(t, engine, v, target, nil)
+			for name := range want {
+				if got := rec.Header().Get(name); got != want.Get(name) {
+					t.Errorf("%s: %q, want %q", name, got, want.Get(name))
+				}
+			}
+		})
+	}
+}
+
+// TestReferencePageLoadsOnlyEmbeddedAssets reads the /docs page as a
+// browser would: every script and style sheet it loads must be a file of
+// the gateway that is served with its type, and nothing may be inline,
+// since the page's policy would block it.
+func TestReferencePageLoadsOnlyEmbeddedAssets(t *testing.T) {
+	engine, v := newDocsEngine(t)
+	page := get(t, engine, v, "/docs", nil).Body.String()
+	loads, links := pageReferences(t, page)
+	wantTypes := map[string]string{"script": "text/javascript; charset=utf-8", "stylesheet": "text/css; charset=utf-8"}
+	kinds := map[string]int{}
+	for _, ref := range loads {
+		if !strings.HasPrefix(ref.url, "/docs/assets/") {
+			t.Errorf("the page loads %s, which is not one of the gateway's assets", ref.url)
+			continue
+		}
+		kinds[ref.kind]++
+		rec := get(t, engine, v, ref.url, nil)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != wantTypes[ref.kind] {
+			t.Errorf("%s %s: status %d, Content-Type %q; want 200, %q", ref.kind, ref.url, rec.Code, rec.Header().Get("Content-Type"), wantTypes[ref.kind])
+		}
+	}
+	if kinds["script"] != 2 || kinds["stylesheet"] != 2 {
+		t.Errorf("the page loads %v, want Swagger UI and our script, and their two style sheets", kinds)
+	}
+	for _, link := range links {
+		if strings.HasPrefix(link, "https://") {
+			continue
+		}
+		if rec := get(t, engine, v, link, nil); rec.Code != http.StatusOK {
+			t.Errorf("the page links to %s, which answers %d", link, rec.Code)
+		}
+	}
+	if len(links) < 5 {
+		t.Errorf("the page links to %v, want the other pages, the document and the license texts", links)
+	}
+	if spec := `data-spec="/openapi.yaml"`; !strings.Contains(page, spec) {
+		t.Errorf("the page does not point Swagger UI at the document (%s)", spec)
+	}
+}
+
+// reference is a file a page loads.
+type reference struct{ kind, url string }
+
+// pageReferences lists what an HTML page loads (scripts and style
+// sheets) and what it links to, and fails the test on inline code or
+// style, which the page's policy would block.
+func pageReferences(t *testing.T, page string) (loads []reference, links []string) {
+	t.Helper()
+	z := html.NewTokenizer(strings.NewReader(page))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() != io.EOF {
+				t.Fatalf("parse the page: %v", z.Err())
+			}
+			return loads, links
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			attrs := map[string]string{}
+			for _, a := range tok.Attr {
+				attrs[a.Key] = a.Val
+				if a.Key == "style" || strings.HasPrefix(a.Key, "on") {
+					t.Errorf("<%s> has an inline %s attribute", tok.Data, a.Key)
+				}
+			}
+			switch {
+			case tok.Data == "script" && attrs["src"] == "":
+				t.Error("the page has an inline script")
+			case tok.Data == "script":
+				loads = append(loads, reference{"script", attrs["src"]})
+			case tok.Data == "style":
+				t.Error("the page has an inline style sheet")
+			case tok.Data == "link" && attrs["rel"] == "stylesheet":
+				loads = append(loads, reference{"stylesheet", attrs["href"]})
+			case tok.Data == "a":
+				links = append(links, attrs["href"])
+			}
+		}
 	}
 }
 
@@ -81,30 +205,5 @@ func TestYAMLHandlerServesTheEmbeddedDocument(t *testing.T) {
 	}
 	if !bytes.HasPrefix(Document(), []byte("openapi: 3.0.3\n")) {
 		t.Error("the embedded document does not start with its OpenAPI version")
-	}
-}
-
-func TestRenderMarkdown(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     template.HTML
-	}{
-		{"paragraphs", "one\ntwo\n\nthree", "<p>one two</p>\n<p>three</p>\n"},
-		{"escapes HTML", `<script>alert("x")</script> & more`, "<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more</p>\n"},
-		{"code spans", "use `If-None-Match` <b>", "<p>use <code>If-None-Match</code> &lt;b&gt;</p>\n"},
-		{"nothing marked up inside code", "`**x** <y>`", "<p><code>**x** &lt;y&gt;</code></p>\n"},
-		{"strong and emphasis", "a **bold** and *light* word", "<p>a <strong>bold</strong> and <em>light</em> word</p>\n"},
-		{"lists with continuation lines", "* one\n  more\n* two", "<ul><li>one more</li><li>two</li></ul>\n"},
-		{"indented code blocks", "    a ‖ <b>\n    c", "<pre><code>a ‖ &lt;b&gt;\nc</code></pre>\n"},
-		{"links to anchors of the page", "see [Key](#schema-Key)", `<p>see <a href="#schema-Key">Key</a></p>` + "\n"},
-		{"no links elsewhere", `[x](https://example.com) [y](#a"onclick)`, "<p>[x](https://example.com) [y](#a&#34;onclick)</p>\n"},
-		{"empty", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := renderMarkdown(tt.in); got != tt.want {
-				t.Errorf("renderMarkdown(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
-			}
-		})
 	}
 }

@@ -44,6 +44,9 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 			if len(op.Tags) == 0 {
 				t.Errorf("%s has no tag", where)
 			}
+			if op.Security == nil {
+				t.Errorf("%s must say who may call it (security: [] when anyone may)", where)
+			}
 			errorResponses := 0
 			for code, ref := range op.Responses.Map() {
 				if !strings.HasPrefix(code, "4") && !strings.HasPrefix(code, "5") {
@@ -76,6 +79,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			{http.MethodGet, "/"},
 			{http.MethodGet, "/assets/:file"},
 			{http.MethodGet, "/docs"},
+			{http.MethodGet, "/docs/:page"},
+			{http.MethodGet, "/docs/assets/:asset"},
 			{http.MethodGet, "/healthz"},
 			{http.MethodGet, "/openapi.yaml"},
 			{http.MethodGet, "/readyz"},
@@ -108,8 +113,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			}
 		})
 	}
-	if got := len(Operations(doc, "")); got != 22 {
-		t.Errorf("Operations(doc, \"\") lists %d operations, want all 22", got)
+	if got := len(Operations(doc, "")); got != 24 {
+		t.Errorf("Operations(doc, \"\") lists %d operations, want all 24", got)
 	}
 }
 

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/gin-gonic/gin"
 
@@ -66,7 +67,7 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 					goRequired = append(goRequired, name)
 				}
 			}
-			schemaFields := sortedKeys(ref.Value.Properties)
+			schemaFields := slices.Sorted(maps.Keys(ref.Value.Properties))
 			slices.Sort(goFields)
 			if !slices.Equal(schemaFields, goFields) {
 				t.Errorf("schema properties %v, Go fields %v", schemaFields, goFields)

@@ -19,6 +19,14 @@ import (
 	"github.com/trackgate/trackgate/gateway/problem"
 )
 
+// The /docs pages and files are text that responses are checked to be,
+// not parsed; no request body of the document has these types.
+func init() {
+	for _, contentType := range []string{"text/html", "text/css", "text/javascript"} {
+		openapi3filter.RegisterBodyDecoder(contentType, openapi3filter.PlainBodyDecoder)
+	}
+}
+
 // Validator checks requests and responses against the document.
 type Validator struct {
 	router routers.Router
@@ -28,11 +36,18 @@ type Validator struct {
 }
 
 // NewValidator builds a Validator for doc, which must have been validated
-// (Load does). The document's servers are ignored: requests match on path
-// and method alone, whatever host they were sent to.
+// (Load does). The document's servers, its own and its paths', are
+// ignored: requests match on path and method alone, whatever host they
+// were sent to, so a courier host matches the /tg1 paths too.
 func NewValidator(doc *openapi3.T) (*Validator, error) {
 	anyHost := *doc
 	anyHost.Servers = nil
+	anyHost.Paths = openapi3.NewPaths()
+	for path, item := range doc.Paths.Map() {
+		local := *item
+		local.Servers = nil
+		anyHost.Paths.Set(path, &local)
+	}
 	router, err := gorillamux.NewRouter(&anyHost)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: build router: %w", err)

@@ -62,8 +62,9 @@ held by customs on an onward leg, refused and returning, on an international
 flight) and a few sample parcels of the day's world.
 
 The gateway serves the tracking page for shoppers at /, the widget's bundles
-under /widget/, the tg1 API under /v1, its OpenAPI document at /openapi.yaml, a
-readable reference at /docs, and /healthz and /readyz. With --shop it also
+under /widget/, the tg1 API under /v1, its OpenAPI document at /openapi.yaml,
+an interactive reference and the protocol documents at /docs, and /healthz and
+/readyz. With --shop it also
 serves a demo marketplace page on a second origin, registered as a tenant with
 a key made at start, whose orders embed the widget. It stops gracefully on
 SIGINT or SIGTERM.`,

@@ -102,6 +102,16 @@ func New(t testing.TB, o Options) context.Context {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	listenConsole(tab)
+	// Headless Chromium keeps its window at least 500 pixels wide, so the
+	// viewport is emulated: exactly the width asked for, and a phone's
+	// (mobile, touch) below 600.
+	var viewport []chromedp.EmulateViewportOption
+	if o.Width < 600 {
+		viewport = append(viewport, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(o.Width), int64(o.Height), viewport...)); err != nil {
+		t.Fatalf("emulate a %d×%d viewport: %v", o.Width, o.Height, err)
+	}
 	if o.Dark {
 		dark := []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}
 		if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: dark}); err != nil {

@@ -16,8 +16,8 @@ import (
 func TestBrowserRunsPage(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(`<!doctype html><title>t</title><p id="out">static</p>
-<script>document.getElementById("out").textContent = "ran " + navigator.language + (matchMedia("(prefers-color-scheme: dark)").matches ? " dark" : " light"); console.error("deliberate");</script>`))
+		_, _ = w.Write([]byte(`<!doctype html><meta name="viewport" content="width=device-width"><title>t</title><p id="out">static</p>
+<script>document.getElementById("out").textContent = "ran " + navigator.language + (matchMedia("(prefers-color-scheme: dark)").matches ? " dark" : " light") + " " + innerWidth; console.error("deliberate");</script>`))
 	}))
 	defer srv.Close()
 
@@ -29,8 +29,8 @@ func TestBrowserRunsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text != "ran zh-CN dark" {
-		t.Errorf("page text %q, want the script's %q", text, "ran zh-CN dark")
+	if want := "ran zh-CN dark 360"; text != want {
+		t.Errorf("page text %q, want the script's %q", text, want)
 	}
 	if errs := ConsoleErrors(tab); len(errs) != 1 || !strings.Contains(errs[0], "deliberate") {
 		t.Errorf("console errors %q, want the page's one", errs)

@@ -36,6 +36,7 @@ type site struct {
 	// tenant has a fetch quota too small for one lookup. strangerShop
 	// uses the taoShop's key from an origin no tenant lists.
 	taoShop, jdShop, strangerShop string
+	jdKey                         string
 }
 
 var (
@@ -126,7 +127,7 @@ func buildSite() (*site, error) {
 		}
 		go func() { _ = http.Serve(shopListeners[i], h) }()
 	}
-	return &site{gatewayURL: gatewayURL, taoShop: shopOrigins[0], jdShop: shopOrigins[1], strangerShop: shopOrigins[2]}, nil
+	return &site{gatewayURL: gatewayURL, taoShop: shopOrigins[0], jdShop: shopOrigins[1], strangerShop: shopOrigins[2], jdKey: jdKey}, nil
 }
 
 // page drives one tab.
@@ -198,7 +199,9 @@ func (p *page) poll(js string) string {
 }
 
 // widget is a JavaScript expression for the n-th <trackgate-tracker>.
-func widget(n int) string { return fmt.Sprintf("document.querySelectorAll('trackgate-tracker')[%d]", n) }
+func widget(n int) string {
+	return fmt.Sprintf("document.querySelectorAll('trackgate-tracker')[%d]", n)
+}
 
 // in is a JavaScript expression for the first element matching css in
 // the widget's shadow root.

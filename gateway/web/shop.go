@@ -9,6 +9,7 @@ import (
 	"net/url"
 
 	"github.com/trackgate/trackgate/gateway/secheaders"
+	"github.com/trackgate/trackgate/gateway/static"
 )
 
 // Shop is a marketplace's order page on its own origin, embedding the
@@ -49,7 +50,11 @@ func (s Shop) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: embedded shop stylesheet: %w", err)
 	}
-	styles := newAsset("shop.css", css)
+	styles, err := static.NewFile("shop.css", css)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	set := static.Set{"shop.css": styles}
 	// The shop's own policy lets the gateway's widget script run and
 	// talk to the gateway, and nothing else from anywhere.
 	policy := secheaders.Strict.
@@ -62,7 +67,7 @@ func (s Shop) Handler() (http.Handler, error) {
 		_, _ = w.Write(page.Bytes())
 	})
 	mux.HandleFunc("GET /shop.css", func(w http.ResponseWriter, r *http.Request) {
-		serveAsset(w, r, styles, false)
+		set.Serve(w, r, "shop.css", pageCaching)
 	})
 	return mux, nil
 }

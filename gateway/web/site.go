@@ -8,28 +8,28 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/secheaders"
+	"github.com/trackgate/trackgate/gateway/static"
 )
 
 // Site is the browser side of one gateway: the widget bundles and the
 // tracking page.
 type Site struct {
-	widgets    map[string]*Asset
-	pageAssets map[string]*Asset
+	widgets    static.Set
+	pageAssets static.Set
 	index      []byte
 }
 
 // New loads the embedded files; it fails only if a bundle is missing from
 // the build.
 func New() (*Site, error) {
-	widgets, err := loadAssets("dist", widgetNames)
+	widgets, err := static.Load(files, "dist", widgetNames...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: %w (run `npm run build` in gateway/web)", err)
 	}
-	pageAssets, err := loadAssets("page", pageAssetNames)
+	pageAssets, err := static.Load(files, "page", pageAssetNames...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	index, err := fs.ReadFile(files, "page/index.html")
 	if err != nil {
@@ -39,7 +39,7 @@ func New() (*Site, error) {
 }
 
 // Widget returns the bundle served at /widget/{name}, or nil.
-func (s *Site) Widget(name string) *Asset { return s.widgets[name] }
+func (s *Site) Widget(name string) *static.File { return s.widgets[name] }
 
 // Register adds the site's routes to r, each after the handlers in
 // before (the gateway's request validation):
@@ -49,21 +49,14 @@ func (s *Site) Widget(name string) *Asset { return s.widgets[name] }
 //	GET /assets/{file}   the page's stylesheet, script and icon
 func (s *Site) Register(r gin.IRouter, before ...gin.HandlerFunc) {
 	r.GET("/", slices.Concat(before, []gin.HandlerFunc{secheaders.HTML(secheaders.Strict), s.handleIndex})...)
-	r.GET("/widget/:file", slices.Concat(before, []gin.HandlerFunc{s.handleFile(s.widgets, true)})...)
-	r.GET("/assets/:file", slices.Concat(before, []gin.HandlerFunc{s.handleFile(s.pageAssets, false)})...)
+	r.GET("/widget/:file", slices.Concat(before, []gin.HandlerFunc{serveFiles(s.widgets, widgetCaching)})...)
+	r.GET("/assets/:file", slices.Concat(before, []gin.HandlerFunc{serveFiles(s.pageAssets, pageCaching)})...)
 }
 
 func (s *Site) handleIndex(c *gin.Context) {
 	c.Data(http.StatusOK, "text/html; charset=utf-8", s.index)
 }
 
-func (s *Site) handleFile(assets map[string]*Asset, crossOrigin bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		a, ok := assets[c.Param("file")]
-		if !ok {
-			problem.Abort(c, http.StatusNotFound, "There is no such file.")
-			return
-		}
-		serveAsset(c.Writer, c.Request, a, crossOrigin)
-	}
+func serveFiles(set static.Set, p static.Policy) gin.HandlerFunc {
+	return func(c *gin.Context) { set.Serve(c.Writer, c.Request, c.Param("file"), p) }
 }

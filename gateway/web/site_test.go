@@ -106,6 +106,7 @@ func TestWidgetBundles(t *testing.T) {
 			}
 			for header, want := range map[string]string{
 				"Content-Type":                 "text/javascript; charset=utf-8",
+				"Cache-Control":                "public, max-age=300",
 				"Access-Control-Allow-Origin":  "*",
 				"Cross-Origin-Resource-Policy": "cross-origin",
 				"ETag":                         a.ETag,
