@@ -28,6 +28,8 @@ const zh = {
   'embed.text': '把这两行加到订单页面显示包裹的位置。组件从买家的浏览器直接连接本网关；你的服务器从不经手运单号和物流信息。',
   'embed.key': '请网关运营方登记你网店的来源（origin），并发给你一个有独立配额的公开密钥。在订单邮件中，链接到本页并把运单号放在 # 之后：',
   'foot.api': 'API 参考',
+  'foot.protocol': 'tg1 协议',
+  'foot.threats': '威胁模型',
   'foot.tagline': 'trackgate：查物流，不必交出任何一方的客户。',
   'lang.toggle': 'English',
   'lang.toggleLabel': 'Switch to English',
