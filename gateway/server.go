@@ -13,8 +13,8 @@ import (
 
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
-	"github.com/trackgate/trackgate/gateway/web"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/web"
 	"github.com/trackgate/trackgate/openapi"
 )
 
