@@ -18,6 +18,8 @@ import (
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/tenant"
+	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
 // Courier is one courier registered with the gateway.
@@ -100,6 +102,15 @@ type Config struct {
 	// limiting; empty trusts none.
 	TrustedProxies []string
 
+	// Transparency keeps the counts of the transparency report
+	// (docs/transparency.md), shared by the gateways of a deployment with
+	// transparency.Redis; default: in this process's memory. Run runs it
+	// when it is a transparency.Runner.
+	Transparency transparency.Recorder
+	// ReportReaderKeys are the SHA-256 of the report reader keys (tg1rk_…)
+	// that GET /v1/transparency accepts; none refuses every request.
+	ReportReaderKeys []tenant.Hash
+
 	// Demo lists sample parcels while simulated couriers run; nil makes
 	// GET /v1/demo/parcels answer 404.
 	Demo func() []api.DemoParcel
@@ -150,6 +161,9 @@ func (c *Config) withDefaults() {
 	}
 	if c.GatewayID == "" {
 		c.GatewayID = DefaultGatewayID
+	}
+	if c.Transparency == nil {
+		c.Transparency = transparency.NewMemory()
 	}
 	if c.Nonces == nil {
 		c.Nonces = signing.NewMemoryNonces(0, c.Now)

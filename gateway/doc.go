@@ -31,6 +31,11 @@
 //     API keys (TG-Api-Key, checked against hashes; package tenant), the
 //     quota a keyed request is charged to instead of the client's, and
 //     CORS for their origins, preflights included.
+//   - transparency.go: GET /v1/transparency, the regulator's report
+//     (docs/transparency.md), for a report reader key; and the counting
+//     behind it — every 4xx on /v1 by reason, and, where they happen,
+//     evaluations relayed, fetches and records published, per courier
+//     and tenant, into the Recorder of package transparency. Counts only.
 //
 // Courier hosts are reached through api.CourierHost, in process or over
 // HTTP (package remotehost); the gateway takes the same path for both.

@@ -48,7 +48,11 @@ func (g *Gateway) handleEvaluate(c *gin.Context) {
 		g.unavailable(c, "The courier directory is being assembled; try again shortly.")
 		return
 	}
-	results := g.evaluateAll(c.Request.Context(), dir, req.Requests)
+	tenantID := ""
+	if t := requestTenant(c); t != nil {
+		tenantID = t.ID
+	}
+	results := g.evaluateAll(c.Request.Context(), dir, req.Requests, tenantID)
 	c.JSON(http.StatusOK, api.EvaluateResponse{Results: results})
 }
 
@@ -79,8 +83,10 @@ func checkEvaluateRequest(req *api.EvaluateRequest) error {
 }
 
 // evaluateAll fans out to every courier at once. Parts that fail the
-// gateway's own checks never leave the gateway.
-func (g *Gateway) evaluateAll(ctx context.Context, dir *directory, parts []api.CourierEvaluation) []api.EvaluateResult {
+// gateway's own checks never leave the gateway; the elements of the others
+// are counted for the transparency report, for the courier and the
+// request's tenant ("" for none).
+func (g *Gateway) evaluateAll(ctx context.Context, dir *directory, parts []api.CourierEvaluation, tenantID string) []api.EvaluateResult {
 	results := make([]api.EvaluateResult, len(parts))
 	type answer struct {
 		i      int
@@ -97,6 +103,7 @@ func (g *Gateway) evaluateAll(ctx context.Context, dir *directory, parts []api.C
 			results[i].Status = api.StatusInvalid
 			continue
 		}
+		g.countEvaluations(ctx, co.ID, tenantID, len(blinded))
 		pending++
 		go func() {
 			answers <- answer{i, g.evaluateOne(ctx, co, part.KeyID, blinded)}

@@ -14,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
 // handleBucket serves GET /v1/buckets/{bucket}: every live record of the
@@ -41,6 +42,7 @@ func (g *Gateway) handleBucket(c *gin.Context) {
 		records = publicRecords(recs, records)
 	}
 	records, _ = g.padder.pad(records, bucket, now)
+	g.countFetch(c)
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, api.PublicRecords{Records: records, Missing: missing})
 }
@@ -73,6 +75,7 @@ func (g *Gateway) handleRecord(c *gin.Context) {
 		}
 	}
 	slices.SortFunc(records, func(a, b crypto.PublicRecord) int { return bytes.Compare(a.Nonce, b.Nonce) })
+	g.countFetch(c)
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, api.PublicRecords{Records: records, Missing: missing})
 }
@@ -157,6 +160,7 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 		// going away does not fail the others waiting on this fetch.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.FetchTimeout)
 		defer cancel()
+		g.count(fctx, transparency.Courier(co.ID), transparency.Fetches, 1)
 		recs, err := co.Host.Bucket(fctx, bucket)
 		if err != nil {
 			return nil, err

@@ -148,11 +148,14 @@ func newHarness(t testing.TB, tweak ...func(*Config)) *harness {
 	for _, f := range tweak {
 		f(&cfg)
 	}
-	// The store applies the limits the gateway is configured with.
-	limits := cfg.RecordLimits
-	limits.BucketBits = cfg.BucketBits
-	h.store = memory.New(limits)
-	cfg.Store = h.store
+	// The store applies the limits the gateway is configured with; a
+	// tweak may give another store instead (h.store is then nil).
+	if cfg.Store == nil {
+		limits := cfg.RecordLimits
+		limits.BucketBits = cfg.BucketBits
+		h.store = memory.New(limits)
+		cfg.Store = h.store
+	}
 	gw, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)

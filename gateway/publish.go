@@ -13,6 +13,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
 // Errors of Publish; the HTTP handler maps them to statuses.
@@ -32,6 +33,7 @@ var (
 func (g *Gateway) handlePublish(c *gin.Context) {
 	courier := c.Param("courier")
 	if signing.KeyID(c) != courier {
+		markRefusal(c, transparency.Unauthorized)
 		problem.Abort(c, http.StatusForbidden, "A courier may publish only its own records: TG-Key-Id must equal the courier in the path.")
 		return
 	}
@@ -84,6 +86,7 @@ func (g *Gateway) Publish(ctx context.Context, courier string, batch api.Records
 		return api.PublishResponse{}, fmt.Errorf("publish %d items of %s: the store answered %d results", batch.Items(), courier, len(results))
 	}
 	res := publishResponse(results)
+	g.countRecords(ctx, courier, results[:len(batch.Records)])
 	g.cfg.Logger.Info("records published", "courier", courier,
 		"stored", res.Stored, "stale", res.Stale, "refused", res.Refused)
 	return res, nil
@@ -174,6 +177,23 @@ func publishResponse(results []store.Result) api.PublishResponse {
 		}
 	}
 	return res
+}
+
+// countRecords counts, for the transparency report, the records of a
+// publish the store kept and refused; extensions and withdrawals are not
+// counted.
+func (g *Gateway) countRecords(ctx context.Context, courier string, results []store.Result) {
+	var stored, refused int64
+	for _, r := range results {
+		switch r.Outcome {
+		case store.Stored:
+			stored++
+		case store.Refused:
+			refused++
+		}
+	}
+	g.count(ctx, transparency.Courier(courier), transparency.RecordsStored, stored)
+	g.count(ctx, transparency.Courier(courier), transparency.RecordsRefused, refused)
 }
 
 // LocalPublisher publishes a courier's batches to a gateway in the same

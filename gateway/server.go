@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/transparency"
 	"github.com/trackgate/trackgate/gateway/web"
 	"github.com/trackgate/trackgate/openapi"
 )
@@ -29,7 +31,10 @@ type Gateway struct {
 	fetches  singleflight.Group
 	padder   padder
 	tenants  tenants
-	engine   *gin.Engine
+	// count adds to the transparency report's counts (transparency.go).
+	count   transparency.Hook
+	readers transparency.Readers
+	engine  *gin.Engine
 }
 
 // New validates cfg and builds a gateway. It does not reach the courier
@@ -49,6 +54,8 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.dir.g = g
 	g.tenants = newTenants(g.cfg.Tenants)
+	g.count = transparency.HookFor(g.cfg.Transparency, g.cfg.Now)
+	g.readers = transparency.Readers(g.cfg.ReportReaderKeys)
 	g.pull.entries = map[pullKey]pullEntry{}
 	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
@@ -69,8 +76,14 @@ func (g *Gateway) Handler() http.Handler { return g.engine }
 // served regardless.
 func (g *Gateway) Refresh(ctx context.Context) error { return g.dir.refresh(ctx) }
 
-// Run assembles the directory and keeps it fresh until ctx ends.
+// Run assembles the directory and keeps it fresh until ctx ends; it
+// also runs the transparency recorder's background work, if it has any.
 func (g *Gateway) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if r, ok := g.cfg.Transparency.(transparency.Runner); ok {
+		wg.Go(func() { r.Run(ctx) })
+	}
 	err := g.Refresh(ctx)
 	if err != nil {
 		g.cfg.Logger.Warn("directory incomplete at start", "error", err)
@@ -113,7 +126,7 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	e.NoMethod(func(c *gin.Context) {
 		problem.Abort(c, http.StatusMethodNotAllowed, "This resource does not support that method.")
 	})
-	e.Use(g.recoverPanics(), g.logRequests())
+	e.Use(g.recoverPanics(), g.logRequests(), g.countRefusals())
 
 	// Every request is checked against the OpenAPI document before its
 	// handler runs; on the signed route the signature is checked first, so
@@ -142,6 +155,9 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	for _, path := range []string{"/couriers", "/evaluate", "/buckets/:bucket", "/records/:locator", "/demo/parcels"} {
 		v1.OPTIONS(path, checked, g.handlePreflight)
 	}
+	// The transparency report is for a regulator's tools, not pages: a
+	// reader key, no CORS.
+	v1.GET("/transparency", g.requireReader(), checked, g.handleTransparency)
 	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)

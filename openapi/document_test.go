@@ -95,6 +95,7 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			{http.MethodPost, "/v1/evaluate"},
 			{http.MethodGet, "/v1/records/:locator"},
 			{http.MethodOptions, "/v1/records/:locator"},
+			{http.MethodGet, "/v1/transparency"},
 			{http.MethodGet, "/widget/:file"},
 		}},
 		{"courier-host", []Route{
@@ -113,8 +114,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			}
 		})
 	}
-	if got := len(Operations(doc, "")); got != 24 {
-		t.Errorf("Operations(doc, \"\") lists %d operations, want all 24", got)
+	if got := len(Operations(doc, "")); got != 25 {
+		t.Errorf("Operations(doc, \"\") lists %d operations, want all 25", got)
 	}
 }
 

@@ -102,16 +102,26 @@ const MaxDays = 366
 // Retention is how long a day's counts are kept.
 const Retention = 400 * 24 * time.Hour
 
-// ErrRange is wrapped by the errors of ParseDay and CheckRange, whose
-// texts are sentences for the reader of the report.
+// ErrRange is matched (errors.Is) by the errors of ParseDay and
+// CheckRange, whose texts are sentences for the reader of the report.
 var ErrRange = errors.New("bad report range")
+
+// rangeError is a mistake in a report's range, said as a sentence.
+type rangeError struct{ sentence string }
+
+func (e *rangeError) Error() string        { return e.sentence }
+func (e *rangeError) Is(target error) bool { return target == ErrRange }
+
+func rangeErrorf(format string, args ...any) error {
+	return &rangeError{fmt.Sprintf(format, args...)}
+}
 
 // ParseDay reads the date named (from or to) as YYYY-MM-DD, a UTC day.
 // The error does not repeat the value.
 func ParseDay(name, s string) (time.Time, error) {
 	day, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %q must be a real UTC date written YYYY-MM-DD, such as 2026-12-04", ErrRange, name)
+		return time.Time{}, rangeErrorf("%q must be a real UTC date written YYYY-MM-DD, such as 2026-12-04.", name)
 	}
 	return day, nil
 }
@@ -121,10 +131,10 @@ func ParseDay(name, s string) (time.Time, error) {
 func CheckRange(from, to time.Time) error {
 	from, to = dayOf(from), dayOf(to)
 	if to.Before(from) {
-		return fmt.Errorf("%w: \"to\" is before \"from\"; the range runs from the first day to the last, both included", ErrRange)
+		return rangeErrorf("\"to\" is before \"from\"; a report runs from its first day to its last, both included.")
 	}
 	if n := dayCount(from, to); n > MaxDays {
-		return fmt.Errorf("%w: the range holds %d days; a report covers at most %d, so ask for a year at a time", ErrRange, n, MaxDays)
+		return rangeErrorf("The range holds %d days; a report covers at most %d, so ask for a year at a time.", n, MaxDays)
 	}
 	return nil
 }
