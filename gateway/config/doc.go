@@ -21,6 +21,9 @@
 //     its records section, the store's limits and the padding secret.
 //     tenants.go: its tenants section, the marketplaces with their API
 //     key hashes, origins and quotas (docs/protocol.md §7.6).
+//     transparency.go: its transparency section, the hashes of the keys
+//     that read the transparency report (docs/transparency.md), whose
+//     counts are kept in the gateway's Redis.
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.

@@ -51,6 +51,9 @@ type Gateway struct {
 	// their API keys (as hashes), origins and quotas (docs/protocol.md
 	// §7.6); none leaves CORS off.
 	Tenants []TenantEntry `yaml:"tenants"`
+	// Transparency says who may read the transparency report
+	// (docs/transparency.md).
+	Transparency Transparency `yaml:"transparency"`
 
 	signingKey    ed25519.PrivateKey
 	courierKeys   []ed25519.PublicKey // by index of Couriers
@@ -266,7 +269,10 @@ func (g *Gateway) check(dir string, o loadOptions) error {
 	if err := g.checkCouriers(); err != nil {
 		return err
 	}
-	return g.checkTenants()
+	if err := g.checkTenants(); err != nil {
+		return err
+	}
+	return g.checkTransparency()
 }
 
 func (g *Gateway) checkRedis(dir string, o loadOptions) error {

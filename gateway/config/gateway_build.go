@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"context"
 	"crypto/hkdf"
 	"crypto/sha256"
@@ -22,6 +23,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/gateway/store/redisstore"
+	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
 // GatewayKeyID is the id under which courier hosts know the gateway's
@@ -99,7 +101,15 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 			return nil, nil, fmt.Errorf("shared nonce store: %w", err)
 		}
 		cfg.Nonces = nonces
+		// The report's counts are the deployment's: every gateway on
+		// this Redis adds to the same days.
+		prefix := cmp.Or(g.Redis.KeyPrefix, transparency.DefaultKeyPrefix)
+		cfg.Transparency = transparency.NewRedis(client, transparency.WithKeyPrefix(prefix), transparency.WithLogger(logger))
 		warnIfDown(ctx, logger, cfg.Store)
+	}
+	cfg.ReportReaderKeys = g.Transparency.readerKeys
+	if len(cfg.ReportReaderKeys) == 0 {
+		logger.Info("no transparency.reader_key_hashes: GET /v1/transparency refuses every request until a reader key's hash is added")
 	}
 	cfg.GatewayID = g.GatewayID
 	tenants, err := g.tenants(shared)
