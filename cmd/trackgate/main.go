@@ -1,7 +1,8 @@
 // Command trackgate is the one binary of trackgate, the privacy-preserving
 // parcel-tracking gateway: it runs the gateway (serve) and courier hosts
-// (courier), tracks a parcel through a gateway (track, detect) and makes,
-// rotates and shows the key files couriers and gateways need (keys).
+// (courier), tracks a parcel through a gateway (track, detect), makes,
+// rotates and shows the key files couriers and gateways need (keys), and
+// prints a gateway's transparency report (report).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
 // 0 on success, 1 when the command failed (nothing found, gateway down),
@@ -96,7 +97,8 @@ when track found nothing because a courier was unavailable (try again).`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
-	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e), newSimulatorCmd(e))
+	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e), newSimulatorCmd(e),
+		newReportCmd(e))
 	return root
 }
 

@@ -160,6 +160,7 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 // the day's simulated world.
 func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
 	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
+	fmt.Fprintf(w, "Transparency report: TRACKGATE_REPORT_KEY=%s go run ./cmd/trackgate report --gateway %s\n", d.ReportKey, url)
 	fmt.Fprintf(w, "Track a parcel in a browser: %s/\nAPI reference: %s/docs\n\nDemo parcels, the same every day (track them from another terminal):\n", url, url)
 	for _, p := range simulator.DemoParcels() {
 		fmt.Fprintf(w, "%-72s # %s: %s\n", trackLine(url, p.TrackingNumber, p.Factor), p.Courier, p.Story)

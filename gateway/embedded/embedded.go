@@ -27,6 +27,8 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/store/memory"
+	"github.com/trackgate/trackgate/gateway/tenant"
+	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
 // Config tunes the embedded deployment; the zero value is the default.
@@ -49,6 +51,9 @@ type Deployment struct {
 	Gateway *gateway.Gateway
 	World   *simulator.World
 	Hosts   map[string]*courierhost.Host
+	// ReportKey is a report reader key made at start: it reads this
+	// gateway's transparency report (GET /v1/transparency).
+	ReportKey string
 }
 
 // DefaultBucketBits spreads the simulator's records thinly enough that
@@ -132,6 +137,13 @@ func Build(cfg Config) (*Deployment, error) {
 			Host: host, SigningKey: signPub,
 		})
 	}
+	reportKey, err := transparency.NewReaderKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	d.ReportKey = reportKey
+	readerHash, _ := transparency.HashReaderKey(reportKey) // well formed: just made
+	gwCfg.ReportReaderKeys = []tenant.Hash{readerHash}
 	if cfg.Gateway != nil {
 		cfg.Gateway(&gwCfg)
 	}
