@@ -30,6 +30,7 @@ type docPage struct {
 var docPages = []docPage{
 	{Name: "protocol", File: "protocol.md", Label: "Protocol"},
 	{Name: "threat-model", File: "threat-model.md", Label: "Threat model"},
+	{Name: "transparency", File: "transparency.md", Label: "Transparency report"},
 }
 
 // newMarkdown is the renderer of the documents: GitHub-flavoured Markdown

@@ -137,7 +137,8 @@ func TestPagesAreTitledByTheirFirstHeading(t *testing.T) {
 		t.Fatal(err)
 	}
 	title := regexp.MustCompile(`<title>([^<]+)</title>`)
-	want := map[string]string{"protocol": "tg1 — the trackgate blind-lookup protocol, revision 2", "threat-model": "trackgate threat model"}
+	want := map[string]string{"protocol": "tg1 — the trackgate blind-lookup protocol, revision 2", "threat-model": "trackgate threat model",
+		"transparency": "The transparency report"}
 	for name, page := range pages {
 		if m := title.FindSubmatch(page); m == nil || string(m[1]) != want[name] {
 			t.Errorf("/docs/%s is titled %q, want %q", name, m, want[name])
