@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
@@ -493,5 +494,35 @@ func TestTransparencyHookCountsForOtherParts(t *testing.T) {
 	}
 	if got.Refusals[transparency.CallbackRefused] != 1 {
 		t.Errorf("refusals %v", got.Refusals)
+	}
+}
+
+// TestRunWritesTheCountsToRedis: a running gateway writes its counts out
+// by itself, so the other gateways of the deployment see them, and once
+// more when it stops.
+func TestRunWritesTheCountsToRedis(t *testing.T) {
+	rs := redistest.Single(t)
+	prefix := rs.Prefix(t)
+	h := newHarness(t, func(c *Config) {
+		c.Transparency = transparency.NewRedis(rs.Client, transparency.WithKeyPrefix(prefix),
+			transparency.WithFlushInterval(20*time.Millisecond))
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	stopped := make(chan struct{})
+	go func() { h.gw.Run(ctx); close(stopped) }()
+	key := prefix + ":transparency:" + time.Now().UTC().Format(time.DateOnly)
+	h.do(http.MethodGet, "/v1/buckets/1", nil, nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for rs.Client.HGet(t.Context(), key, "global:fetches").Val() != "1" {
+		if time.Now().After(deadline) {
+			t.Fatal("the running gateway did not write its count within 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.do(http.MethodGet, "/v1/buckets/2", nil, nil)
+	cancel()
+	<-stopped
+	if got := rs.Client.HGet(t.Context(), key, "global:fetches").Val(); got != "2" {
+		t.Errorf("after Run returned: %s fetches in Redis, want 2", got)
 	}
 }
