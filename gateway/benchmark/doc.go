@@ -34,8 +34,8 @@
 // Throughput is loaded with vegeta at a fixed concurrency; latency is
 // measured one request after another. The pieces: profile.go (how long
 // and how big a run is), redis.go (the redis-server process),
-// deployment.go, hosts.go and gateways.go (what runs on loopback),
-// phase.go and load.go (one side of one round), rounds.go (interleaving
-// and medians), figure.go (a figure, its goals), report.go (the markdown
-// table and the JSON), machine.go and run.go (Run).
+// deployment.go, hosts.go, gateways.go and loopback.go (what runs on
+// loopback), phase.go and load.go (one side of one round), rounds.go
+// (interleaving and medians), figure.go (a figure, its goals), report.go
+// (the markdown table and the JSON), machine.go and run.go (Run).
 package benchmark

@@ -3,6 +3,7 @@ package benchmark
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -100,7 +101,7 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(float64(len(sorted))*q+0.999999) - 1
+	i := int(math.Ceil(float64(len(sorted))*q)) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 

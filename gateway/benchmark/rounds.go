@@ -20,9 +20,12 @@ type rounds struct{ measured, baseline []sample }
 // profile's rounds, after one unrecorded warm-up of each side. The order
 // flips every round (measured first, then baseline first, …), so that a
 // machine getting busier or quieter during a round pair weighs on both
-// sides alike.
+// sides alike. A profile without warm-up skips it.
 func (b *bench) interleave(ctx context.Context, id string, d time.Duration, measured, baseline phase, show func(sample) string) (rounds, error) {
 	for _, p := range []phase{measured, baseline} {
+		if b.profile.Warmup <= 0 {
+			break
+		}
 		if _, err := p(ctx, b.profile.Warmup); err != nil {
 			return rounds{}, fmt.Errorf("%s warm-up: %w", id, err)
 		}

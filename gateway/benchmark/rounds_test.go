@@ -41,3 +41,18 @@ func TestSequentialRunsAtLeastOnce(t *testing.T) {
 		t.Errorf("calls %d, sample %+v, err %v: want exactly one call", calls, s, err)
 	}
 }
+
+func TestInterleaveWithoutWarmup(t *testing.T) {
+	var calls []time.Duration
+	p := func(_ context.Context, d time.Duration) (sample, error) {
+		calls = append(calls, d)
+		return sample{rate: 1, n: 1}, nil
+	}
+	b := &bench{profile: Profile{Rounds: 1}, progress: func(string, ...any) {}}
+	if _, err := b.interleave(t.Context(), "fake", time.Second, p, p, showLatency); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(calls, []time.Duration{time.Second, time.Second}) {
+		t.Errorf("phases ran for %v, want one round and no warm-up (vegeta would run a 0 s attack forever)", calls)
+	}
+}
