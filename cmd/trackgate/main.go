@@ -2,7 +2,8 @@
 // parcel-tracking gateway: it runs the gateway (serve) and courier hosts
 // (courier), tracks a parcel through a gateway (track, detect), makes,
 // rotates and shows the key files couriers and gateways need (keys), and
-// prints a gateway's transparency report (report).
+// prints a gateway's transparency report (report), and measures a
+// deployment on loopback against baselines (bench).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
 // 0 on success, 1 when the command failed (nothing found, gateway down),
@@ -78,8 +79,9 @@ the number (and, for some couriers, the last 4 digits of a phone number) can
 derive.
 
 This one binary runs the gateway (serve) and courier hosts (courier), tracks a
-parcel through a gateway (track, detect) and makes, rotates and shows the key
-files that courier hosts and gateways need (keys).
+parcel through a gateway (track, detect), makes, rotates and shows the key
+files that courier hosts and gateways need (keys), and measures a whole
+deployment on loopback against baselines (bench).
 
 Exit status: 0 on success, 1 when the command failed (for example nothing was
 found), 2 for a usage mistake or bad input (a configuration file included), 3
@@ -98,7 +100,7 @@ when track found nothing because a courier was unavailable (try again).`,
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
 	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e), newSimulatorCmd(e),
-		newReportCmd(e))
+		newReportCmd(e), newBenchCmd(e))
 	return root
 }
 

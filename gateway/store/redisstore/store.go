@@ -70,6 +70,11 @@ func (s *Store) recordsKey(bucket uint32) string { return s.bucketKey(bucket, "r
 func (s *Store) expiryKey(bucket uint32) string  { return s.bucketKey(bucket, "exp") }
 func (s *Store) usageKey(bucket uint32) string   { return s.bucketKey(bucket, "use") }
 
+// RecordsKey names the hash holding bucket's records, field by locator.
+// `trackgate bench` reads it directly, to compare the gateway with a bare
+// server reading the same bytes; nothing else should.
+func (s *Store) RecordsKey(bucket uint32) string { return s.recordsKey(bucket) }
+
 func (s *Store) bucketKey(bucket uint32, what string) string {
 	return s.prefix + ":{b" + crypto.FormatBucket(bucket) + "}:" + what
 }
