@@ -208,3 +208,24 @@ func (r *Result) Locators() [][]byte {
 	}
 	return out
 }
+
+// UpdateLeg puts view in place of the view of the leg at locator, as a
+// delivery's newer version, and merges the timeline again. It reports
+// false, changing nothing, when no leg of r has that locator or the view
+// names another courier or number than the leg's.
+func (r *Result) UpdateLeg(locator []byte, view adapters.View) bool {
+	for i := range r.Legs {
+		l := &r.Legs[i]
+		if len(l.Locator) == 0 || !bytes.Equal(l.Locator, locator) {
+			continue
+		}
+		if view.Courier != l.Courier || view.TrackingNumber != l.View.TrackingNumber {
+			return false
+		}
+		l.View = view
+		r.Timeline = nil // never write into a timeline another Result may share
+		r.merge()
+		return true
+	}
+	return false
+}

@@ -173,3 +173,30 @@ func TestRestoreLegChecksWhatItIsGiven(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateLegMergesTheNewViewWithoutTouchingACopy(t *testing.T) {
+	_, leg := foundLeg(t)
+	res := &Result{TrackingNumber: "SE1234567890", Legs: []Leg{leg}}
+	res.merge()
+	before := *res
+	before.Legs = append([]Leg(nil), res.Legs...)
+	next := inTransit("sim-east", "SE1234567890")
+	next.Events = append(next.Events, clienttest.Event("2026-11-22T08:00:00+08:00", adapters.StatusOutForDelivery, "Out for delivery", "Shanghai", "", "CN"))
+	next.Status = adapters.StatusOutForDelivery
+
+	if res.UpdateLeg(make([]byte, crypto.LocatorSize), next) {
+		t.Error("UpdateLeg took a view for a locator of no leg")
+	}
+	if res.UpdateLeg(leg.Locator, inTransit("sim-east", "SE0000000001")) {
+		t.Error("UpdateLeg took a view of another number")
+	}
+	if !res.UpdateLeg(leg.Locator, next) {
+		t.Fatal("UpdateLeg refused the leg's next view")
+	}
+	if len(res.Timeline) != 3 || res.Timeline[2].Status != adapters.StatusOutForDelivery || res.Headline().Code != HeadlineOutForDelivery {
+		t.Errorf("after UpdateLeg: %d events, headline %s", len(res.Timeline), res.Headline().Code)
+	}
+	if len(before.Timeline) != 2 || before.Timeline[1].Status != adapters.StatusInTransit || before.Legs[0].View.Status != adapters.StatusInTransit {
+		t.Errorf("the copy taken before changed: %+v", before.Timeline)
+	}
+}

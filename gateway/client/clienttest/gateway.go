@@ -271,6 +271,13 @@ func (g *Gateway) Fail(route string, status int, detail string) {
 	g.failures[route] = failure{status, detail}
 }
 
+// Recover undoes Fail: later requests on route are answered again.
+func (g *Gateway) Recover(route string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.failures, route)
+}
+
 // Missing makes every later bucket and record answer list courier in
 // "missing", as a gateway does for a pull courier that cannot answer.
 func (g *Gateway) Missing(courier string) {
