@@ -104,7 +104,7 @@ input (no secret key, a number of the wrong shape, …).`,
 	fl.StringVar(&f.secretKey, "secret-key", "", "the tenant's secret key, tg1sk_…; $"+secretKeyEnv+" sets the default")
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "host:port the receiver listens on (port 0: a free one)")
 	fl.StringVar(&f.lang, "lang", client.LangEnglish, "language of the labels and of bilingual descriptions: en or zh-CN")
-	fl.BoolVar(&f.json, "json", false, `print one JSON object a line: each delivery as {"type":"record.updated"|"record.withdrawn","delivery","subscription","version","courier","tracking_number","new_events","headline","view"}, and a new lookup (to follow a handoff) as {"type":"lookup"} and the fields of track --json`)
+	fl.BoolVar(&f.json, "json", false, `print one JSON object a line: each delivery as {"type":"record.updated"|"record.withdrawn","delivery","subscription","version","courier","tracking_number","new_events","headline","view"}, and the lookup at start, and each new one (to follow a handoff), as {"type":"lookup"} and the fields of track --json`)
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up on each lookup and gateway call after this long")
 	return cmd
 }
@@ -161,13 +161,16 @@ func runListen(ctx context.Context, e env, f listenFlags) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The parcel as it is now, before any delivery can be printed.
+	if f.json {
+		rcv.printLookupLine(res)
+	} else {
+		printTimeline(e.stdout, res, e.location, lang)
+		fmt.Fprintln(e.stdout)
+	}
 	l := &listener{e: e, f: f, c: c, key: key, callback: callback, rcv: rcv}
 	if err := l.subscribe(ctx, res.Locators()); err != nil {
 		return err
-	}
-	if !f.json {
-		printTimeline(e.stdout, res, e.location, lang)
-		fmt.Fprintln(e.stdout)
 	}
 	return l.run(ctx)
 }

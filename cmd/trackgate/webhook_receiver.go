@@ -203,8 +203,8 @@ func (rc *receiver) show(d *client.Delivery, leg client.Leg, view *adapters.View
 	}
 }
 
-// lookupJSON is a line of webhook listen --json after a new lookup (to
-// follow a handoff): the document of track --json, typed.
+// lookupJSON is a line of webhook listen --json for a lookup (at start,
+// and to follow a handoff): the document of track --json, typed.
 type lookupJSON struct {
 	Type string `json:"type"` // "lookup"
 	trackJSON

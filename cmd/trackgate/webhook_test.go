@@ -124,6 +124,10 @@ func TestWebhookListenFollowsAHandoff(t *testing.T) {
 		t.Fatalf("subscriptions %+v, want a second one for the onward leg", subs)
 	}
 	lines := strings.Split(strings.TrimSuffix(s.stdout.String(), "\n"), "\n")
+	if !strings.HasPrefix(lines[0], `{"type":"lookup","headline":{"code":"in_transit"`) {
+		t.Errorf("the first line is not the lookup at start: %s", lines[0])
+	}
+	lines = lines[1:]
 	var delivered struct {
 		Type, Courier string
 		Version       uint64
@@ -139,7 +143,7 @@ func TestWebhookListenFollowsAHandoff(t *testing.T) {
 		clienttest.Event("2026-11-23T10:00:00+01:00", adapters.StatusOutForDelivery, "Out for delivery", "Lyon", "", "FR"),
 		clienttest.Event("2026-11-23T16:00:00+01:00", adapters.StatusDelivered, "Delivered", "Lyon", "", "FR")))
 	s.waitFor(t, s.stdout, `"Delivered"`)
-	lines = strings.Split(strings.TrimSuffix(s.stdout.String(), "\n"), "\n")
+	lines = strings.Split(strings.TrimSuffix(s.stdout.String(), "\n"), "\n")[1:]
 	if len(lines) != 3 || !strings.HasPrefix(lines[1], `{"type":"lookup","headline":{"code":"out_for_delivery"`) {
 		t.Errorf("want the delivery, the lookup that followed the handoff and the onward delivery:\n%s", s.stdout)
 	}
