@@ -1,9 +1,10 @@
 // Command trackgate is the one binary of trackgate, the privacy-preserving
 // parcel-tracking gateway: it runs the gateway (serve) and courier hosts
-// (courier), tracks a parcel through a gateway (track, detect), makes,
-// rotates and shows the key files couriers and gateways need (keys), and
-// prints a gateway's transparency report (report), and measures a
-// deployment on loopback against baselines (bench).
+// (courier), tracks a parcel through a gateway (track, detect), receives
+// its updates as webhooks (webhook listen), makes, rotates and shows the
+// key files couriers and gateways need (keys), prints a gateway's
+// transparency report (report), and measures a deployment on loopback
+// against baselines (bench).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
 // 0 on success, 1 when the command failed (nothing found, gateway down),
@@ -14,6 +15,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +49,16 @@ type env struct {
 	getenv         func(string) string
 	now            func() time.Time
 	location       *time.Location // where event times are shown
+	// after waits between the lookups of track --watch; nil is time.After.
+	after func(time.Duration) <-chan time.Time
+}
+
+// wait returns a channel that receives once d has passed.
+func (e env) wait(d time.Duration) <-chan time.Time {
+	if e.after == nil {
+		return time.After(d)
+	}
+	return e.after(d)
 }
 
 func main() {
@@ -57,9 +69,15 @@ func main() {
 
 // run executes the command line args and returns the exit status.
 func run(args []string, e env) int {
+	return runContext(context.Background(), args, e)
+}
+
+// runContext is run until ctx ends: what Ctrl-C does to the commands
+// that keep going (serve, courier, track --watch, webhook listen).
+func runContext(ctx context.Context, args []string, e env) int {
 	root := newRootCmd(e)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -79,14 +97,18 @@ the number (and, for some couriers, the last 4 digits of a phone number) can
 derive.
 
 This one binary runs the gateway (serve) and courier hosts (courier), tracks a
-parcel through a gateway (track, detect), makes, rotates and shows the key
-files that courier hosts and gateways need (keys), and measures a whole
-deployment on loopback against baselines (bench).
+parcel through a gateway (track, detect), receives its updates as signed
+webhooks (webhook listen), makes, rotates and shows the key files that
+courier hosts and gateways need (keys), prints a gateway's transparency report
+(report), and measures a whole deployment on loopback against baselines
+(bench).
 
 Exit status: 0 on success, 1 when the command failed (for example nothing was
 found), 2 for a usage mistake or bad input (a configuration file included), 3
 when track found nothing because a courier was unavailable (try again).`,
 		Example: `  trackgate track SF1234567890 --factor 0042
+  trackgate track SW100000000001 --watch
+  trackgate webhook listen --number SW100000000001 --secret-key tg1sk_…
   trackgate detect 1Z999AA10123456784 --json
   trackgate keys gen --out /etc/trackgate`,
 		SilenceUsage:  true,
@@ -99,8 +121,8 @@ when track found nothing because a courier was unavailable (try again).`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
-	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newKeysCmd(e), newSimulatorCmd(e),
-		newReportCmd(e), newBenchCmd(e))
+	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newWebhookCmd(e), newKeysCmd(e),
+		newSimulatorCmd(e), newReportCmd(e), newBenchCmd(e))
 	return root
 }
 

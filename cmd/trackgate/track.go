@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode"
 
@@ -45,6 +44,8 @@ type trackFlags struct {
 	lang                     string
 	json, fast               bool
 	timeout                  time.Duration
+	watch                    bool
+	interval                 time.Duration
 }
 
 func newTrackCmd(e env) *cobra.Command {
@@ -83,6 +84,15 @@ purpose, so a factor cannot be guessed digit by digit.
 By default records are fetched a whole bucket at a time, so the gateway does
 not learn which record you read; --fast fetches the single record instead.
 
+--watch keeps going after the timeline: it repeats the same lookup every
+--interval (60s by default, at least 15s) and prints what changed as it
+happens: new events as timeline rows, and a new headline after an arrow
+(with --json, the whole document again, on one line). Each repeat is an
+ordinary lookup of the same fixed shape, so it tells the gateway nothing a
+single lookup does not. When a lookup fails for the moment (a courier or the
+gateway unavailable) it says so on one line and tries again; Ctrl-C stops it
+(exit status 0).
+
 Exit status: 0 when found, 1 when not found or the gateway failed, 2 for bad
 input (a number of the wrong shape, a missing or malformed --factor), 3 when
 nothing was found because a courier was unavailable for the moment ("courier
@@ -91,7 +101,8 @@ unavailable, try again", naming it): unlike 1, trying again later may find it.`,
   trackgate track "sf 1234-567-890" --factor 0042
   trackgate track 7700000000001 --factor 1234 --lang zh-CN
   trackgate track 1Z999AA10123456784 --courier ups --json
-  TRACKGATE_GATEWAY=https://track.example trackgate track YT2300000000001 --fast`,
+  TRACKGATE_GATEWAY=https://track.example trackgate track YT2300000000001 --fast
+  trackgate track SW100000000001 --watch --interval 30s`,
 		Args: exactArgs(1, "one tracking number"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTrack(cmd.Context(), e, f, args[0])
@@ -103,13 +114,18 @@ unavailable, try again", naming it): unlike 1, trying again later may find it.`,
 	cmd.Flags().StringVar(&f.lang, "lang", client.LangEnglish, "language of the labels and of bilingual descriptions: en or zh-CN")
 	cmd.Flags().BoolVar(&f.json, "json", false, `print the decrypted views as JSON: {"headline":{…},"legs":[view…],"timeline":[event…],"couriers":[…]}`)
 	cmd.Flags().BoolVar(&f.fast, "fast", false, "fetch the single record rather than its whole bucket (faster; the gateway learns which record you read)")
-	cmd.Flags().DurationVar(&f.timeout, "timeout", 10*time.Second, "give up after this long")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", 10*time.Second, "give up after this long (each lookup, with --watch)")
+	cmd.Flags().BoolVar(&f.watch, "watch", false, "after the timeline, repeat the lookup every --interval and print each change; Ctrl-C stops")
+	cmd.Flags().DurationVar(&f.interval, "interval", defaultWatchInterval, "with --watch, the time between lookups (at least 15s)")
 	return cmd
 }
 
 func runTrack(ctx context.Context, e env, f trackFlags, number string) error {
 	if f.timeout <= 0 {
 		return usageErrorf("--timeout must be positive")
+	}
+	if f.watch && f.interval < minWatchInterval {
+		return usageErrorf("--interval %s is too short: at least %s between lookups", f.interval, minWatchInterval)
 	}
 	lang, err := parseLang(f.lang)
 	if err != nil {
@@ -119,18 +135,38 @@ func runTrack(ctx context.Context, e env, f trackFlags, number string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	res, err := c.Track(ctx, number, client.TrackOptions{Factor: f.factor, Courier: f.courier})
+	opts := client.TrackOptions{Factor: f.factor, Courier: f.courier}
+	res, err := trackOnce(ctx, c, number, opts, f.gateway, f.timeout)
 	if err != nil {
-		return explainTransport(ctx, err, f.gateway, f.timeout)
+		return err
 	}
-	if f.json {
-		return printTrackJSON(e.stdout, res, lang)
+	switch {
+	case f.json && f.watch:
+		err = printResultLine(e.stdout, res, lang)
+	case f.json:
+		err = printTrackJSON(e.stdout, res, lang)
+	default:
+		printTimeline(e.stdout, res, e.location, lang)
+		printNotes(e.stderr, res)
 	}
-	printTimeline(e.stdout, res, e.location, lang)
-	printNotes(e.stderr, res)
-	return nil
+	if err != nil || !f.watch {
+		return err
+	}
+	return watch(ctx, e, f, lang, func(ctx context.Context) (*client.Result, error) {
+		return trackOnce(ctx, c, number, opts, f.gateway, f.timeout)
+	}, res)
+}
+
+// trackOnce is one lookup within timeout, its transport errors worded
+// for people.
+func trackOnce(ctx context.Context, c *client.Client, number string, opts client.TrackOptions, gateway string, timeout time.Duration) (*client.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res, err := c.Track(ctx, number, opts)
+	if err != nil {
+		return nil, explainTransport(ctx, err, gateway, timeout)
+	}
+	return res, nil
 }
 
 // explainTransport rewords a failure to reach the gateway for people; any
@@ -161,7 +197,7 @@ type headlineJSON struct {
 	Label string `json:"label"`
 }
 
-func printTrackJSON(w io.Writer, res *client.Result, lang string) error {
+func newTrackJSON(res *client.Result, lang string) trackJSON {
 	h := res.Headline()
 	out := trackJSON{
 		Headline: headlineJSON{Headline: h, Label: headlineText(res, h, lang)},
@@ -173,9 +209,13 @@ func printTrackJSON(w io.Writer, res *client.Result, lang string) error {
 	if out.Timeline == nil {
 		out.Timeline = []client.TimelineEvent{}
 	}
+	return out
+}
+
+func printTrackJSON(w io.Writer, res *client.Result, lang string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(newTrackJSON(res, lang))
 }
 
 // printTimeline writes the headline and the expected delivery window,
@@ -189,11 +229,9 @@ func printTimeline(w io.Writer, res *client.Result, loc *time.Location, lang str
 	}
 	fmt.Fprintln(w)
 	for _, l := range res.Legs {
-		v := l.View
-		header := []string{v.TrackingNumber, courierLabel(l.CourierName, l.Courier), statusLabel(v.Status, lang)}
-		fmt.Fprintf(w, "%s%s\n", strings.Repeat("  ", l.Depth), strings.Join(header, " · "))
-		for _, h := range v.Handoffs {
-			fmt.Fprintf(w, "%s  → %s\n", strings.Repeat("  ", l.Depth), client.HandedOffLabel(printable(h.Courier), printable(h.TrackingNumber), lang))
+		fmt.Fprintln(w, legLine(l, lang))
+		for _, h := range l.View.Handoffs {
+			fmt.Fprintln(w, handoffLine(l, h, lang))
 		}
 	}
 	if len(res.Timeline) == 0 {
@@ -201,17 +239,7 @@ func printTimeline(w io.Writer, res *client.Result, loc *time.Location, lang str
 		return
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	several := len(res.Legs) > 1
-	for _, ev := range res.Timeline {
-		cols := []string{ev.Time.In(loc).Format("2006-01-02 15:04 -07:00")}
-		if several {
-			cols = append(cols, ev.Courier)
-		}
-		cols = append(cols, formatLocation(ev.Location), statusCell(ev.Status, lang), printable(client.Description(ev.Description, lang)))
-		fmt.Fprintln(tw, strings.Join(cols, "\t"))
-	}
-	_ = tw.Flush()
+	printEvents(w, res.Timeline, len(res.Legs) > 1, loc, lang)
 }
 
 // printNotes tells on stderr about couriers that could not answer, so

@@ -41,10 +41,23 @@
 // factor cannot be guessed one digit at a time. A courier that could not
 // answer for the moment makes it ErrUnavailable instead: try again.
 //
+// Marketplaces can be told of changes instead of asking again
+// (docs/protocol.md §10, docs/webhooks.md). A found Leg keeps its Locator
+// and, unexported, its record key. A marketplace's server, holding its
+// tenant's secret key (tg1sk_…), subscribes the locators (Subscribe,
+// Result.Locators) with a callback URL and a secret of its own; the
+// gateway then POSTs every new version of those records there, sealed
+// as they are stored and signed with the secret. The receiver checks the
+// signature with webhook.Verify (package gateway/webhook), deduplicates by
+// the TG-Webhook-Id header and opens the record with OpenDelivery and the
+// leg (or RestoreLeg, after a restart). The gateway still learns nothing
+// but the locators: it cannot open what it delivers.
+//
 // The files follow the steps: directory.go, detect.go, track.go
 // (candidates and handoffs), shape.go (rounds, dummies and the fixed
 // shape), evaluate.go (blinding and proofs), fetch.go (records and views),
-// result.go (the merged answer) and errors.go. For showing the answer to
+// result.go (the merged answer) and errors.go; subscriptions.go (the
+// subscription routes) and delivery.go (opening what they deliver). For showing the answer to
 // people: headline.go (Result.Headline, the status that tells the truth
 // across handoff legs), language.go (Description, one language of a
 // bilingual event description) and labels.go (the texts shown to shoppers

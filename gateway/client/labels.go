@@ -74,6 +74,16 @@ func NoEventsLabel(lang string) string {
 	return labelSections["timeline"]["no_events"].In(lang)
 }
 
+// UpdatedLabel says that a leg has a new version that shows nothing new.
+func UpdatedLabel(lang string) string {
+	return labelSections["timeline"]["updated"].In(lang)
+}
+
+// WithdrawnLabel says that the courier withdrew a leg's record.
+func WithdrawnLabel(lang string) string {
+	return labelSections["timeline"]["withdrawn"].In(lang)
+}
+
 // HandedOffLabel says that a leg handed the parcel to courier as number.
 func HandedOffLabel(courier, number, lang string) string {
 	return fillLabel(labelSections["timeline"]["handed_off"].In(lang), "courier", courier, "number", number)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 )
 
@@ -40,11 +41,24 @@ type Result struct {
 }
 
 // Leg is one courier's view of the parcel.
+//
+// A found leg also keeps what a subscriber needs (docs/protocol.md §10):
+// Locator, which names the leg's record at the gateway and is what a
+// subscription lists, and the leg's record key, which opens every later
+// version of that record (OpenDelivery). The record key is as secret as
+// the tracking number: it stays unexported, out of JSON and out of %v,
+// and RecordKey hands it over only when asked.
 type Leg struct {
 	Courier     string        `json:"courier"`
 	CourierName string        `json:"courier_name,omitempty"`
 	Depth       int           `json:"depth"` // 0 for the number asked, n for the n-th handoff
 	View        adapters.View `json:"view"`
+	// Locator names the leg's record at the gateway (16 bytes).
+	Locator crypto.B64 `json:"locator,omitempty"`
+
+	// key is behind a pointer so that fmt prints an address, never the
+	// bytes, when a Leg is printed with %v, %+v or %#v.
+	key *recordKey
 }
 
 // TimelineEvent is one event of the merged timeline and the courier that

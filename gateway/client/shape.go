@@ -84,7 +84,10 @@ func (c *Client) follow(ctx context.Context, dir *directory, first []query, fact
 			if a.status != OutcomeFound {
 				continue
 			}
-			res.Legs = append(res.Legs, Leg{Courier: a.courier.entry.ID, CourierName: a.courier.entry.Name, Depth: a.depth, View: a.view})
+			res.Legs = append(res.Legs, Leg{
+				Courier: a.courier.entry.ID, CourierName: a.courier.entry.Name, Depth: a.depth, View: a.view,
+				Locator: a.derived.Locator, key: &recordKey{a.derived.RecordKey},
+			})
 			for _, h := range a.view.Handoffs {
 				q, outcome := handoffQuery(dir, h.Courier, h.TrackingNumber, factor, a.depth+1)
 				if outcome != nil {

@@ -7,6 +7,11 @@
 // What a real gateway does between client and courier (fan-out, rate
 // limits, pull-mode fetches) is replaced by a per-courier Behaviour, and
 // every request is counted so tests can assert what went over the wire.
+//
+// It also serves the subscription routes of docs/protocol.md §10 for the
+// tenant secret keys of Config.SecretKeys, and POSTs signed deliveries to
+// the subscribers' callbacks when a test publishes a new version of a
+// record (Deliver) or withdraws one (Withdraw): see subscriptions.go.
 package clienttest
 
 import (
@@ -75,6 +80,14 @@ type Config struct {
 	Couriers   []Courier
 	// BadETag serves the directory with an ETag that is not its hash.
 	BadETag bool
+	// SecretKeys are the tenant secret keys the subscription routes
+	// accept (NewSecretKey), each that of another tenant.
+	SecretKeys []string
+	// ProductionCallbacks refuses callback URLs over http or on loopback,
+	// private and link-local addresses (422), as a gateway without its
+	// development setting does. Off, it takes them, as the embedded
+	// default does.
+	ProductionCallbacks bool
 }
 
 // Gateway is a running fake gateway. Its methods are safe for concurrent
@@ -100,6 +113,12 @@ type Gateway struct {
 	evaluations []api.EvaluateRequest
 	failures    map[string]failure
 	missing     []string // pull couriers the answers say could not be read
+
+	secretKeys          []string
+	productionCallbacks bool
+	subscriptions       map[string]*Subscribed // by id
+	subscriptionOrder   []string
+	replayed            []string
 }
 
 type failure struct {
@@ -117,6 +136,10 @@ func New(t testing.TB, cfg Config) *Gateway {
 		records:    map[string]crypto.SealedRecord{},
 		hits:       map[string]int{},
 		failures:   map[string]failure{},
+
+		secretKeys:          cfg.SecretKeys,
+		productionCallbacks: cfg.ProductionCallbacks,
+		subscriptions:       map[string]*Subscribed{},
 	}
 	g.impostor = mustKey(t)
 	now := time.Now()
@@ -169,6 +192,7 @@ func New(t testing.TB, cfg Config) *Gateway {
 	mux.HandleFunc(RouteEvaluate, g.route(RouteEvaluate, g.serveEvaluate))
 	mux.HandleFunc(RouteBuckets, g.route(RouteBuckets, g.serveBucket))
 	mux.HandleFunc(RouteRecords, g.route(RouteRecords, g.serveRecord))
+	g.registerSubscriptionRoutes(mux)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
 		g.requests++
@@ -247,6 +271,13 @@ func (g *Gateway) Fail(route string, status int, detail string) {
 	g.failures[route] = failure{status, detail}
 }
 
+// Recover undoes Fail: later requests on route are answered again.
+func (g *Gateway) Recover(route string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.failures, route)
+}
+
 // Missing makes every later bucket and record answer list courier in
 // "missing", as a gateway does for a pull courier that cannot answer.
 func (g *Gateway) Missing(courier string) {
@@ -257,21 +288,12 @@ func (g *Gateway) Missing(courier string) {
 
 // AddParcel seals view as the record of (courier, tn, factor), the way the
 // courier would: y = FullEvaluate(Input(courier, tn, factor)) under its
-// key. The view is sealed as given, so a test may make it lie.
-func (g *Gateway) AddParcel(t testing.TB, courier, tn, factor string, view adapters.View) {
+// key. The view is sealed as given, so a test may make it lie. Each call
+// makes a new version; the record is returned.
+func (g *Gateway) AddParcel(t testing.TB, courier, tn, factor string, view adapters.View) crypto.SealedRecord {
 	t.Helper()
 	co := g.couriers[courier]
-	if co == nil {
-		t.Fatalf("clienttest: AddParcel: no courier %q", courier)
-	}
-	y, err := co.Key.FullEvaluate(crypto.Input(courier, tn, factor))
-	if err != nil {
-		t.Fatalf("clienttest: AddParcel: %v", err)
-	}
-	d, err := crypto.Derive(y)
-	if err != nil {
-		t.Fatalf("clienttest: AddParcel: %v", err)
-	}
+	d := g.derive(t, courier, tn, factor)
 	plain, err := json.Marshal(view)
 	if err != nil {
 		t.Fatalf("clienttest: AddParcel: encode view: %v", err)
@@ -287,4 +309,28 @@ func (g *Gateway) AddParcel(t testing.TB, courier, tn, factor string, view adapt
 		t.Fatalf("clienttest: AddParcel: %v", err)
 	}
 	g.records[key] = rec
+	return rec
+}
+
+// Locator is the locator of the record of (courier, tn, factor).
+func (g *Gateway) Locator(t testing.TB, courier, tn, factor string) []byte {
+	t.Helper()
+	return g.derive(t, courier, tn, factor).Locator
+}
+
+func (g *Gateway) derive(t testing.TB, courier, tn, factor string) crypto.Derived {
+	t.Helper()
+	co := g.couriers[courier]
+	if co == nil {
+		t.Fatalf("clienttest: no courier %q", courier)
+	}
+	y, err := co.Key.FullEvaluate(crypto.Input(courier, tn, factor))
+	if err != nil {
+		t.Fatalf("clienttest: evaluate: %v", err)
+	}
+	d, err := crypto.Derive(y)
+	if err != nil {
+		t.Fatalf("clienttest: derive: %v", err)
+	}
+	return d
 }

@@ -8,6 +8,7 @@ import { bytesEqual, decodeB64, encodeB64 } from './b64.js';
 import { bucketOf, derive, formatBucket, LOCATOR_SIZE, openPublic } from './derive.js';
 import { currentKey } from './directory.js';
 import { FACTOR_NONE, normalizeTrackingNumber, oprfInput } from './identifiers.js';
+import { keepRecordKey } from './legs.js';
 import { Blinding } from './oprf.js';
 import { Outcome } from './result.js';
 import { decodeView } from './view.js';
@@ -94,7 +95,13 @@ export async function follow({ dir, first, factor, handoffDepth, privateFetch, n
     for (const a of reals) {
       result.couriers.push({ courier: a.courier.entry.id, trackingNumber: a.tn, status: a.status });
       if (a.status !== Outcome.FOUND) continue;
-      result.legs.push({ courier: a.courier.entry.id, courierName: a.courier.entry.name ?? '', depth: a.depth, view: /** @type {import('./view.js').View} */ (a.view) });
+      const derived = /** @type {import('./derive.js').Derived} */ (a.derived);
+      const leg = {
+        courier: a.courier.entry.id, courierName: a.courier.entry.name ?? '', depth: a.depth,
+        view: /** @type {import('./view.js').View} */ (a.view), locator: encodeB64(derived.locator),
+      };
+      keepRecordKey(leg, derived.recordKey);
+      result.legs.push(leg);
       for (const h of a.view?.handoffs ?? []) {
         const q = handoffQuery(dir, h, factor, a.depth + 1, result);
         if (!q || asked.has(queryKey(q))) continue;

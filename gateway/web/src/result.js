@@ -32,6 +32,8 @@ const transientStatuses = new Set(['timeout', 'unavailable', 'rate_limited']);
  * @property {string} courierName
  * @property {number} depth 0 for the number asked, n for the n-th handoff
  * @property {import('./view.js').View} view the tracking view (docs/protocol.md §6)
+ * @property {string} locator names the leg's record at the gateway (base64url): what a subscription lists;
+ *   the leg's record key, which opens its later versions, is kept apart (recordKeyOf)
  */
 /**
  * @typedef {object} CourierOutcome

@@ -6,6 +6,11 @@
 //   import { TrackgateClient } from './tg1.js';
 //   const client = new TrackgateClient('https://track.example', { apiKey });
 //   const result = await client.track('SW100000000001');
+//
+// A marketplace's server can also subscribe the legs found and receive
+// their later versions as signed webhooks (§10, docs/webhooks.md):
+// subscribe and the other subscription calls (subscriptions.js), and
+// verifyWebhook and openDelivery to receive them (webhook.js).
 
 import { parseDirectory } from './directory.js';
 import { detect } from './detect.js';
@@ -13,6 +18,7 @@ import { ErrorCode, TrackgateError } from './errors.js';
 import { checkCourierId, checkFactor, normalizeTrackingNumber } from './identifiers.js';
 import { follow, newQuery } from './lookup.js';
 import { joinAnd, mergeTimeline, nothingFound, Outcome } from './result.js';
+import * as subs from './subscriptions.js';
 
 export { ErrorCode, TrackgateError } from './errors.js';
 export { Outcome } from './result.js';
@@ -22,6 +28,12 @@ export { Blinding, SUITE } from './oprf.js';
 export { parseDirectory, PROTOCOL, REVISION } from './directory.js';
 export { detect, registerChecksum } from './detect.js';
 export { decodeView } from './view.js';
+export { recordKeyOf, restoreLeg } from './legs.js';
+export {
+  verifyWebhook, parseDelivery, openDelivery, constantTimeEqual, WebhookError, WebhookErrorCode, DeliveryType,
+  SIGNATURE_HEADER, DELIVERY_ID_HEADER, DEFAULT_TOLERANCE,
+} from './webhook.js';
+export { MAX_SUBSCRIPTION_LOCATORS, MAX_SUBSCRIPTION_PAGE, checkWebhookSecret } from './subscriptions.js';
 
 /** How many onward legs a lookup follows by default: it makes 1 + H rounds, found or not. */
 export const DEFAULT_HANDOFF_DEPTH = 2;
@@ -133,6 +145,52 @@ export class TrackgateClient {
     this.dir = await parseDirectory(body, resp.headers.get('ETag'));
     return this.dir;
   }
+
+  // Subscriptions (docs/protocol.md §10), for a marketplace's server: each
+  // call takes the tenant's secret key (tg1sk_…), sent as Authorization:
+  // Bearer and never with the publishable key. Bad arguments reject with a
+  // TypeError before any request; the gateway's refusals are TrackgateError
+  // GATEWAY with its status. See subscriptions.js.
+
+  /**
+   * @param {string} secretKey
+   * @param {{locators: Array<string|Uint8Array>, callbackURL: string, secret: string}} request
+   *   locators: 1 to 100 distinct (a found leg's `locator`); secret: 32 to 128 printable ASCII characters
+   * @returns {Promise<subs.Subscription>}
+   */
+  subscribe(secretKey, request) { return subs.subscribe(this.#call, secretKey, request); }
+
+  /** @param {string} secretKey @param {string} id @returns {Promise<subs.Subscription>} */
+  subscription(secretKey, id) { return subs.subscription(this.#call, secretKey, id); }
+
+  /**
+   * @param {string} secretKey @param {{limit?: number, cursor?: string}} [page]
+   * @returns {Promise<{subscriptions: subs.Subscription[], next_cursor: string}>}
+   */
+  subscriptions(secretKey, page) { return subs.subscriptions(this.#call, secretKey, page); }
+
+  /** @param {string} secretKey @param {string} id @returns {Promise<void>} */
+  deleteSubscription(secretKey, id) { return subs.deleteSubscription(this.#call, secretKey, id); }
+
+  /** @param {string} secretKey @param {string} id @param {string} secret @returns {Promise<subs.Subscription>} */
+  rotateSubscriptionSecret(secretKey, id, secret) { return subs.rotateSubscriptionSecret(this.#call, secretKey, id, secret); }
+
+  /** @param {string} secretKey @param {string} id @returns {Promise<subs.DeadLetter[]>} */
+  deadLetters(secretKey, id) { return subs.deadLetters(this.#call, secretKey, id); }
+
+  /** @param {string} secretKey @param {string} id @param {string[]} [ids] all when empty @returns {Promise<number>} */
+  replayDeadLetters(secretKey, id, ids) { return subs.replayDeadLetters(this.#call, secretKey, id, ids); }
+
+  /** @type {subs.Call} */
+  #call = async (secretKey, method, op, path, body, ok) => {
+    /** @type {Record<string, string>} */
+    const headers = { Accept: 'application/json', Authorization: `Bearer ${secretKey}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const resp = await this.fetchImpl(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (resp.status !== ok) throw await gatewayError(op, resp);
+    if (resp.status === 204) return null;
+    return readJSON(op, resp);
+  };
 
   /** @param {Record<string, string>} extra */
   headers(extra = {}) {

@@ -42,7 +42,7 @@ test('the widget bundle loads without a DOM, carries the client and defines noth
   const w = await import('../dist/trackgate-tracker.js');
   assert.equal(w.TAG, 'trackgate-tracker');
   assert.equal(typeof w.TrackgateTracker, 'function');
-  assert.deepEqual([...w.TrackgateTracker.observedAttributes].sort(), ['api-key', 'courier', 'factor', 'gateway', 'lang', 'number', 'theme']);
+  assert.deepEqual([...w.TrackgateTracker.observedAttributes].sort(), ['api-key', 'courier', 'factor', 'gateway', 'lang', 'live', 'number', 'refresh', 'theme']);
   assert.equal(w.State.NOT_FOUND, 'not-found');
   const text = await readFile(new URL('../dist/trackgate-tracker.js', import.meta.url), 'utf8');
   assert.doesNotMatch(text, /from\s*["']|import\(/, 'self-contained: imports nothing');

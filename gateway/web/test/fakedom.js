@@ -12,15 +12,41 @@ class FakeNode {
 
   /** @param {...(FakeNode|string)} nodes */
   append(...nodes) {
-    for (const n of nodes) {
-      const node = typeof n === 'string' ? new FakeText(n) : n;
-      node.parentNode = this;
-      this.childNodes.push(node);
-    }
+    for (const n of nodes) this.insertBefore(typeof n === 'string' ? new FakeText(n) : n, null);
+  }
+
+  /**
+   * Inserts node before ref (at the end when ref is null), taking it from
+   * where it was first, as the DOM does.
+   * @param {FakeNode} node @param {FakeNode|null} ref
+   */
+  insertBefore(node, ref) {
+    node.remove();
+    const at = ref === null ? this.childNodes.length : this.childNodes.indexOf(ref);
+    if (at < 0) throw new Error('insertBefore: the reference is not a child');
+    node.parentNode = this;
+    this.childNodes.splice(at, 0, node);
+    return node;
+  }
+
+  remove() {
+    if (!this.parentNode) return;
+    const siblings = this.parentNode.childNodes;
+    siblings.splice(siblings.indexOf(this), 1);
+    this.parentNode = null;
+  }
+
+  /** @param {FakeNode} node */
+  replaceWith(node) {
+    const parent = this.parentNode;
+    if (!parent) return;
+    parent.insertBefore(node, this);
+    this.remove();
   }
 
   /** @param {...(FakeNode|string)} nodes */
   replaceChildren(...nodes) {
+    for (const c of this.childNodes) c.parentNode = null;
     this.childNodes = [];
     this.append(...nodes);
   }
@@ -82,6 +108,10 @@ export class FakeElement extends FakeNode {
   /** @param {string} k */
   removeAttribute(k) {
     this.attributes.delete(k);
+  }
+
+  getAttributeNames() {
+    return [...this.attributes.keys()];
   }
 
   get hidden() {

@@ -53,6 +53,10 @@ export class FakeGateway {
     this.records = [];
     /** @type {{method: string, path: string, headers: Record<string, string>, body?: any}[]} */
     this.requests = [];
+    /** @type {Set<string>} tenant secret keys the subscription routes accept */
+    this.secretKeys = new Set();
+    /** @type {Map<string, any>} subscriptions by id, each with its tenant key and secrets */
+    this.subscriptions = new Map();
     this.fetch = this.fetch.bind(this);
   }
 
@@ -88,7 +92,9 @@ export class FakeGateway {
     const ciphertext = new Uint8Array(await globalThis.crypto.subtle.encrypt(
       { name: 'AES-GCM', iv: nonce, additionalData: recordAAD(courier, locator) }, key, plain,
     ));
-    this.records.push({ locator: encodeB64(locator), nonce: encodeB64(nonce), ciphertext: encodeB64(ciphertext) });
+    const record = { locator: encodeB64(locator), nonce: encodeB64(nonce), ciphertext: encodeB64(ciphertext) };
+    this.records.push(record);
+    return record;
   }
 
   async directoryBody() {
@@ -149,6 +155,7 @@ export class FakeGateway {
       }
       return json({ results });
     }
+    if (u.pathname.startsWith('/v1/subscriptions')) return this.serveSubscriptions(method, u, headers, body, json);
     const missing = this.couriers.filter((c) => c.missing).map((c) => c.id);
     if (this.fetchStatus && /^\/v1\/(buckets|records)\//.test(u.pathname)) {
       return new Response(JSON.stringify({ type: 'about:blank', title: 'Error', status: this.fetchStatus }), {
@@ -165,6 +172,64 @@ export class FakeGateway {
       return json({ records: this.records.filter((r) => r.locator === locatorMatch[1]), missing });
     }
     return json({ title: 'Not Found', status: 404 }, 404);
+  }
+
+  /**
+   * The subscription routes of docs/protocol.md §10, in memory: enough for
+   * the client's calls (the gateway's own tests cover the rest).
+   * @param {string} method @param {URL} u @param {Record<string, string>} headers @param {any} body
+   * @param {(obj: any, status?: number) => Response} json
+   */
+  serveSubscriptions(method, u, headers, body, json) {
+    const problem = (status, detail) => json({ title: 'Error', status, detail }, status);
+    const key = (headers.Authorization ?? '').replace(/^Bearer /, '');
+    if (!this.secretKeys.has(key)) return problem(401, 'Subscriptions need a tenant secret key, sent as Authorization: Bearer tg1sk_….');
+    const view = (/** @type {any} */ s) => {
+      const { tenant, secrets, ...rest } = s;
+      return rest;
+    };
+    if (u.pathname === '/v1/subscriptions' && method === 'POST') {
+      const id = `sub_${encodeB64(globalThis.crypto.getRandomValues(new Uint8Array(16)))}`;
+      const now = new Date();
+      const s = {
+        id, locators: body.locators, callback_url: body.callback_url, state: 'active',
+        created_at: now.toISOString(), expires_at: new Date(now.getTime() + 90 * 86_400_000).toISOString(),
+        counts: { delivered: 0, pending: 0, dead: 0 }, tenant: key, secrets: [body.secret], dead_letters: [],
+      };
+      this.subscriptions.set(id, s);
+      const { dead_letters: _, ...shown } = view(s);
+      return json(shown, 201);
+    }
+    if (u.pathname === '/v1/subscriptions' && method === 'GET') {
+      const all = [...this.subscriptions.values()].filter((s) => s.tenant === key);
+      const limit = Number(u.searchParams.get('limit') ?? 50);
+      const from = u.searchParams.get('cursor') ? all.findIndex((s) => s.id === u.searchParams.get('cursor')) + 1 : 0;
+      const page = all.slice(from, from + limit);
+      const next = from + limit < all.length ? page[page.length - 1].id : '';
+      return json({ subscriptions: page.map((s) => { const { dead_letters: _, ...shown } = view(s); return shown; }), next_cursor: next });
+    }
+    const m = u.pathname.match(/^\/v1\/subscriptions\/(sub_[A-Za-z0-9_-]+)(\/secret|\/dead-letters|\/dead-letters\/replay)?$/);
+    const s = m && this.subscriptions.get(m[1]);
+    if (!s || s.tenant !== key) return problem(404, 'No such subscription.');
+    const shown = () => { const { dead_letters: _, ...rest } = view(s); return rest; };
+    switch (`${method} ${m[2] ?? ''}`) {
+      case 'GET ': return json(shown());
+      case 'DELETE ':
+        s.state = 'ended';
+        s.ended_reason = 'deleted';
+        return new Response(null, { status: 204 });
+      case 'POST /secret':
+        s.secrets = [body.secret, s.secrets[0]];
+        return json(shown());
+      case 'GET /dead-letters': return json({ dead_letters: s.dead_letters });
+      case 'POST /dead-letters/replay': {
+        const ids = body?.ids ?? [];
+        const replayed = s.dead_letters.filter((/** @type {any} */ d) => ids.length === 0 || ids.includes(d.id));
+        s.dead_letters = s.dead_letters.filter((/** @type {any} */ d) => !replayed.includes(d));
+        return json({ replayed: replayed.length }, 202);
+      }
+    }
+    return problem(405, 'Method not allowed.');
   }
 
   /** The requests after the directory, as method and path kind, to compare lookup shapes. */

@@ -1,7 +1,9 @@
 // <trackgate-tracker>: the custom element. It owns one TrackgateClient,
 // the form, and the state shown below it (the host's data-state); what a
 // state looks like comes from model.js and render.js, its words from
-// labels.js.
+// labels.js. A result shown stays fresh while the page is visible: the
+// same lookup again every `refresh` seconds (live.js), new events patched
+// in without moving the page.
 //
 // Privacy: the number and the digits stay in the inputs and in memory.
 // They are never written to an attribute (the page's own number and
@@ -13,8 +15,9 @@ import { checkCourierId, checkFactor, normalizeTrackingNumber } from '../identif
 import './checksums.js';
 import { needsFactor } from './factor.js';
 import { LANGUAGES, resolveLang, text } from './labels.js';
-import { resultModel } from './model.js';
-import { el, icon, loading, notice, result as renderResult, setFieldError, skeleton } from './render.js';
+import { LiveRefresh, liveOn, refreshSeconds } from './live.js';
+import { modelChange, resultModel } from './model.js';
+import { el, icon, loading, notice, patchResult, result as renderResult, setFieldError, skeleton } from './render.js';
 import { State, stateForError, titleKey } from './states.js';
 import { styleSheet } from './styles.js';
 
@@ -46,7 +49,7 @@ const noticeLook = /** @type {Record<string, {tone: string, icon: string, retry:
  */
 
 export class TrackgateTracker extends Base {
-  static observedAttributes = ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'api-key'];
+  static observedAttributes = ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'api-key', 'live', 'refresh'];
 
   /** @type {import('./render.js').Skeleton} */
   #ui;
@@ -66,6 +69,18 @@ export class TrackgateTracker extends Base {
   #factorAsked = false;
   /** @type {ReturnType<typeof setTimeout>|undefined} */
   #announceTimer;
+  /** The lookup whose result is shown, to repeat it (in memory only). @type {{number: string, courier: string, factor: string}|null} */
+  #query = null;
+  /** When the result shown was looked up (ms). */
+  #shownAt = 0;
+  /** The last refresh failed: the result shown is older than it should be. */
+  #refreshFailed = false;
+  #live = new LiveRefresh({
+    interval: () => this.refresh * 1000,
+    refresh: () => this.#refreshNow(),
+    visible: () => globalThis.document?.visibilityState !== 'hidden',
+  });
+  #onVisibility = () => this.#live.visibilityChanged();
 
   constructor() {
     super();
@@ -93,7 +108,7 @@ export class TrackgateTracker extends Base {
   connectedCallback() {
     // A property the page set before this element was defined shadows the
     // accessor: move it to the attribute it stands for.
-    for (const prop of ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'apiKey']) {
+    for (const prop of ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'apiKey', 'live', 'refresh']) {
       if (Object.hasOwn(this, prop)) {
         const value = /** @type {any} */ (this)[prop];
         delete (/** @type {any} */ (this))[prop];
@@ -101,15 +116,19 @@ export class TrackgateTracker extends Base {
       }
     }
     this.#connected = true;
+    document.addEventListener('visibilitychange', this.#onVisibility);
     this.#applyTexts();
     this.#show(this.#state);
     void this.#loadDirectory();
     if (this.getAttribute('number')) this.#queueAutoTrack();
+    else this.#updateLive();
   }
 
   disconnectedCallback() {
     this.#connected = false;
     clearTimeout(this.#announceTimer);
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#live.stop();
   }
 
   /** @param {string} name @param {string|null} old @param {string|null} value */
@@ -142,6 +161,12 @@ export class TrackgateTracker extends Base {
         this.#ui.factorInput.value = value ?? '';
         if (this.#connected && value && this.getAttribute('number')) this.#queueAutoTrack();
         break;
+      case 'live':
+        this.#updateLive();
+        break;
+      case 'refresh':
+        this.#live.intervalChanged();
+        break;
     }
   }
 
@@ -169,6 +194,15 @@ export class TrackgateTracker extends Base {
   /** A tenant's publishable key, sent as TG-Api-Key. */
   get apiKey() { return this.getAttribute('api-key') ?? ''; }
   set apiKey(v) { this.#reflect('api-key', v); }
+  /** Whether a result shown refreshes itself while the page is visible (default true; live="off" stops it). */
+  get live() { return liveOn(this.getAttribute('live')); }
+  set live(v) {
+    if (v === false || (typeof v === 'string' && !liveOn(v))) this.setAttribute('live', 'off');
+    else this.removeAttribute('live');
+  }
+  /** Seconds between refreshes of a result shown: 60 by default, at least 30. */
+  get refresh() { return refreshSeconds(this.getAttribute('refresh')); }
+  set refresh(v) { this.#reflect('refresh', v); }
   /** The state shown: a value of data-state. */
   get state() { return this.#state; }
 
@@ -270,6 +304,9 @@ export class TrackgateTracker extends Base {
       return null;
     }
     this.#shown = { kind: 'none' };
+    this.#query = null;
+    this.#updateLive();
+    this.#setRefreshFailed(false);
     this.#show(State.LOADING);
     try {
       const client = this.#getClient();
@@ -277,13 +314,99 @@ export class TrackgateTracker extends Base {
       if (seq !== this.#seq) return res;
       if (client.dir) this.#dir = client.dir.doc;
       this.#shown = { kind: 'result', result: res };
+      this.#query = { number, courier: opts.courier, factor: opts.factor };
+      this.#shownAt = Date.now();
       const model = this.#show(State.RESULT);
       this.#emit('trackgate:result', { trackingNumber: res.trackingNumber, headline: model?.headline ?? null, result: res });
+      this.#updateLive();
       return res;
     } catch (err) {
       if (seq === this.#seq) this.#failed(err, byShopper);
       return null;
     }
+  }
+
+  /** Starts refreshing when a result is shown on a live, connected widget; stops otherwise. */
+  #updateLive() {
+    const wanted = this.#connected && this.live && this.#query !== null && this.#shown.kind === 'result';
+    if (wanted && !this.#live.running) this.#live.start();
+    if (!wanted) this.#live.stop();
+  }
+
+  /**
+   * One live refresh: the same lookup again. What changed is patched in
+   * (the page keeps its scroll and focus), a new headline is announced
+   * and trackgate:update fires; a failure keeps the result and says so.
+   */
+  async #refreshNow() {
+    const q = this.#query;
+    const seq = this.#seq;
+    if (!q || this.#shown.kind !== 'result') return;
+    let res;
+    try {
+      res = await this.#getClient().track(q.number, { courier: q.courier || undefined, factor: q.factor || undefined });
+    } catch {
+      if (seq === this.#seq && this.#shown.kind === 'result') this.#setRefreshFailed(true);
+      return;
+    }
+    if (seq !== this.#seq || this.#shown.kind !== 'result') return; // the shopper asked for another since
+    const lang = this.lang;
+    const names = { courierName: (/** @type {string} */ id) => this.#courierName(id) };
+    const before = resultModel(this.#shown.result, lang, names);
+    const after = resultModel(res, lang, names);
+    this.#shown = { kind: 'result', result: res };
+    this.#shownAt = Date.now();
+    this.#setRefreshFailed(false);
+    if (!after) return;
+    const { changed, headlineChanged } = modelChange(before, after);
+    if (!changed) return;
+    this.#patch(after);
+    if (headlineChanged) this.#announce(this.#resultAnnouncement(after));
+    this.#emit('trackgate:update', { trackingNumber: res.trackingNumber, headline: after.headline, result: res });
+  }
+
+  /**
+   * Redraws the result shown as model, keeping what did not change; when
+   * the timeline's top is above the viewport, new items inserted there
+   * would push what the shopper reads down: the page scrolls with them.
+   * @param {import('./model.js').ResultModel} model
+   */
+  #patch(model) {
+    const section = this.#ui.body.querySelector?.('section.result') ?? null;
+    if (!section) {
+      this.#show(State.RESULT);
+      return;
+    }
+    const list = section.querySelector('ol.timeline');
+    const anchor = list?.firstElementChild ?? null;
+    const top = (/** @type {Element|null} */ e) => e?.getBoundingClientRect().top;
+    const listTop = top(list);
+    const before = listTop !== undefined && listTop < 0 ? top(anchor) : undefined;
+    patchResult(/** @type {HTMLElement} */ (section), renderResult(document, model, this.#resultTexts(this.lang)));
+    if (before !== undefined && anchor?.isConnected) {
+      const moved = /** @type {number} */ (top(anchor)) - before;
+      if (moved !== 0) globalThis.scrollBy?.(0, moved);
+    }
+  }
+
+  /** Shows or hides the note that a refresh failed. @param {boolean} failed */
+  #setRefreshFailed(failed) {
+    const first = failed && !this.#refreshFailed;
+    this.#refreshFailed = failed;
+    this.#renderRefreshNote();
+    if (first) this.#announce(this.#ui.refreshNote.textContent ?? '');
+  }
+
+  #renderRefreshNote() {
+    const note = this.#ui.refreshNote;
+    note.hidden = !this.#refreshFailed;
+    if (!this.#refreshFailed) {
+      note.replaceChildren();
+      return;
+    }
+    const lang = this.lang;
+    const time = new Intl.DateTimeFormat(lang, { hour: lang === 'zh-CN' ? '2-digit' : 'numeric', minute: '2-digit' }).format(this.#shownAt);
+    note.replaceChildren(icon(document, 'clock'), el(document, 'span', {}, [text('widget', 'refresh_failed', lang, { time })]));
   }
 
   /** @param {unknown} err @param {boolean} byShopper */
@@ -317,6 +440,7 @@ export class TrackgateTracker extends Base {
     ui.factorHint.textContent = t('factor_hint');
     ui.buttonLabel.textContent = t(this.#state === State.LOADING ? 'submitting' : 'submit');
     ui.privacy.replaceChildren(icon(document, 'lock'), el(document, 'span', {}, [t('privacy')]));
+    this.#renderRefreshNote();
   }
 
   /**
@@ -345,11 +469,8 @@ export class TrackgateTracker extends Base {
     } else if (shown.kind === 'result') {
       model = resultModel(shown.result, lang, { courierName: (id) => this.#courierName(id) });
       if (model) {
-        ui.body.replaceChildren(renderResult(document, model, {
-          progressLabel: t('progress_label'), expected: text('timeline', 'expected', lang),
-          history: t('timeline_label'), noEvents: text('timeline', 'no_events', lang), lang,
-        }));
-        announce = [model.title, model.reason, model.onward, model.eta && `${text('timeline', 'expected', lang)}: ${model.eta}`].filter(Boolean).join('. ');
+        ui.body.replaceChildren(renderResult(document, model, this.#resultTexts(lang)));
+        announce = this.#resultAnnouncement(model);
       }
     } else if (shown.kind === 'error') {
       const e = shown.error;
@@ -371,6 +492,19 @@ export class TrackgateTracker extends Base {
     }
     this.#announce(announce);
     return model;
+  }
+
+  /** The words around a result, in lang. @param {import('./labels.js').Lang} lang */
+  #resultTexts(lang) {
+    return {
+      progressLabel: text('widget', 'progress_label', lang), expected: text('timeline', 'expected', lang),
+      history: text('widget', 'timeline_label', lang), noEvents: text('timeline', 'no_events', lang), lang,
+    };
+  }
+
+  /** What the live region says of a result. @param {import('./model.js').ResultModel} model */
+  #resultAnnouncement(model) {
+    return [model.title, model.reason, model.onward, model.eta && `${text('timeline', 'expected', this.lang)}: ${model.eta}`].filter(Boolean).join('. ');
   }
 
   /** @param {string} id */

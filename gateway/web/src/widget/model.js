@@ -115,3 +115,17 @@ function timeline(result, lang, nameOf, fmt) {
   rows.sort((a, b) => a.t - b.t || a.order - b.order || a.seq - b.seq);
   return rows.reverse().map((r) => r.item);
 }
+
+/**
+ * What a refreshed result changes on screen: anything at all (then it is
+ * redrawn and trackgate:update fires), and the headline in particular
+ * (then the live region says it again).
+ * @param {ResultModel|null} before
+ * @param {ResultModel} after
+ * @returns {{changed: boolean, headlineChanged: boolean}}
+ */
+export function modelChange(before, after) {
+  if (!before) return { changed: true, headlineChanged: true };
+  const line = (/** @type {ResultModel} */ m) => JSON.stringify([m.headline.code, m.title, m.reason, m.onward, m.eta]);
+  return { changed: JSON.stringify(before) !== JSON.stringify(after), headlineChanged: line(before) !== line(after) };
+}

@@ -71,6 +71,7 @@ export function icon(doc, name) {
  * @property {HTMLButtonElement} button
  * @property {HTMLElement} buttonLabel
  * @property {HTMLElement} live the polite live region
+ * @property {HTMLElement} refreshNote "couldn't refresh", above a result kept on screen
  * @property {HTMLElement} body what the state shows
  * @property {HTMLElement} privacy
  */
@@ -107,10 +108,11 @@ export function skeleton(doc) {
     button,
   ]));
   const live = el(doc, 'p', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', part: 'live' });
+  const refreshNote = el(doc, 'p', { class: 'refresh-note', part: 'refresh-note', hidden: true });
   const body = el(doc, 'div', { class: 'body', part: 'body' });
   const privacy = el(doc, 'p', { class: 'privacy', part: 'privacy' });
-  const root = el(doc, 'div', { class: 'tracker', part: 'container' }, [title, form, live, body, privacy]);
-  return { root, title, form, numberLabel, numberInput, numberError, factorField, factorLabel, factorInput, factorHint, factorError, button, buttonLabel, live, body, privacy };
+  const root = el(doc, 'div', { class: 'tracker', part: 'container' }, [title, form, live, refreshNote, body, privacy]);
+  return { root, title, form, numberLabel, numberInput, numberError, factorField, factorLabel, factorInput, factorHint, factorError, button, buttonLabel, live, refreshNote, body, privacy };
 }
 
 /**
@@ -192,6 +194,76 @@ export function result(doc, m, t) {
   return el(doc, 'section', { class: 'result', part: 'result', 'aria-labelledby': 'tg-headline' }, [
     summary, eta, progressBar(doc, m, t.progressLabel), history, timeline,
   ]);
+}
+
+/**
+ * Brings a result on screen up to date with a freshly built one (result),
+ * keeping in place what did not change, so that the page keeps its scroll
+ * position (browsers anchor scrolling on nodes that stay) and its focus:
+ * the parts above the timeline are replaced; the timeline's items are
+ * matched by what they stand for (itemKey), the new ones inserted where
+ * they belong, the ones gone removed, the others kept as they are and
+ * given the new attributes (the newest item's mark) and, when their
+ * words changed (a leg more puts the courier's name on every event),
+ * the new contents.
+ * @param {HTMLElement} shown the section in the document
+ * @param {HTMLElement} fresh a section result() built
+ */
+export function patchResult(shown, fresh) {
+  const oldParts = [...shown.children];
+  const newParts = [...fresh.children];
+  const oldList = /** @type {HTMLElement} */ (oldParts.pop());
+  const newList = /** @type {HTMLElement} */ (newParts.pop());
+  for (const part of oldParts) part.remove();
+  for (const part of newParts) shown.insertBefore(part, oldList);
+  if (oldList.tagName !== newList.tagName || oldList.tagName !== 'OL') {
+    oldList.replaceWith(newList);
+    return;
+  }
+  /** @type {Map<string, Element[]>} */
+  const kept = new Map();
+  for (const item of oldList.children) kept.set(itemKey(item), [...(kept.get(itemKey(item)) ?? []), item]);
+  const wanted = [...newList.children].map((item) => {
+    const same = kept.get(itemKey(item))?.shift();
+    if (!same) return item;
+    copyAttributes(item, same);
+    if (same.textContent !== item.textContent) same.replaceChildren(...item.childNodes);
+    return same;
+  });
+  wanted.forEach((item, i) => {
+    if (oldList.children[i] !== item) oldList.insertBefore(item, oldList.children[i] ?? null);
+  });
+  for (const extra of [...oldList.children].slice(wanted.length)) extra.remove();
+}
+
+/**
+ * What a timeline item stands for: an event (its time, status and
+ * description) or a handoff (its text), whatever else it shows.
+ * @param {Element} item
+ */
+function itemKey(item) {
+  const time = descendant(item, (e) => e.tagName === 'TIME');
+  const words = descendant(item, (e) => /(^| )(event-text|handoff-text)( |$)/.test(e.getAttribute('class') ?? ''));
+  return JSON.stringify([time?.getAttribute('datetime') ?? '', item.getAttribute('data-status') ?? '', words?.textContent ?? '']);
+}
+
+/** The first element below e, depth first, for which test holds. @param {Element} e @param {(e: Element) => boolean} test @returns {Element|null} */
+function descendant(e, test) {
+  for (const c of e.children) {
+    if (test(c)) return c;
+    const below = descendant(c, test);
+    if (below) return below;
+  }
+  return null;
+}
+
+/** Gives to exactly the attributes of from. @param {Element} from @param {Element} to */
+function copyAttributes(from, to) {
+  for (const name of to.getAttributeNames()) if (!from.hasAttribute(name)) to.removeAttribute(name);
+  for (const name of from.getAttributeNames()) {
+    const v = /** @type {string} */ (from.getAttribute(name));
+    if (to.getAttribute(name) !== v) to.setAttribute(name, v);
+  }
 }
 
 /**

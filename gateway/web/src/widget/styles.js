@@ -152,6 +152,12 @@ form.with-factor .submit { grid-row: 2; }
 .body { margin-top: 20px; }
 .body:empty { display: none; }
 .intro { color: var(--_muted); font-size: 15px; }
+/* A live refresh that failed: the result stays, this says how old it is. */
+.refresh-note {
+  display: flex; gap: 6px; align-items: center;
+  margin-top: 14px; font-size: 13px; line-height: 18px; color: var(--_muted);
+}
+.refresh-note svg { flex: none; width: 15px; height: 15px; }
 .privacy {
   display: flex; gap: 8px; align-items: flex-start;
   margin-top: 18px; padding-top: 14px;
