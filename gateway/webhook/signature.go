@@ -13,7 +13,6 @@
 //     names why an attempt failed.
 //
 // The signature header is
-// The header is
 //
 //	TG-Webhook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t "." body)>[,v1=…]
 //
