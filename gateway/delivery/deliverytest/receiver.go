@@ -30,6 +30,7 @@ type Receiver struct {
 
 	mu       sync.Mutex
 	fail     float64
+	delay    time.Duration
 	hang     bool
 	accepted map[string][]string // subscription/locator -> "<version>u|w" in order, duplicates too
 	ids      map[string]bool
@@ -61,6 +62,13 @@ func (r *Receiver) SetFail(share float64) {
 	r.fail = share
 }
 
+// SetDelay makes the receiver take d to answer every request.
+func (r *Receiver) SetDelay(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.delay = d
+}
+
 // SetHang makes every request wait, unanswered, until the test ends.
 func (r *Receiver) SetHang(hang bool) {
 	r.mu.Lock()
@@ -72,11 +80,12 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	body, err := io.ReadAll(req.Body)
 	r.mu.Lock()
 	r.requests++
-	fail, hang := r.fail, r.hang
+	fail, hang, delay := r.fail, r.hang, r.delay
 	r.mu.Unlock()
 	if err != nil {
 		return
 	}
+	time.Sleep(delay)
 	if hang {
 		select {
 		case <-req.Context().Done():
