@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/web"
@@ -29,6 +31,7 @@ type Gateway struct {
 	fetches  singleflight.Group
 	padder   padder
 	tenants  tenants
+	webhooks *delivery.Engine
 	engine   *gin.Engine
 }
 
@@ -53,6 +56,11 @@ func New(cfg Config) (*Gateway, error) {
 	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
 		Logger: g.cfg.Logger, Now: g.cfg.Now}
+	webhooks, err := g.newWebhooks()
+	if err != nil {
+		return nil, err
+	}
+	g.webhooks = webhooks
 	engine, err := g.newEngine()
 	if err != nil {
 		return nil, err
@@ -69,14 +77,23 @@ func (g *Gateway) Handler() http.Handler { return g.engine }
 // served regardless.
 func (g *Gateway) Refresh(ctx context.Context) error { return g.dir.refresh(ctx) }
 
-// Run assembles the directory and keeps it fresh until ctx ends.
+// Run assembles the directory and keeps it fresh, and delivers webhooks
+// (watching pull couriers for subscribers), until ctx ends; then it waits
+// for the deliveries in flight.
 func (g *Gateway) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { g.webhooks.Run(ctx) })
 	err := g.Refresh(ctx)
 	if err != nil {
 		g.cfg.Logger.Warn("directory incomplete at start", "error", err)
 	}
 	g.dir.run(ctx, err != nil)
+	wg.Wait()
 }
+
+// Webhooks is the gateway's engine of subscriptions, for the embedded
+// default and tests.
+func (g *Gateway) Webhooks() *delivery.Engine { return g.webhooks }
 
 // Ready reports whether every courier is in the directory and the store
 // answers.
@@ -143,6 +160,16 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 		v1.OPTIONS(path, checked, g.handlePreflight)
 	}
 	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
+	// Subscriptions are for a marketplace's server, with its secret key
+	// checked first; no browser may call them (no CORS, no preflight).
+	subs := v1.Group("/subscriptions", g.requireSecretKey())
+	subs.POST("", small, checked, g.handleSubscribe)
+	subs.GET("", checked, g.handleListSubscriptions)
+	subs.GET("/:id", checked, g.handleGetSubscription)
+	subs.DELETE("/:id", checked, g.handleDeleteSubscription)
+	subs.POST("/:id/secret", small, checked, g.handleRotateSecret)
+	subs.GET("/:id/dead-letters", checked, g.handleDeadLetters)
+	subs.POST("/:id/dead-letters/replay", small, checked, g.handleReplay)
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)
 	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))
