@@ -20,7 +20,10 @@
 //     host, from whose /tg1/keys the directory is assembled. records.go:
 //     its records section, the store's limits and the padding secret.
 //     tenants.go: its tenants section, the marketplaces with their API
-//     key hashes, origins and quotas (docs/protocol.md §7.6).
+//     key hashes, secret key hashes, origins and quotas (docs/protocol.md
+//     §7.6). webhooks.go: its webhooks section, which callback URLs
+//     subscriptions may name and how deliveries are made, kept in Redis
+//     (package redisdelivery) when there is one (§10).
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.

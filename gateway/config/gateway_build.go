@@ -102,6 +102,12 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		warnIfDown(ctx, logger, cfg.Store)
 	}
 	cfg.GatewayID = g.GatewayID
+	prefix := ""
+	if g.Redis != nil {
+		prefix = g.Redis.KeyPrefix
+	}
+	cfg.Webhooks = g.Webhooks.options(shared, prefix)
+	logger.Info("webhook callbacks allowed", "callbacks", g.Webhooks.summary())
 	tenants, err := g.tenants(shared)
 	if err != nil {
 		_ = closer.Close()
@@ -120,8 +126,9 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		}
 		cfg.Couriers = append(cfg.Couriers, gateway.Courier{
 			ID: c.ID, Name: c.Name, Factor: c.Factor, Mode: c.Mode, Patterns: patterns,
-			Host:       remotehost.New(c.Host, signer.For(c.ID), g.courierKeys[i], hostClient),
-			SigningKey: g.courierKeys[i],
+			Host:          remotehost.New(c.Host, signer.For(c.ID), g.courierKeys[i], hostClient),
+			SigningKey:    g.courierKeys[i],
+			WatchInterval: time.Duration(c.WatchInterval),
 		})
 	}
 	gw, err := gateway.New(cfg)
