@@ -36,10 +36,12 @@ type Backend struct {
 	client       redis.UniversalClient
 	prefix       string
 	claimTimeout time.Duration
+	consumerIdle time.Duration
 
 	groupsMu    sync.Mutex
 	groupsReady bool
-	nextShard   int // the shard Claim asks first, turning
+	nextShard   int       // the shard Claim asks first, turning
+	lastSweep   time.Time // when Promote last forgot idle consumers
 }
 
 var _ delivery.Backend = (*Backend)(nil)
@@ -59,7 +61,7 @@ func WithClaimTimeout(d time.Duration) Option { return func(b *Backend) { b.clai
 // *redis.Client or *redis.ClusterClient). It panics on a key prefix that
 // configuration should have refused. The caller owns client.
 func New(client redis.UniversalClient, opts ...Option) *Backend {
-	b := &Backend{client: client, prefix: DefaultKeyPrefix, claimTimeout: DefaultClaimTimeout}
+	b := &Backend{client: client, prefix: DefaultKeyPrefix, claimTimeout: DefaultClaimTimeout, consumerIdle: DefaultConsumerIdle}
 	for _, o := range opts {
 		o(b)
 	}

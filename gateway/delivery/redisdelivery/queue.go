@@ -245,8 +245,28 @@ func (b *Backend) Finish(ctx context.Context, a *delivery.Attempt, o delivery.Ou
 // promoteBatch bounds the lanes one shard promotes per call.
 const promoteBatch = 500
 
-// Promote implements delivery.Queue.
+// Consumers of the group that hold nothing and were not heard of for
+// DefaultConsumerIdle are deleted (every gateway that ever ran left one),
+// at most every consumerSweep.
+const (
+	DefaultConsumerIdle = time.Hour
+	consumerSweep       = 10 * time.Minute
+)
+
+// Promote implements delivery.Queue; now and then it also forgets the
+// consumers of gateways gone long ago.
 func (b *Backend) Promote(ctx context.Context, now time.Time) error {
+	b.groupsMu.Lock()
+	sweep := now.Sub(b.lastSweep) >= consumerSweep
+	if sweep {
+		b.lastSweep = now
+	}
+	b.groupsMu.Unlock()
+	if sweep {
+		if err := b.forgetConsumers(ctx); err != nil {
+			return err
+		}
+	}
 	calls := make([]call, Shards)
 	for k := range Shards {
 		s := b.shard(k)
@@ -254,6 +274,29 @@ func (b *Backend) Promote(ctx context.Context, now time.Time) error {
 	}
 	if _, err := b.runAll(ctx, promoteScript, calls); err != nil {
 		return failure("promote retries", err)
+	}
+	return nil
+}
+
+// forgetConsumers deletes the consumers that hold no entry and have been
+// idle for the backend's consumerIdle, in every shard.
+func (b *Backend) forgetConsumers(ctx context.Context) error {
+	for k := range Shards {
+		stream := b.shard(k) + "ready"
+		consumers, err := b.client.XInfoConsumers(ctx, stream, group).Result()
+		if err != nil {
+			if redis.HasErrorPrefix(err, "NOGROUP") || redis.HasErrorPrefix(err, "ERR no such key") {
+				continue
+			}
+			return failure("list consumers", err)
+		}
+		for _, c := range consumers {
+			if c.Pending == 0 && c.Idle >= b.consumerIdle {
+				if err := b.client.XGroupDelConsumer(ctx, stream, group, c.Name).Err(); err != nil {
+					return failure("forget a consumer", err)
+				}
+			}
+		}
 	}
 	return nil
 }
