@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,12 +125,20 @@ func (g *Gateway) handleDeadLetters(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// handleReplay serves POST /v1/subscriptions/{id}/dead-letters/replay.
+// handleReplay serves POST /v1/subscriptions/{id}/dead-letters/replay;
+// no body at all replays every dead letter, as an empty list does.
 func (g *Gateway) handleReplay(c *gin.Context) {
 	var body api.ReplayRequest
-	if err := api.Decode(c.Request.Body, &body); err != nil {
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
 		badBody(c, err)
 		return
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := api.Decode(bytes.NewReader(raw), &body); err != nil {
+			badBody(c, err)
+			return
+		}
 	}
 	n, err := g.webhooks.Replay(c.Request.Context(), requestTenant(c).ID, c.Param("id"), body.IDs)
 	if err != nil {

@@ -131,6 +131,7 @@ func TestSubscriptionRoutesOverHTTP(t *testing.T) {
 		{"rotate to a short secret", http.MethodPost, path + "/secret", api.SecretRequest{Secret: "short"}, http.StatusBadRequest, "secret"},
 		{"dead letters", http.MethodGet, path + "/dead-letters", nil, http.StatusOK, `{"dead_letters":[]}`},
 		{"replay nothing", http.MethodPost, path + "/dead-letters/replay", api.ReplayRequest{}, http.StatusAccepted, `{"replayed":0}`},
+		{"replay without a body", http.MethodPost, path + "/dead-letters/replay", nil, http.StatusAccepted, `{"replayed":0}`},
 		{"replay a bad id", http.MethodPost, path + "/dead-letters/replay", map[string]any{"ids": []string{"x"}}, http.StatusBadRequest, "ids"},
 		{"a bad cursor", http.MethodGet, "/v1/subscriptions?cursor=nope", nil, http.StatusBadRequest, "cursor"},
 		{"a limit of 101", http.MethodGet, "/v1/subscriptions?limit=101", nil, http.StatusBadRequest, "limit"},
