@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -69,25 +70,23 @@ func (e *Engine) deliver(ctx context.Context) {
 	ticker := time.NewTicker(e.cfg.Poll)
 	defer ticker.Stop()
 	lastPromote := time.Time{}
+	var promoting, claiming outage
 	for ctx.Err() == nil {
 		now := e.cfg.Now()
 		if now.Sub(lastPromote) >= e.cfg.Poll {
-			if err := e.backend.Promote(ctx, now); err != nil && ctx.Err() == nil {
-				e.cfg.Logger.Warn("webhook queue: promote retries", "error", err)
-			}
+			err := e.backend.Promote(ctx, now)
+			promoting.note(e.cfg.Logger, "promote retries", err, now)
 			lastPromote = now
 		}
-		claimed := 0
 		if free := e.cfg.Workers - e.slots.total(); free > 0 {
 			attempts, err := e.backend.Claim(ctx, e.cfg.Consumer, free, now)
-			if err != nil && ctx.Err() == nil {
-				e.cfg.Logger.Warn("webhook queue: claim", "error", err)
+			if ctx.Err() == nil {
+				claiming.note(e.cfg.Logger, "claim", err, now)
 			}
 			for i := range attempts {
 				e.dispatch(ctx, &attempts[i])
 			}
-			claimed = len(attempts)
-			if claimed == free {
+			if len(attempts) == free {
 				continue // more may be waiting
 			}
 		}
@@ -96,6 +95,27 @@ func (e *Engine) deliver(ctx context.Context) {
 		case <-e.wake:
 		case <-ticker.C:
 		}
+	}
+}
+
+// outage logs the queue's failures without flooding the log while its
+// backend is away: the first, then one a minute, then the recovery.
+type outage struct {
+	since, logged time.Time
+}
+
+func (o *outage) note(logger *slog.Logger, op string, err error, now time.Time) {
+	switch {
+	case err == nil && !o.since.IsZero():
+		logger.Info("webhook queue: "+op+" works again", "after", now.Sub(o.since).Round(time.Second))
+		o.since, o.logged = time.Time{}, time.Time{}
+	case err == nil:
+	case o.since.IsZero() || now.Sub(o.logged) >= time.Minute:
+		if o.since.IsZero() {
+			o.since = now
+		}
+		o.logged = now
+		logger.Warn("webhook queue: "+op, "error", err)
 	}
 }
 
