@@ -15,6 +15,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
@@ -33,6 +34,10 @@ type Courier struct {
 	Host api.CourierHost
 	// SigningKey verifies the courier's signed publishes; required in push mode.
 	SigningKey ed25519.PublicKey
+	// WatchInterval is how often a pull courier's buckets of subscribed
+	// locators are read for webhook subscribers (default 60 s; ignored in
+	// push mode, whose publishes are delivered as they arrive).
+	WatchInterval time.Duration
 }
 
 // Config is everything a Gateway needs. New validates it once; zero
@@ -110,6 +115,11 @@ type Config struct {
 	// ReportReaderKeys are the SHA-256 of the report reader keys (tg1rk_…)
 	// that GET /v1/transparency accepts; none refuses every request.
 	ReportReaderKeys []tenant.Hash
+	// Webhooks configures subscriptions and their deliveries
+	// (docs/protocol.md §10): their backend (default: this process's
+	// memory), which callback URLs are allowed, concurrency, timeouts,
+	// retries, limits, and the counting hook of the transparency report.
+	Webhooks delivery.Options
 
 	// Demo lists sample parcels while simulated couriers run; nil makes
 	// GET /v1/demo/parcels answer 404.
@@ -218,6 +228,8 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%w: %s: no courier host to reach", ErrConfig, where)
 		case co.Mode == api.ModePush && len(co.SigningKey) != ed25519.PublicKeySize:
 			return fmt.Errorf("%w: %s.signing_key: a push-mode courier needs its Ed25519 public key", ErrConfig, where)
+		case co.WatchInterval < 0:
+			return fmt.Errorf("%w: %s.watch_interval must not be negative", ErrConfig, where)
 		}
 		for j, p := range co.Patterns {
 			if _, err := regexp.Compile(p.Regex); err != nil {

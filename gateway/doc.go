@@ -4,7 +4,9 @@
 // It serves the courier directory, relays blinded evaluations to courier
 // hosts (fanning out to every courier at once and answering with whatever
 // arrived by a deadline), stores the sealed records that push-mode
-// couriers publish, and fetches records live from pull-mode couriers. It
+// couriers publish, fetches records live from pull-mode couriers, and
+// delivers new versions of records to marketplaces that subscribed to
+// their locators (webhooks, §10). It
 // never sees a tracking number, a second factor or a tracking event: it
 // handles blinded group elements, locators, buckets and ciphertext only,
 // and its logs hold routes, statuses, counts and durations (and a tenant's
@@ -36,6 +38,11 @@
 //     behind it — every 4xx on /v1 by reason, and, where they happen,
 //     evaluations relayed, fetches and records published, per courier
 //     and tenant, into the Recorder of package transparency. Counts only.
+//   - secretkey.go, subscriptions.go: the subscription routes (§10),
+//     for a tenant's server with its secret key, never a page.
+//   - webhooks.go: the webhook engine (package delivery) built with the
+//     gateway's store and pull couriers, and the deliveries of a publish,
+//     queued before it is acknowledged.
 //
 // Courier hosts are reached through api.CourierHost, in process or over
 // HTTP (package remotehost); the gateway takes the same path for both.

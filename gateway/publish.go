@@ -85,6 +85,11 @@ func (g *Gateway) Publish(ctx context.Context, courier string, batch api.Records
 	if len(results) != batch.Items() {
 		return api.PublishResponse{}, fmt.Errorf("publish %d items of %s: the store answered %d results", batch.Items(), courier, len(results))
 	}
+	// Deliveries are queued before the publish is acknowledged: what the
+	// courier is told is stored is never missing from a subscriber's feed.
+	if err := g.deliverPublished(ctx, courier, &batch, results); err != nil {
+		return api.PublishResponse{}, fmt.Errorf("publish %d items of %s: %w", batch.Items(), courier, err)
+	}
 	res := publishResponse(results)
 	g.countRecords(ctx, courier, results[:len(batch.Records)])
 	g.cfg.Logger.Info("records published", "courier", courier,

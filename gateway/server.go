@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/transparency"
@@ -32,9 +33,10 @@ type Gateway struct {
 	padder   padder
 	tenants  tenants
 	// count adds to the transparency report's counts (transparency.go).
-	count   transparency.Hook
-	readers transparency.Readers
-	engine  *gin.Engine
+	count    transparency.Hook
+	readers  transparency.Readers
+	webhooks *delivery.Engine
+	engine   *gin.Engine
 }
 
 // New validates cfg and builds a gateway. It does not reach the courier
@@ -60,6 +62,11 @@ func New(cfg Config) (*Gateway, error) {
 	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
 		Logger: g.cfg.Logger, Now: g.cfg.Now}
+	webhooks, err := g.newWebhooks()
+	if err != nil {
+		return nil, err
+	}
+	g.webhooks = webhooks
 	engine, err := g.newEngine()
 	if err != nil {
 		return nil, err
@@ -76,11 +83,13 @@ func (g *Gateway) Handler() http.Handler { return g.engine }
 // served regardless.
 func (g *Gateway) Refresh(ctx context.Context) error { return g.dir.refresh(ctx) }
 
-// Run assembles the directory and keeps it fresh until ctx ends; it
-// also runs the transparency recorder's background work, if it has any.
+// Run assembles the directory and keeps it fresh, delivers webhooks
+// (watching pull couriers for subscribers) and runs the transparency
+// recorder's background work, until ctx ends; then it waits for the
+// deliveries in flight and the recorder's last writes.
 func (g *Gateway) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	wg.Go(func() { g.webhooks.Run(ctx) })
 	if r, ok := g.cfg.Transparency.(transparency.Runner); ok {
 		wg.Go(func() { r.Run(ctx) })
 	}
@@ -89,7 +98,12 @@ func (g *Gateway) Run(ctx context.Context) {
 		g.cfg.Logger.Warn("directory incomplete at start", "error", err)
 	}
 	g.dir.run(ctx, err != nil)
+	wg.Wait()
 }
+
+// Webhooks is the gateway's engine of subscriptions, for the embedded
+// default and tests.
+func (g *Gateway) Webhooks() *delivery.Engine { return g.webhooks }
 
 // Ready reports whether every courier is in the directory and the store
 // answers.
@@ -159,6 +173,16 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	// reader key, no CORS.
 	v1.GET("/transparency", g.requireReader(), checked, g.handleTransparency)
 	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
+	// Subscriptions are for a marketplace's server, with its secret key
+	// checked first; no browser may call them (no CORS, no preflight).
+	subs := v1.Group("/subscriptions", g.requireSecretKey())
+	subs.POST("", small, checked, g.handleSubscribe)
+	subs.GET("", checked, g.handleListSubscriptions)
+	subs.GET("/:id", checked, g.handleGetSubscription)
+	subs.DELETE("/:id", checked, g.handleDeleteSubscription)
+	subs.POST("/:id/secret", small, checked, g.handleRotateSecret)
+	subs.GET("/:id/dead-letters", checked, g.handleDeadLetters)
+	subs.POST("/:id/dead-letters/replay", small, checked, g.handleReplay)
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)
 	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))

@@ -31,6 +31,11 @@ type Tenant struct {
 	// gateway never holds a key. None makes an origin-only tenant, whose
 	// pages call the gateway without a key under the per-client limit.
 	KeyHashes []tenant.Hash
+	// SecretKeyHashes are the SHA-256 of its secret keys
+	// (tenant.Secret.Hash), which its server sends as a bearer token to
+	// manage its webhook subscriptions (docs/protocol.md §10). None: the
+	// tenant has no subscriptions.
+	SecretKeyHashes []tenant.Hash
 	// Origins are the browser origins allowed to call the gateway for it,
 	// each exactly as a browser sends it (tenant.CheckOrigin), or
 	// tenant.AnyOrigin for a tenant without keys.
@@ -75,8 +80,8 @@ func (c *Config) validateTenants() error {
 			return err
 		}
 		switch {
-		case len(t.KeyHashes) == 0 && len(t.Origins) == 0:
-			return fmt.Errorf("%w: %s: give api_key_hashes, origins, or both; a tenant with neither changes nothing", ErrConfig, where)
+		case len(t.KeyHashes) == 0 && len(t.Origins) == 0 && len(t.SecretKeyHashes) == 0:
+			return fmt.Errorf("%w: %s: give api_key_hashes, origins or secret_key_hashes; a tenant with none changes nothing", ErrConfig, where)
 		case t.EvaluateRate < 0 || t.FetchRate < 0:
 			return fmt.Errorf("%w: %s: rates must be positive", ErrConfig, where)
 		}
@@ -84,6 +89,12 @@ func (c *Config) validateTenants() error {
 		for j, h := range t.KeyHashes {
 			if other, dup := hashes[h]; dup {
 				return fmt.Errorf("%w: %s.api_key_hashes[%d] is already a key of tenant %q; give each tenant its own keys", ErrConfig, where, j, other)
+			}
+			hashes[h] = t.ID
+		}
+		for j, h := range t.SecretKeyHashes {
+			if other, dup := hashes[h]; dup {
+				return fmt.Errorf("%w: %s.secret_key_hashes[%d] is already a key of tenant %q; give each tenant its own keys", ErrConfig, where, j, other)
 			}
 			hashes[h] = t.ID
 		}
@@ -126,23 +137,44 @@ func newTenants(list []Tenant) tenants {
 	return ts
 }
 
-// lookup finds the tenant of key. It compares the key's hash with every
-// registered hash in constant time, all of them whatever matches, so the
-// time taken tells nothing of which hash is close.
+// lookup finds the tenant of a publishable key.
 func (ts *tenants) lookup(key string) (*Tenant, bool) {
-	h, err := tenant.HashKey(key)
+	return ts.find(tenant.Publishable, key, func(t *Tenant) []tenant.Hash { return t.KeyHashes })
+}
+
+// lookupSecret finds the tenant of a secret key.
+func (ts *tenants) lookupSecret(key string) (*Tenant, bool) {
+	return ts.find(tenant.Secret, key, func(t *Tenant) []tenant.Hash { return t.SecretKeyHashes })
+}
+
+// find finds the tenant holding key of kind among the hashes of each
+// tenant. It compares the key's hash with every such hash in constant
+// time, all of them whatever matches, so the time taken tells nothing of
+// which hash is close.
+func (ts *tenants) find(kind tenant.Kind, key string, hashes func(*Tenant) []tenant.Hash) (*Tenant, bool) {
+	h, err := kind.Hash(key)
 	if err != nil {
 		return nil, false
 	}
 	var found *Tenant
 	for _, t := range ts.all {
-		for _, known := range t.KeyHashes {
+		for _, known := range hashes(t) {
 			if subtle.ConstantTimeCompare(h[:], known[:]) == 1 {
 				found = t
 			}
 		}
 	}
 	return found, found != nil
+}
+
+// byID finds a tenant by its id.
+func (ts *tenants) byID(id string) (*Tenant, bool) {
+	for _, t := range ts.all {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return nil, false
 }
 
 // allows reports whether some tenant allows origin. "null", which

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/trackgate/trackgate/crypto"
@@ -69,11 +70,7 @@ func (s shops) tenants(t testing.TB) func(*Config) {
 func (h *harness) checked(method, path string, body []byte, header http.Header) (int, http.Header, []byte) {
 	h.t.Helper()
 	status, got, b := h.do(method, path, body, header)
-	doc, err := openapi.Load()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	v, err := openapi.NewValidator(doc)
+	v, err := documentValidator()
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -83,6 +80,15 @@ func (h *harness) checked(method, path string, body []byte, header http.Header) 
 	}
 	return status, got, b
 }
+
+// documentValidator is built once: loading the document is slow.
+var documentValidator = sync.OnceValues(func() (*openapi.Validator, error) {
+	doc, err := openapi.Load()
+	if err != nil {
+		return nil, err
+	}
+	return openapi.NewValidator(doc)
+})
 
 func keyed(key, origin string) http.Header {
 	h := http.Header{}

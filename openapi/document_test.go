@@ -95,6 +95,13 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			{http.MethodPost, "/v1/evaluate"},
 			{http.MethodGet, "/v1/records/:locator"},
 			{http.MethodOptions, "/v1/records/:locator"},
+			{http.MethodGet, "/v1/subscriptions"},
+			{http.MethodPost, "/v1/subscriptions"},
+			{http.MethodDelete, "/v1/subscriptions/:id"},
+			{http.MethodGet, "/v1/subscriptions/:id"},
+			{http.MethodGet, "/v1/subscriptions/:id/dead-letters"},
+			{http.MethodPost, "/v1/subscriptions/:id/dead-letters/replay"},
+			{http.MethodPost, "/v1/subscriptions/:id/secret"},
 			{http.MethodGet, "/v1/transparency"},
 			{http.MethodGet, "/widget/:file"},
 		}},
@@ -114,17 +121,36 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			}
 		})
 	}
-	if got := len(Operations(doc, "")); got != 25 {
-		t.Errorf("Operations(doc, \"\") lists %d operations, want all 25", got)
+	if got := len(Operations(doc, "")); got != 32 {
+		t.Errorf("Operations(doc, \"\") lists %d operations, want all 32", got)
 	}
 }
 
-func TestSubscriptionsAreNotDocumentedYet(t *testing.T) {
+// TestSubscriptionRoutesTakeTheSecretKey: every subscription route
+// names the tenantSecretKey scheme, and no other, so no page may call it.
+func TestSubscriptionRoutesTakeTheSecretKey(t *testing.T) {
 	doc := mustLoad(t)
-	for path := range doc.Paths.Map() {
-		if strings.Contains(path, "subscriptions") {
-			t.Errorf("%s is documented but not served yet", path)
+	scheme := doc.Components.SecuritySchemes["tenantSecretKey"]
+	if scheme == nil || scheme.Value.Type != "http" || scheme.Value.Scheme != "bearer" {
+		t.Fatalf("tenantSecretKey is not an http bearer scheme: %+v", scheme)
+	}
+	n := 0
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/v1/subscriptions") {
+			continue
 		}
+		for method, op := range item.Operations() {
+			n++
+			if op.Security == nil || len(*op.Security) != 1 || len((*op.Security)[0]) != 1 || (*op.Security)[0]["tenantSecretKey"] == nil {
+				t.Errorf("%s %s does not require the tenant's secret key alone", method, path)
+			}
+			if method == http.MethodOptions {
+				t.Errorf("%s answers a CORS preflight", path)
+			}
+		}
+	}
+	if n != 7 {
+		t.Fatalf("%d subscription operations, want 7", n)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/store"
 )
@@ -51,6 +52,16 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 		{"Problem", problem.Details{}},
 		{"TrackingView", adapters.View{}},
 		{"TrackingEvent", adapters.Event{}},
+		{"SubscriptionRequest", api.SubscriptionRequest{}},
+		{"SecretRequest", api.SecretRequest{}},
+		{"Subscription", api.Subscription{}},
+		{"SubscriptionCounts", api.SubscriptionCounts{}},
+		{"SubscriptionList", api.SubscriptionList{}},
+		{"DeadLetter", api.DeadLetter{}},
+		{"DeadLetters", api.DeadLetters{}},
+		{"ReplayRequest", api.ReplayRequest{}},
+		{"ReplayResponse", api.ReplayResponse{}},
+		{"WebhookDelivery", api.WebhookDelivery{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {
@@ -109,6 +120,9 @@ func TestEnumsMatchTheGoConstants(t *testing.T) {
 			[]string{store.LimitCiphertextBytes, store.LimitCourierRecords, store.LimitCourierBytes, store.LimitCourierBucketBytes}},
 		{"suite", schemas["Directory"].Value.Properties["suite"].Value.Enum, []string{crypto.Suite}},
 		{"parcel status", schemas["ParcelStatus"].Value.Enum, statuses},
+		{"subscription state", schemas["Subscription"].Value.Properties["state"].Value.Enum, []string{delivery.StateActive, delivery.StateEnded}},
+		{"subscription end", schemas["Subscription"].Value.Properties["ended_reason"].Value.Enum, []string{delivery.EndedExpired, delivery.EndedDeleted}},
+		{"delivery type", schemas["WebhookDelivery"].Value.Properties["type"].Value.Enum, []string{api.DeliveryUpdated, api.DeliveryWithdrawn}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,6 +152,7 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 		{"records per publish", schemas["PublishRequest"].Value.Properties["records"].Value.MaxItems, crypto.MaxPublishSize},
 		{"extensions per publish", schemas["PublishRequest"].Value.Properties["extend"].Value.MaxItems, crypto.MaxPublishSize},
 		{"withdrawals per publish", schemas["PublishRequest"].Value.Properties["withdraw"].Value.MaxItems, crypto.MaxPublishSize},
+		{"dead letters per replay", schemas["ReplayRequest"].Value.Properties["ids"].Value.MaxItems, delivery.MaxDeadLetters},
 	}
 	for _, tt := range tests {
 		if tt.max == nil || *tt.max != uint64(tt.want) {

@@ -199,7 +199,8 @@ func TestMiddlewareAnswersUndocumentedRoutes(t *testing.T) {
 		wantAllow          string
 	}{
 		{"unknown path", http.MethodGet, "/v1/unknown", http.StatusNotFound, ""},
-		{"subscriptions are not served yet", http.MethodPost, "/v1/subscriptions", http.StatusNotFound, ""},
+		{"unknown subscription route", http.MethodGet, "/v1/subscriptions/sub_AAAAAAAAAAAAAAAAAAAAAA/deliveries", http.StatusNotFound, ""},
+		{"wrong method on a subscription", http.MethodPut, "/v1/subscriptions/sub_AAAAAAAAAAAAAAAAAAAAAA", http.StatusMethodNotAllowed, "GET, DELETE"},
 		{"trailing slash", http.MethodGet, "/v1/couriers/", http.StatusNotFound, ""},
 		{"extra segment", http.MethodGet, "/v1/buckets/0/1", http.StatusNotFound, ""},
 		{"wrong method", http.MethodDelete, "/v1/evaluate", http.StatusMethodNotAllowed, "POST, OPTIONS"},

@@ -61,6 +61,13 @@ a known stage when serve starts: on its way with an ETA, at a pickup point,
 held by customs on an onward leg, refused and returning, on an international
 flight) and a few sample parcels of the day's world.
 
+It registers a demo tenant, "demo", with a secret key made at start and
+printed once everything answers: a marketplace's server subscribes with it to a
+parcel's locators (trackgate webhook listen --secret-key …) and gets every
+update at its callback URL, signed. Subscriptions are kept in memory, and this
+gateway delivers to http:// and loopback callbacks too, which a configured
+gateway refuses unless its webhooks section allows them.
+
 The gateway serves the tracking page for shoppers at /, the widget's bundles
 under /widget/, the tg1 API under /v1, its OpenAPI document at /openapi.yaml,
 an interactive reference and the protocol documents at /docs, and /healthz and
@@ -161,7 +168,14 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
 	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
 	fmt.Fprintf(w, "Transparency report: TRACKGATE_REPORT_KEY=%s go run ./cmd/trackgate report --gateway %s\n", d.ReportKey, url)
-	fmt.Fprintf(w, "Track a parcel in a browser: %s/\nAPI reference: %s/docs\n\nDemo parcels, the same every day (track them from another terminal):\n", url, url)
+	fmt.Fprintf(w, "Track a parcel in a browser: %s/\nAPI reference: %s/docs\n", url, url)
+	fmt.Fprintf(w, "Subscriptions: --secret-key %s (tenant %q, made at start; this gateway also delivers to http:// and loopback callbacks, for development)\n",
+		d.DemoSecretKey, embedded.DemoTenant)
+	listen := "  go run ./cmd/trackgate webhook listen --number " + simulator.DemoParcels()[0].TrackingNumber + " --secret-key " + d.DemoSecretKey
+	if url != defaultGateway {
+		listen += " --gateway " + url
+	}
+	fmt.Fprintf(w, "%s\n\nDemo parcels, the same every day (track them from another terminal):\n", listen)
 	for _, p := range simulator.DemoParcels() {
 		fmt.Fprintf(w, "%-72s # %s: %s\n", trackLine(url, p.TrackingNumber, p.Factor), p.Courier, p.Story)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -32,6 +33,7 @@ func (l *lockedBuffer) String() string {
 
 var (
 	listeningLine = regexp.MustCompile(`trackgate gateway on (http://127\.0\.0\.1:[0-9]+)`)
+	secretKeyLine = regexp.MustCompile(`(?m)^Subscriptions: --secret-key (tg1sk_[A-Za-z0-9_-]{43}) \(tenant "demo", .*http://.*loopback`)
 	sampleLine    = regexp.MustCompile(`trackgate track ([A-Z0-9]+)(?: --factor ([0-9]{4}))?.*# (sim-[a-z]+)`)
 )
 
@@ -90,11 +92,28 @@ func TestServeEmbeddedDefaultTracksItsSamples(t *testing.T) {
 		t.Fatalf("samples of %d couriers printed, want 3:\n%s", len(couriers), stdout.String())
 	}
 	trackREADMEExamples(t, url)
+	m := secretKeyLine.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("the welcome does not give the demo tenant's secret key:\n%s", stdout.String())
+	}
+	req, _ := http.NewRequest(http.MethodGet, url+"/v1/subscriptions", nil)
+	req.Header.Set("Authorization", "Bearer "+m[1])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the printed secret key lists subscriptions: %d, want 200", resp.StatusCode)
+	}
 	logs := stderr.String()
 	for _, s := range samples {
 		if strings.Contains(logs, s[1]) {
 			t.Errorf("serve's logs carry the tracking number %s", s[1])
 		}
+	}
+	if strings.Contains(logs, m[1]) {
+		t.Error("serve's logs carry the secret key")
 	}
 
 	cancel()

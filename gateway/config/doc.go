@@ -24,6 +24,10 @@
 //     transparency.go: its transparency section, the hashes of the keys
 //     that read the transparency report (docs/transparency.md), whose
 //     counts are kept in the gateway's Redis.
+//     key hashes, secret key hashes, origins and quotas (docs/protocol.md
+//     §7.6). webhooks.go: its webhooks section, which callback URLs
+//     subscriptions may name and how deliveries are made, kept in Redis
+//     (package redisdelivery) when there is one (§10).
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/store/redisstore"
 )
@@ -54,6 +55,8 @@ type Gateway struct {
 	// Transparency says who may read the transparency report
 	// (docs/transparency.md).
 	Transparency Transparency `yaml:"transparency"`
+	// Webhooks is how subscriptions' deliveries are made (docs/protocol.md §10).
+	Webhooks Webhooks `yaml:"webhooks"`
 
 	signingKey    ed25519.PrivateKey
 	courierKeys   []ed25519.PublicKey // by index of Couriers
@@ -140,6 +143,13 @@ type CourierEntry struct {
 	Mode      string    `yaml:"mode"`
 	Factor    string    `yaml:"factor"`
 	Patterns  []Pattern `yaml:"patterns"`
+	// WatchInterval is how often, in pull mode, the gateway reads the
+	// courier's bucket of every locator a webhook subscription names, to
+	// deliver new versions (default 60s). MinWatchInterval is the least
+	// the courier agreed to be asked at, if it set one: watch_interval
+	// may not be below it.
+	WatchInterval    Duration `yaml:"watch_interval"`
+	MinWatchInterval Duration `yaml:"min_watch_interval"`
 }
 
 // Pattern is one tracking-number shape of a courier.
@@ -208,6 +218,12 @@ func (g *Gateway) withDefaults() {
 	l.FetchBurst = cmp.Or(l.FetchBurst, DefaultFetchBurst)
 	l.MaxBodyBytes = cmp.Or(l.MaxBodyBytes, DefaultMaxBodyBytes)
 	l.MaxPublishBytes = cmp.Or(l.MaxPublishBytes, DefaultMaxPublishBytes)
+	g.Webhooks.withDefaults()
+	for i := range g.Couriers {
+		if c := &g.Couriers[i]; c.Mode == api.ModePull {
+			setDefault(&c.WatchInterval, max(DefaultWatchInterval, time.Duration(c.MinWatchInterval)))
+		}
+	}
 }
 
 func (t *HTTPTimeouts) withDefaults() {
@@ -267,6 +283,9 @@ func (g *Gateway) check(dir string, o loadOptions) error {
 		return err
 	}
 	if err := g.checkCouriers(); err != nil {
+		return err
+	}
+	if err := g.Webhooks.check(); err != nil {
 		return err
 	}
 	if err := g.checkTenants(); err != nil {
@@ -384,6 +403,16 @@ func (g *Gateway) checkCouriers() error {
 		}
 		if err := checkFactor(at("factor"), c.Factor); err != nil {
 			return err
+		}
+		switch {
+		case c.Mode != api.ModePull:
+			if c.WatchInterval != 0 || c.MinWatchInterval != 0 {
+				return fieldErr(at("watch_interval"), "only a pull-mode courier is watched; a push-mode courier's records are delivered as it publishes them")
+			}
+		case c.WatchInterval < c.MinWatchInterval:
+			return fieldErr(at("watch_interval"), "%s is below the courier's min_watch_interval (%s); ask it no more often than it agreed to", time.Duration(c.WatchInterval), time.Duration(c.MinWatchInterval))
+		case time.Duration(c.WatchInterval) < time.Second:
+			return fieldErr(at("watch_interval"), "%s is too often for a courier's host; use at least 1s (default 60s)", time.Duration(c.WatchInterval))
 		}
 		// Every courier host signs its answers, so every courier needs its key.
 		pk, err := parsePublicKey(at("public_key"), c.PublicKey, "the courier host's signing key (every courier host signs its answers, pull mode too)")

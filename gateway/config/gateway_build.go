@@ -112,6 +112,12 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		logger.Info("no transparency.reader_key_hashes: GET /v1/transparency refuses every request until a reader key's hash is added")
 	}
 	cfg.GatewayID = g.GatewayID
+	prefix := ""
+	if g.Redis != nil {
+		prefix = g.Redis.KeyPrefix
+	}
+	cfg.Webhooks = g.Webhooks.options(shared, prefix)
+	logger.Info("webhook callbacks allowed", "callbacks", g.Webhooks.summary())
 	tenants, err := g.tenants(shared)
 	if err != nil {
 		_ = closer.Close()
@@ -130,8 +136,9 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		}
 		cfg.Couriers = append(cfg.Couriers, gateway.Courier{
 			ID: c.ID, Name: c.Name, Factor: c.Factor, Mode: c.Mode, Patterns: patterns,
-			Host:       remotehost.New(c.Host, signer.For(c.ID), g.courierKeys[i], hostClient),
-			SigningKey: g.courierKeys[i],
+			Host:          remotehost.New(c.Host, signer.For(c.ID), g.courierKeys[i], hostClient),
+			SigningKey:    g.courierKeys[i],
+			WatchInterval: time.Duration(c.WatchInterval),
 		})
 	}
 	gw, err := gateway.New(cfg)

@@ -26,13 +26,21 @@ type TenantEntry struct {
 	// APIKeys is refused: the file holds only hashes. The field exists to
 	// say so.
 	APIKeys []string `yaml:"api_keys"`
+	// SecretKeyHashes are the SHA-256 of its secret keys in hex, as
+	// 'trackgate keys api-key --secret' prints them: its server sends a
+	// secret key as a bearer token to manage its webhook subscriptions
+	// (docs/protocol.md §10). None: the tenant cannot subscribe.
+	SecretKeyHashes []string `yaml:"secret_key_hashes"`
+	// SecretKeys is refused, as APIKeys.
+	SecretKeys []string `yaml:"secret_keys"`
 	// Origins are the browser origins allowed to call the gateway for the
 	// tenant, exactly scheme://host[:port]; "*" (any origin) only for a
 	// tenant without keys.
 	Origins []string     `yaml:"origins"`
 	Limits  TenantLimits `yaml:"limits"`
 
-	keyHashes []tenant.Hash
+	keyHashes       []tenant.Hash
+	secretKeyHashes []tenant.Hash
 }
 
 // TenantLimits are a tenant's quota, shared by every request with one of
@@ -64,8 +72,11 @@ func (g *Gateway) checkTenants() error {
 		if len(t.APIKeys) > 0 {
 			return fieldErr(at("api_keys"), "API keys do not go in the configuration file; put the SHA-256 of each in api_key_hashes ('trackgate keys api-key' prints a new key and its hash)")
 		}
-		if len(t.APIKeyHashes) == 0 && len(t.Origins) == 0 {
-			return fieldErr(at("api_key_hashes"), "a tenant needs api_key_hashes, origins, or both; make a key with 'trackgate keys api-key'")
+		if len(t.SecretKeys) > 0 {
+			return fieldErr(at("secret_keys"), "secret keys do not go in the configuration file; put the SHA-256 of each in secret_key_hashes ('trackgate keys api-key --secret' prints a new key and its hash)")
+		}
+		if len(t.APIKeyHashes) == 0 && len(t.Origins) == 0 && len(t.SecretKeyHashes) == 0 {
+			return fieldErr(at("api_key_hashes"), "a tenant needs api_key_hashes, origins or secret_key_hashes; make a key with 'trackgate keys api-key' (add --secret for a secret key)")
 		}
 		for j, s := range t.APIKeyHashes {
 			h, err := tenant.ParseHash(s)
@@ -80,6 +91,21 @@ func (g *Gateway) checkTenants() error {
 			}
 			hashes[h] = t.ID
 			t.keyHashes = append(t.keyHashes, h)
+		}
+		for j, s := range t.SecretKeyHashes {
+			field := at(fmt.Sprintf("secret_key_hashes[%d]", j))
+			h, err := tenant.ParseHash(s)
+			if err != nil {
+				if _, isKey := tenant.KindOf(s); isKey {
+					return fieldErr(field, "this is a key, which must not be in the file; write its SHA-256 instead ('trackgate keys api-key --secret' prints both) and replace this key, which is now exposed")
+				}
+				return fieldErr(field, "%v; write the hash 'trackgate keys api-key --secret' prints", err)
+			}
+			if other, dup := hashes[h]; dup {
+				return fieldErr(field, "is already a key of tenant %q; give each tenant keys of its own", other)
+			}
+			hashes[h] = t.ID
+			t.secretKeyHashes = append(t.secretKeyHashes, h)
 		}
 		for j, o := range t.Origins {
 			if o == tenant.AnyOrigin {
@@ -133,7 +159,7 @@ func (g *Gateway) tenants(client redis.UniversalClient) ([]gateway.Tenant, error
 	var out []gateway.Tenant
 	for _, t := range g.Tenants {
 		gt := gateway.Tenant{
-			ID: t.ID, Name: t.Name, KeyHashes: t.keyHashes, Origins: t.Origins,
+			ID: t.ID, Name: t.Name, KeyHashes: t.keyHashes, SecretKeyHashes: t.secretKeyHashes, Origins: t.Origins,
 			EvaluateRate: rate.Limit(t.Limits.EvaluateRate), EvaluateBurst: t.Limits.EvaluateBurst,
 			FetchRate: rate.Limit(t.Limits.FetchRate), FetchBurst: t.Limits.FetchBurst,
 		}

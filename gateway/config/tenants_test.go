@@ -65,6 +65,7 @@ func TestTenantsSectionLoads(t *testing.T) {
 func TestTenantErrorsNameTheirField(t *testing.T) {
 	f := newFixture(t)
 	key, _ := tenant.NewKey(rand.Reader)
+	secret, _ := tenant.Secret.New(rand.Reader)
 	tests := []struct {
 		name      string
 		path      string
@@ -78,7 +79,10 @@ func TestTenantErrorsNameTheirField(t *testing.T) {
 		{"a key in clear", "tenants.0.api_keys", []any{key}, "tenants[0].api_keys", "api_key_hashes"},
 		{"a key where its hash goes", "tenants.0.api_key_hashes", []any{key}, "tenants[0].api_key_hashes[0]", "treat this key as published"},
 		{"a short hash", "tenants.0.api_key_hashes", []any{"abc123"}, "tenants[0].api_key_hashes[0]", "64 hex digits"},
-		{"neither keys nor origins", "tenants.2.origins", nil, "tenants[2].api_key_hashes", "origins, or both"},
+		{"neither keys nor origins", "tenants.2.origins", nil, "tenants[2].api_key_hashes", "origins or secret_key_hashes"},
+		{"a secret key in clear", "tenants.0.secret_keys", []any{secret}, "tenants[0].secret_keys", "secret_key_hashes"},
+		{"a secret key where its hash goes", "tenants.0.secret_key_hashes", []any{secret}, "tenants[0].secret_key_hashes[0]", "replace this key"},
+		{"a short secret hash", "tenants.0.secret_key_hashes", []any{"abc123"}, "tenants[0].secret_key_hashes[0]", "64 hex digits"},
 		{"wildcard with keys", "tenants.0.origins", []any{"*"}, "tenants[0].origins[0]", "list the marketplace's origins"},
 		{"origin with a path", "tenants.1.origins.0", "https://mall.jd.example/", "tenants[1].origins[0]", "no user, path"},
 		{"wildcard host", "tenants.1.origins.0", "https://*.jd.example", "tenants[1].origins[0]", "wildcards"},
@@ -103,11 +107,32 @@ func TestTenantErrorsNameTheirField(t *testing.T) {
 			if fe.Field != tt.wantField || !strings.Contains(fe.Problem, tt.wantText) {
 				t.Fatalf("error %q, want field %s and %q", err, tt.wantField, tt.wantText)
 			}
-			if strings.Contains(err.Error(), key) {
+			if strings.Contains(err.Error(), key) || strings.Contains(err.Error(), secret) {
 				t.Errorf("the error repeats the key: %v", err)
 			}
 		})
 	}
+	t.Run("a secret key's hash that is another tenant's API key hash", func(t *testing.T) {
+		doc, _, _ := tenantDoc(t, f)
+		shared := doc["tenants"].([]any)[0].(map[string]any)["api_key_hashes"]
+		edit(t, doc, "tenants.1.secret_key_hashes", shared)
+		_, err := parseGateway(marshal(t, doc), f.dir, f.opts())
+		if fe := fieldOf(t, err); fe.Field != "tenants[1].secret_key_hashes[0]" || !strings.Contains(fe.Problem, "taobao-shop") {
+			t.Fatalf("error %v, want tenants[1].secret_key_hashes[0] naming taobao-shop", err)
+		}
+	})
+	t.Run("a tenant with secret keys only", func(t *testing.T) {
+		doc, _, _ := tenantDoc(t, f)
+		h, _ := tenant.Secret.Hash(secret)
+		edit(t, doc, "tenants.2", map[string]any{"id": "backend-shop", "name": "Back end", "secret_key_hashes": []any{h.String()}})
+		g, err := parseGateway(marshal(t, doc), f.dir, f.opts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := g.Tenants[2].secretKeyHashes; len(got) != 1 || got[0] != h {
+			t.Fatalf("secret key hashes %v", got)
+		}
+	})
 	t.Run("a hash shared by two tenants", func(t *testing.T) {
 		doc, _, _ := tenantDoc(t, f)
 		shared := doc["tenants"].([]any)[0].(map[string]any)["api_key_hashes"]

@@ -1,7 +1,10 @@
 // Package embedded assembles the embedded default deployment that
 // `trackgate serve` runs with no configuration: an in-memory store, the
 // three simulated couriers of adapters/simulator, each behind its own
-// courier host in the gateway's process, and the gateway.
+// courier host in the gateway's process, and the gateway, with a demo
+// tenant whose secret key, made at start, manages webhook subscriptions
+// kept in memory. Being for one machine, it delivers webhooks to http://
+// and loopback callbacks too, which production refuses.
 //
 // The in-process hosts sit behind the same api.CourierHost interface as
 // remote ones, and push-mode hosts publish through the same
@@ -26,9 +29,11 @@ import (
 	"github.com/trackgate/trackgate/gateway"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/courierhost"
+	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/gateway/tenant"
 	"github.com/trackgate/trackgate/gateway/transparency"
+	"github.com/trackgate/trackgate/gateway/webhook"
 )
 
 // Config tunes the embedded deployment; the zero value is the default.
@@ -54,7 +59,18 @@ type Deployment struct {
 	// ReportKey is a report reader key made at start: it reads this
 	// gateway's transparency report (GET /v1/transparency).
 	ReportKey string
+	// DemoSecretKey is the secret key of the demo tenant (DemoTenant),
+	// made at start, for subscriptions (`webhook listen --secret-key`).
+	DemoSecretKey string
 }
+
+// DemoTenant is the id of the tenant whose secret key serve prints.
+const DemoTenant = "demo"
+
+// DemoWatchInterval is how often the pull courier is watched for
+// subscribers here: in process, it costs nothing, and the demo's parcels
+// move fast.
+const DemoWatchInterval = 5 * time.Second
 
 // DefaultBucketBits spreads the simulator's records thinly enough that
 // a bucket stays a few kilobytes, thickly enough that each holds dozens.
@@ -83,11 +99,25 @@ func Build(cfg Config) (*Deployment, error) {
 		Seed: cfg.Seed, ParcelsPerCourier: cfg.ParcelsPerCourier, Start: cfg.Start, Speed: cfg.Speed,
 	})
 	d := &Deployment{World: world, Hosts: map[string]*courierhost.Host{}}
+	secret, err := tenant.Secret.New(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	secretHash, err := tenant.Secret.Hash(secret)
+	if err != nil {
+		return nil, err
+	}
+	d.DemoSecretKey = secret
 	gwCfg := gateway.Config{
 		BucketBits: cfg.BucketBits,
 		RecordSize: crypto.DefaultRecordSize,
 		Logger:     cfg.Logger,
 		Demo:       func() []api.DemoParcel { return demoParcels(world) },
+		Tenants: []gateway.Tenant{{
+			ID: DemoTenant, Name: "Demo marketplace", SecretKeyHashes: []tenant.Hash{secretHash},
+		}},
+		// One machine: receivers are on loopback, over plain http.
+		Webhooks: delivery.Options{Policy: webhook.Policy{AllowHTTP: true, AllowPrivate: true}},
 	}
 	publishers := map[string]*gateway.LocalPublisher{}
 	now := time.Now()
@@ -134,7 +164,7 @@ func Build(cfg Config) (*Deployment, error) {
 		}
 		gwCfg.Couriers = append(gwCfg.Couriers, gateway.Courier{
 			ID: p.ID, Name: p.Name, Factor: p.Factor, Mode: p.Mode, Patterns: patterns,
-			Host: host, SigningKey: signPub,
+			Host: host, SigningKey: signPub, WatchInterval: DemoWatchInterval,
 		})
 	}
 	reportKey, err := transparency.NewReaderKey(rand.Reader)

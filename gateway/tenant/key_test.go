@@ -59,3 +59,34 @@ func TestParseHashRefusesWhatIsNotAHexSHA256(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyKindsNeverHashAsEachOther(t *testing.T) {
+	kinds := []Kind{Publishable, Secret, ReportReader}
+	for _, k := range kinds {
+		key, err := k.New(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(key, k.Prefix()) || !k.WellFormed(key) {
+			t.Fatalf("%s %q is not well formed", k, key)
+		}
+		if got, ok := KindOf(key); !ok || got.Prefix() != k.Prefix() {
+			t.Fatalf("KindOf(%s) = %v, %v", k, got, ok)
+		}
+		h, err := k.Hash(key)
+		if err != nil || h != sha256.Sum256([]byte(key)) {
+			t.Fatalf("%s: hash %v, %v", k, h, err)
+		}
+		for _, other := range kinds {
+			if other.Prefix() == k.Prefix() {
+				continue
+			}
+			if _, err := other.Hash(key); !errors.Is(err, ErrMalformedKey) {
+				t.Errorf("a %s hashed as a %s: %v", k, other, err)
+			}
+		}
+	}
+	if _, ok := KindOf("sk_live_abc"); ok {
+		t.Error("KindOf recognised a key of no trackgate kind")
+	}
+}

@@ -1,9 +1,18 @@
-// Package webhook is the signing side and the receiving side of trackgate's
-// webhooks (docs/protocol.md §10): the gateway signs each delivery with
-// the subscription's secrets, and a receiver checks the signature with
-// Verify before it trusts the body.
+// Package webhook is the wire of trackgate's webhooks (docs/protocol.md
+// §10): the signature the gateway puts on each delivery and a receiver
+// checks, and the HTTP client that makes deliveries safely.
 //
-// The header is
+//   - signature.go: Sign, with the subscription's secrets, and Verify,
+//     which a receiver calls before it trusts a body.
+//   - callback.go: Policy and CheckURL, what a subscription's callback URL
+//     may be (https, a public address) when it is created.
+//   - address.go: PublicAddress, the addresses a callback may reach.
+//   - client.go: Client, which posts deliveries and checks every address
+//     again as it connects (DNS rebinding), follows no redirect, takes no
+//     proxy from the environment and reads little of an answer; Failure
+//     names why an attempt failed.
+//
+// The signature header is
 //
 //	TG-Webhook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t "." body)>[,v1=…]
 //
