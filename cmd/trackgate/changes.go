@@ -85,7 +85,15 @@ func eventKey(e client.TimelineEvent) string {
 }
 
 func sameHeadline(a, b client.Headline) bool {
-	if a.Code != b.Code || a.Substatus != b.Substatus || a.Courier != b.Courier || a.TrackingNumber != b.TrackingNumber {
+	if a.Code != b.Code || a.Courier != b.Courier || a.TrackingNumber != b.TrackingNumber {
+		return false
+	}
+	// A substatus shows only when it has a reason label: a new code
+	// without one ("departed_facility" after "arrived_at_facility") does
+	// not change the headline a shopper reads.
+	reasonA, shownA := client.ReasonLabel(a.Substatus, client.LangEnglish)
+	reasonB, shownB := client.ReasonLabel(b.Substatus, client.LangEnglish)
+	if shownA != shownB || reasonA != reasonB {
 		return false
 	}
 	return sameETA(a.ETA, b.ETA)

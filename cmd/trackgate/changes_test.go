@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/gateway/client"
@@ -57,5 +58,33 @@ func TestChangesShowHandoffsNewLegsNewEventsAndTheHeadline(t *testing.T) {
 				t.Errorf("printed\n%s\nwant\n%s", out.String(), tt.want)
 			}
 		})
+	}
+}
+
+// TestSameHeadline: the headline counts as changed only when what a
+// shopper reads changes: the code, a substatus with a reason label, the
+// deciding leg, or the delivery window.
+func TestSameHeadline(t *testing.T) {
+	eta := &adapters.ETA{From: time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC), To: time.Date(2026, 12, 7, 13, 0, 0, 0, time.UTC)}
+	later := &adapters.ETA{From: eta.From.Add(time.Hour), To: eta.To}
+	base := client.Headline{Code: client.HeadlineInTransit, Substatus: "arrived_at_facility", Courier: "sim-swift", TrackingNumber: "SW100000000001", ETA: eta}
+	with := func(f func(*client.Headline)) client.Headline { h := base; f(&h); return h }
+	tests := []struct {
+		name string
+		next client.Headline
+		same bool
+	}{
+		{"identical", base, true},
+		{"a substatus without a label", with(func(h *client.Headline) { h.Substatus = "departed_facility" }), true},
+		{"a substatus with a reason", with(func(h *client.Headline) { h.Substatus = "weather_delay" }), false},
+		{"another code", with(func(h *client.Headline) { h.Code = client.HeadlineOutForDelivery }), false},
+		{"an onward leg decides", with(func(h *client.Headline) { h.Courier, h.TrackingNumber = "sim-global", "GP000000014CN" }), false},
+		{"a new window", with(func(h *client.Headline) { h.ETA = later }), false},
+		{"no window any more", with(func(h *client.Headline) { h.ETA = nil }), false},
+	}
+	for _, tt := range tests {
+		if got := sameHeadline(base, tt.next); got != tt.same {
+			t.Errorf("%s: sameHeadline = %v, want %v", tt.name, got, tt.same)
+		}
 	}
 }

@@ -167,8 +167,8 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 // the day's simulated world.
 func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
 	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
-	fmt.Fprintf(w, "Transparency report: TRACKGATE_REPORT_KEY=%s go run ./cmd/trackgate report --gateway %s\n", d.ReportKey, url)
 	fmt.Fprintf(w, "Track a parcel in a browser: %s/\nAPI reference: %s/docs\n", url, url)
+	fmt.Fprintf(w, "Transparency report: TRACKGATE_REPORT_KEY=%s go run ./cmd/trackgate report --gateway %s\n", d.ReportKey, url)
 	fmt.Fprintf(w, "Subscriptions: --secret-key %s (tenant %q, made at start; this gateway also delivers to http:// and loopback callbacks, for development)\n",
 		d.DemoSecretKey, embedded.DemoTenant)
 	listen := "  go run ./cmd/trackgate webhook listen --number " + simulator.DemoParcels()[0].TrackingNumber + " --secret-key " + d.DemoSecretKey
