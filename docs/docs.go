@@ -10,5 +10,5 @@ import "embed"
 
 // Files holds protocol.md, threat-model.md and transparency.md.
 //
-//go:embed protocol.md threat-model.md transparency.md
+//go:embed protocol.md threat-model.md transparency.md webhooks.md
 var Files embed.FS

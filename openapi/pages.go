@@ -31,6 +31,7 @@ var docPages = []docPage{
 	{Name: "protocol", File: "protocol.md", Label: "Protocol"},
 	{Name: "threat-model", File: "threat-model.md", Label: "Threat model"},
 	{Name: "transparency", File: "transparency.md", Label: "Transparency report"},
+	{Name: "webhooks", File: "webhooks.md", Label: "Webhooks"},
 }
 
 // newMarkdown is the renderer of the documents: GitHub-flavoured Markdown

@@ -138,7 +138,7 @@ func TestPagesAreTitledByTheirFirstHeading(t *testing.T) {
 	}
 	title := regexp.MustCompile(`<title>([^<]+)</title>`)
 	want := map[string]string{"protocol": "tg1 — the trackgate blind-lookup protocol, revision 2", "threat-model": "trackgate threat model",
-		"transparency": "The transparency report"}
+		"transparency": "The transparency report", "webhooks": "Webhooks: being told when a parcel changes"}
 	for name, page := range pages {
 		if m := title.FindSubmatch(page); m == nil || string(m[1]) != want[name] {
 			t.Errorf("/docs/%s is titled %q, want %q", name, m, want[name])
