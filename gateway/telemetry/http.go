@@ -3,6 +3,7 @@ package telemetry
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,6 +22,19 @@ import (
 type HTTPMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series caches the children of each (route, method, status), so
+	// that a request costs no label hashing.
+	series sync.Map // httpSeriesKey -> *httpSeries
+}
+
+type httpSeriesKey struct {
+	route, method string
+	status        int
+}
+
+type httpSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 // UnmatchedRoute is the route label of a request no route matched.
@@ -49,10 +63,24 @@ func (m *HTTPMetrics) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route, method := Route(c), Method(c.Request.Method)
-		m.requests.WithLabelValues(route, method, StatusClass(c.Writer.Status())).Inc()
-		m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		s := m.seriesOf(Route(c), Method(c.Request.Method), c.Writer.Status())
+		s.requests.Inc()
+		s.duration.Observe(time.Since(start).Seconds())
 	}
+}
+
+// seriesOf is the cached children of a request's labels; their number
+// is bounded by routes × methods × statuses.
+func (m *HTTPMetrics) seriesOf(route, method string, status int) *httpSeries {
+	key := httpSeriesKey{route, method, status}
+	if s, ok := m.series.Load(key); ok {
+		return s.(*httpSeries)
+	}
+	s, _ := m.series.LoadOrStore(key, &httpSeries{
+		requests: m.requests.WithLabelValues(route, method, StatusClass(status)),
+		duration: m.duration.WithLabelValues(route, method),
+	})
+	return s.(*httpSeries)
 }
 
 // Route is the request's route template, or UnmatchedRoute.
