@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/trackgate/trackgate/crypto"
@@ -19,6 +20,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 	"github.com/trackgate/trackgate/gateway/tenant"
 	"github.com/trackgate/trackgate/gateway/transparency"
 )
@@ -133,6 +135,14 @@ type Config struct {
 	// sharing a Redis share it (signing/redisnonce).
 	Nonces signing.NonceStore
 
+	// Metrics are the gateway's Prometheus figures, served by the admin
+	// listener (default: a registry of its own that nobody reads).
+	Metrics *telemetry.GatewayMetrics
+	// Tracing records OpenTelemetry spans of requests (nil: off).
+	Tracing *telemetry.Tracing
+
+	// Logger gets one line per request, with its request id
+	// (telemetry.WithRequestIDs wraps it).
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -168,6 +178,10 @@ func (c *Config) withDefaults() {
 	c.MaxPublishBytes = cmp.Or(c.MaxPublishBytes, 4<<20)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	c.Logger = telemetry.WithRequestIDs(c.Logger)
+	if c.Metrics == nil {
+		c.Metrics = telemetry.NewGatewayMetrics(prometheus.NewRegistry())
 	}
 	if c.GatewayID == "" {
 		c.GatewayID = DefaultGatewayID

@@ -12,6 +12,7 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 )
 
 // handleEvaluate serves POST /v1/evaluate: the whole request is checked
@@ -37,7 +38,7 @@ func (g *Gateway) handleEvaluate(c *gin.Context) {
 	limiter, client, refusal := g.evaluationBudget(c)
 	ok, wait, err := limiter.Allow(c.Request.Context(), client, elements)
 	if err != nil {
-		g.cfg.Logger.Warn("rate limiter degraded", "error", err)
+		g.cfg.Logger.WarnContext(c.Request.Context(), "rate limiter degraded", "error", err)
 	}
 	if !ok {
 		problem.AbortRetry(c, http.StatusTooManyRequests, wait, refusal)
@@ -101,6 +102,7 @@ func (g *Gateway) evaluateAll(ctx context.Context, dir *directory, parts []api.C
 		co, blinded, ok := g.checkPart(dir, part)
 		if !ok {
 			results[i].Status = api.StatusInvalid
+			g.cfg.Metrics.Evaluation(g.evaluationCourier(part.Courier), telemetry.OutcomeInvalid, len(part.Blinded), 0)
 			continue
 		}
 		g.countEvaluations(ctx, co.ID, tenantID, len(blinded))
@@ -147,8 +149,9 @@ func (g *Gateway) evaluateOne(ctx context.Context, co *Courier, kid string, blin
 		err = checkEvaluation(len(blinded), evaluated, proof)
 	}
 	res.Status = evaluationStatus(ctx, err)
+	g.cfg.Metrics.Evaluation(co.ID, evaluationOutcome(res.Status, err), len(blinded), since(start))
 	if res.Status != api.StatusOK {
-		g.cfg.Logger.Info("evaluation failed", "courier", co.ID, "status", res.Status,
+		g.cfg.Logger.InfoContext(ctx, "evaluation failed", "courier", co.ID, "status", res.Status,
 			"elapsed", time.Since(start).Round(time.Millisecond))
 		return res
 	}

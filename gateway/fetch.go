@@ -14,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
@@ -31,7 +32,9 @@ func (g *Gateway) handleBucket(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now := g.cfg.Now()
+	start := time.Now()
 	stored, err := g.cfg.Store.Bucket(ctx, bucket, now)
+	g.cfg.Metrics.StoreOperation(telemetry.StoreBucket, start, err)
 	if err != nil {
 		g.storeFailed(c, err)
 		return
@@ -60,7 +63,9 @@ func (g *Gateway) handleRecord(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now := g.cfg.Now()
+	start := time.Now()
 	stored, err := g.cfg.Store.Locator(ctx, locator, now)
+	g.cfg.Metrics.StoreOperation(telemetry.StoreLocator, start, err)
 	if err != nil {
 		g.storeFailed(c, err)
 		return
@@ -92,7 +97,7 @@ func publicRecords(recs []crypto.SealedRecord, out []crypto.PublicRecord) []cryp
 }
 
 func (g *Gateway) storeFailed(c *gin.Context, err error) {
-	g.cfg.Logger.Error("store failed", "route", c.FullPath(), "error", err)
+	g.cfg.Logger.ErrorContext(c.Request.Context(), "store failed", "route", c.FullPath(), "error", err)
 	g.unavailable(c, "Records cannot be read right now; try again shortly.")
 }
 
@@ -121,7 +126,7 @@ func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32, now time.Time)
 			if err != nil {
 				// The bucket is never logged: with the courier it would
 				// narrow down what a client looked up.
-				g.cfg.Logger.Warn("pull courier bucket failed", "courier", co.ID, "error", err)
+				g.cfg.Logger.WarnContext(ctx, "pull courier bucket failed", "courier", co.ID, "error", err)
 				failed[i] = true
 				return
 			}
@@ -161,7 +166,9 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.FetchTimeout)
 		defer cancel()
 		g.count(fctx, transparency.Courier(co.ID), transparency.Fetches, 1)
+		start := time.Now()
 		recs, err := co.Host.Bucket(fctx, bucket)
+		g.cfg.Metrics.PullFetch(co.ID, pullOutcome(fctx, err), time.Since(start))
 		if err != nil {
 			return nil, err
 		}

@@ -19,7 +19,7 @@ func (g *Gateway) limitFetches() gin.HandlerFunc {
 		limiter, client, refusal := g.fetchBudget(c)
 		ok, wait, err := limiter.Allow(c.Request.Context(), client, 1)
 		if err != nil {
-			g.cfg.Logger.Warn("fetch rate limiter degraded", "error", err)
+			g.cfg.Logger.WarnContext(c.Request.Context(), "fetch rate limiter degraded", "error", err)
 		}
 		if !ok {
 			problem.AbortRetry(c, http.StatusTooManyRequests, wait, refusal)

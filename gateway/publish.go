@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
@@ -74,7 +76,9 @@ func (g *Gateway) Publish(ctx context.Context, courier string, batch api.Records
 	if err != nil {
 		return api.PublishResponse{}, err
 	}
+	start := time.Now()
 	results, err := g.cfg.Store.Apply(ctx, storeBatch(courier, &batch), g.cfg.Now())
+	g.cfg.Metrics.StoreOperation(telemetry.StoreApply, start, err)
 	switch {
 	case errors.Is(err, store.ErrInvalidBatch):
 		// checkPublish should have caught it; the store refused it whole.
@@ -92,7 +96,7 @@ func (g *Gateway) Publish(ctx context.Context, courier string, batch api.Records
 	}
 	res := publishResponse(results)
 	g.countRecords(ctx, courier, results[:len(batch.Records)])
-	g.cfg.Logger.Info("records published", "courier", courier,
+	g.cfg.Logger.InfoContext(ctx, "records published", "courier", courier,
 		"stored", res.Stored, "stale", res.Stale, "refused", res.Refused)
 	return res, nil
 }
@@ -185,18 +189,21 @@ func publishResponse(results []store.Result) api.PublishResponse {
 }
 
 // countRecords counts, for the transparency report, the records of a
-// publish the store kept and refused; extensions and withdrawals are not
-// counted.
+// publish the store kept and refused, and for the metrics those it found
+// stale too; extensions and withdrawals are not counted.
 func (g *Gateway) countRecords(ctx context.Context, courier string, results []store.Result) {
-	var stored, refused int64
+	var stored, stale, refused int64
 	for _, r := range results {
 		switch r.Outcome {
 		case store.Stored:
 			stored++
+		case store.Stale:
+			stale++
 		case store.Refused:
 			refused++
 		}
 	}
+	g.cfg.Metrics.PublishedRecords(courier, int(stored), int(stale), int(refused))
 	g.count(ctx, transparency.Courier(courier), transparency.RecordsStored, stored)
 	g.count(ctx, transparency.Courier(courier), transparency.RecordsRefused, refused)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 	"github.com/trackgate/trackgate/gateway/transparency"
 	"github.com/trackgate/trackgate/gateway/web"
 	"github.com/trackgate/trackgate/openapi"
@@ -72,6 +73,7 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, err
 	}
 	g.engine = engine
+	g.cfg.Metrics.WatchBreakers(g.breakerReadings)
 	return g, nil
 }
 
@@ -112,7 +114,10 @@ func (g *Gateway) Ready(ctx context.Context) error {
 	if dir == nil || !dir.complete {
 		return errors.New("courier directory incomplete")
 	}
-	if err := g.cfg.Store.Ping(ctx); err != nil {
+	start := time.Now()
+	err := g.cfg.Store.Ping(ctx)
+	g.cfg.Metrics.StoreOperation(telemetry.StorePing, start, err)
+	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	return nil
@@ -140,6 +145,11 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	e.NoMethod(func(c *gin.Context) {
 		problem.Abort(c, http.StatusMethodNotAllowed, "This resource does not support that method.")
 	})
+	trusted, err := telemetry.TrustedPeers(g.cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("%w: trusted_proxies: %v", ErrConfig, err)
+	}
+	e.Use(g.observeRequests(trusted)...)
 	e.Use(g.recoverPanics(), g.logRequests(), g.countRefusals())
 
 	// Every request is checked against the OpenAPI document before its
@@ -202,7 +212,7 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 
 func (g *Gateway) handleReady(c *gin.Context) {
 	if err := g.Ready(c.Request.Context()); err != nil {
-		g.cfg.Logger.Info("not ready", "reason", err)
+		g.cfg.Logger.InfoContext(c.Request.Context(), "not ready", "reason", err)
 		g.unavailable(c, "The gateway is not ready to serve yet.")
 		return
 	}
@@ -232,7 +242,7 @@ func (g *Gateway) recoverPanics() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
-				g.cfg.Logger.Error("handler panic", "route", c.FullPath(), "panic", fmt.Sprint(r))
+				g.cfg.Logger.ErrorContext(c.Request.Context(), "handler panic", "route", c.FullPath(), "panic", fmt.Sprint(r))
 				problem.Abort(c, http.StatusInternalServerError, "The gateway failed to handle this request.")
 			}
 		}()
@@ -242,7 +252,8 @@ func (g *Gateway) recoverPanics() gin.HandlerFunc {
 
 // logRequests logs one line per request: the route template (never the
 // concrete path, which may carry a locator or bucket), status, size and
-// duration, and the tenant's id when a key named one. No query string,
+// duration, and the tenant's id when a key named one; the request id (and
+// trace id) come from the context. No query string,
 // client address, API key or other header is logged.
 func (g *Gateway) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -257,6 +268,6 @@ func (g *Gateway) logRequests() gin.HandlerFunc {
 		if t := requestTenant(c); t != nil {
 			attrs = append(attrs, "tenant", t.ID)
 		}
-		g.cfg.Logger.Info("request", attrs...)
+		g.cfg.Logger.InfoContext(c.Request.Context(), "request", attrs...)
 	}
 }

@@ -34,7 +34,7 @@ func (g *Gateway) handleTransparency(c *gin.Context) {
 	}
 	rep, err := g.cfg.Transparency.Report(c.Request.Context(), from, to)
 	if err != nil {
-		g.cfg.Logger.Warn("transparency report unavailable", "error", err)
+		g.cfg.Logger.WarnContext(c.Request.Context(), "transparency report unavailable", "error", err)
 		g.unavailable(c, "The transparency counts cannot be read right now; try again shortly.")
 		return
 	}
@@ -137,6 +137,7 @@ func refusalReason(status int) string {
 // and for the request's tenant.
 func (g *Gateway) countFetch(c *gin.Context) {
 	ctx := c.Request.Context()
+	g.cfg.Metrics.Fetch(fetchKind(c))
 	g.count(ctx, transparency.Global, transparency.Fetches, 1)
 	if t := requestTenant(c); t != nil {
 		g.count(ctx, transparency.Tenant(t.ID), transparency.Fetches, 1)

@@ -21,6 +21,7 @@ import (
 type courierFlags struct {
 	config, addr        string
 	logFormat, logLevel string
+	admin               adminFlags
 }
 
 func newCourierCmd(e env) *cobra.Command {
@@ -44,6 +45,11 @@ outbox, and leaves the outbox only once the gateway has stored it, so nothing
 is lost when the gateway, its Redis or this process goes down. In pull mode
 the gateway asks it for buckets live.
 
+With --admin-addr (or the file's admin_listen) it serves /metrics,
+/debug/pprof/ and /healthz on a second, admin listener, on loopback unless
+--admin-public (admin_public: true); with OTEL_EXPORTER_OTLP_ENDPOINT set it
+exports traces, continuing the gateway's.
+
 The file is checked completely before anything starts; a mistake is reported
 with the field it is in and how to fix it. courier prints one line once it
 listens, and stops gracefully on SIGINT or SIGTERM.`,
@@ -57,6 +63,7 @@ listens, and stops gracefully on SIGINT or SIGTERM.`,
 	fl.StringVar(&f.addr, "addr", "", "address to listen on (host:port), instead of the file's listen")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.admin.register(fl)
 	return cmd
 }
 
@@ -81,7 +88,16 @@ func runCourier(cmd *cobra.Command, e env, f courierFlags) error {
 	defer stop()
 
 	logger = logger.With("courier_host", cfg.Courier)
-	host, err := cfg.Build(ctx, logger)
+	adminAddr, adminPublic := cfg.AdminListen, cfg.AdminPublic || f.admin.public
+	if f.admin.addr != "" {
+		adminAddr = f.admin.addr
+	}
+	obs, err := startObservability(ctx, e, "trackgate-courier", adminAddr, adminPublic, logger)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	host, err := cfg.Build(ctx, logger, config.WithRegistry(obs.registry), config.WithTracing(obs.tracing))
 	if err != nil {
 		return err
 	}
@@ -102,7 +118,7 @@ func runCourier(cmd *cobra.Command, e env, f courierFlags) error {
 	}
 	srv := newHTTPServer(host.Handler, logger, cfg.Timeouts)
 	printCourierLine(ctx, cmd.OutOrStdout(), cfg, scheme+listener.Addr().String(), host)
-	return runService(ctx, logger, listener, srv, host.Run)
+	return runService(ctx, logger, listener, srv, host.Run, obs.serveAdmin)
 }
 
 // printCourierLine announces the host: id, mode, URL, the kids it serves

@@ -17,7 +17,9 @@ import (
 
 	"github.com/trackgate/trackgate/adapters/simulator"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway"
 	"github.com/trackgate/trackgate/gateway/embedded"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 )
 
 type serveFlags struct {
@@ -30,6 +32,7 @@ type serveFlags struct {
 	logFormat  string
 	logLevel   string
 	shop       string
+	admin      adminFlags
 }
 
 func newServeCmd(e env) *cobra.Command {
@@ -71,13 +74,19 @@ gateway refuses unless its webhooks section allows them.
 The gateway serves the tracking page for shoppers at /, the widget's bundles
 under /widget/, the tg1 API under /v1, its OpenAPI document at /openapi.yaml,
 an interactive reference and the protocol documents at /docs, and /healthz and
-/readyz. With --shop it also
+/readyz. With --admin-addr (or the file's admin_listen) it serves /metrics,
+/debug/pprof/ and /healthz on a second, admin listener, on loopback unless
+--admin-public (admin_public: true); with OTEL_EXPORTER_OTLP_ENDPOINT (or
+OTEL_TRACES_EXPORTER=otlp) set it exports traces over OTLP/HTTP. Every
+answer carries an X-Request-Id, and the log lines of a request carry it
+too. With --shop it also
 serves a demo marketplace page on a second origin, registered as a tenant with
 a key made at start, whose orders embed the widget. It stops gracefully on
 SIGINT or SIGTERM.`,
 		Example: `  trackgate serve
   trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json
   trackgate serve --shop localhost:8081
+  trackgate serve --admin-addr 127.0.0.1:9090
   trackgate serve --config /etc/trackgate/gateway.yaml
   trackgate serve --config gateway.yaml --addr 127.0.0.1:18082`,
 		Args: exactArgs(0, "no arguments"),
@@ -85,7 +94,7 @@ SIGINT or SIGTERM.`,
 			if f.config != "" {
 				return serveConfigured(cmd, e, f)
 			}
-			return serve(cmd, f)
+			return serve(cmd, e, f)
 		},
 	}
 	fl := cmd.Flags()
@@ -97,11 +106,12 @@ SIGINT or SIGTERM.`,
 	fl.IntVar(&f.bucketBits, "bucket-bits", embedded.DefaultBucketBits, "bucket_bits of the deployment (0..24): fewer bits, more records per bucket")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.admin.register(fl)
 	fl.StringVar(&f.shop, "shop", "", "also serve a demo marketplace page on this host:port (e.g. localhost:8081), a tenant of the gateway embedding the widget with its own key")
 	return cmd
 }
 
-func serve(cmd *cobra.Command, f serveFlags) error {
+func serve(cmd *cobra.Command, e env, f serveFlags) error {
 	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.logLevel)
 	if err != nil {
 		return err
@@ -118,6 +128,11 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	obs, err := startObservability(ctx, e, "trackgate-gateway", f.admin.addr, f.admin.public, logger)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
 	cfg := embedded.Config{
 		Seed: f.seed, Speed: f.speed, ParcelsPerCourier: f.parcels, BucketBits: f.bucketBits, Logger: logger,
 	}
@@ -127,7 +142,13 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 			return err
 		}
 		defer shop.listener.Close()
-		cfg.Gateway = shop.register
+	}
+	cfg.Gateway = func(c *gateway.Config) {
+		c.Metrics = telemetry.NewGatewayMetrics(obs.registry)
+		c.Tracing = obs.tracing
+		if shop != nil {
+			shop.register(c)
+		}
 	}
 	d, err := embedded.Build(cfg)
 	if err != nil {
@@ -139,7 +160,7 @@ func serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	url := "http://" + listener.Addr().String()
 	srv := newHTTPServer(d.Gateway.Handler(), logger, defaultHTTPTimeouts())
-	work := []func(context.Context) error{d.Run}
+	work := []func(context.Context) error{d.Run, obs.serveAdmin}
 	welcome := func(ctx context.Context) error {
 		readyCtx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()

@@ -42,7 +42,16 @@ func serveConfigured(cmd *cobra.Command, e env, f serveFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	gw, closer, err := cfg.Build(ctx, logger)
+	adminAddr, adminPublic := cfg.AdminListen, cfg.AdminPublic || f.admin.public
+	if cmd.Flags().Changed("admin-addr") {
+		adminAddr = f.admin.addr
+	}
+	obs, err := startObservability(ctx, e, "trackgate-gateway", adminAddr, adminPublic, logger)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	gw, closer, err := cfg.Build(ctx, logger, config.WithRegistry(obs.registry), config.WithTracing(obs.tracing))
 	if err != nil {
 		return err
 	}
@@ -54,7 +63,7 @@ func serveConfigured(cmd *cobra.Command, e env, f serveFlags) error {
 	srv := newHTTPServer(gw.Handler(), logger, cfg.Timeouts.HTTPTimeouts)
 	fmt.Fprintf(cmd.OutOrStdout(), "trackgate gateway on http://%s with %d couriers; store: %s\n",
 		listener.Addr(), len(cfg.Couriers), describeStore(cfg.Redis))
-	return runService(ctx, logger, listener, srv, func(ctx context.Context) error {
+	return runService(ctx, logger, listener, srv, obs.serveAdmin, func(ctx context.Context) error {
 		gw.Run(ctx)
 		return nil
 	})

@@ -15,6 +15,9 @@ var (
 	ErrNotFound     = errors.New("record not found")
 	ErrNotPullMode  = errors.New("courier host is not in pull mode")
 	ErrInvalidInput = errors.New("invalid request to courier host")
+	// ErrCircuitOpen comes with ErrUnavailable when the host was not
+	// asked at all: its circuit breaker is open after repeated failures.
+	ErrCircuitOpen = errors.New("courier host circuit open after repeated failures")
 )
 
 // CourierHost is the gateway's view of one courier host (§8). Two

@@ -25,8 +25,13 @@ type Courier struct {
 	Courier string `yaml:"courier"`
 	// Listen is the address the host serves its /tg1 API on, host:port.
 	Listen string `yaml:"listen"`
-	Mode   string `yaml:"mode"`   // push or pull
-	Factor string `yaml:"factor"` // none or phone_last4
+	// AdminListen is the address of the admin listener — /metrics,
+	// /debug/pprof/ and /healthz — apart from the public API; none by
+	// default. It must be on loopback unless AdminPublic is set.
+	AdminListen string `yaml:"admin_listen"`
+	AdminPublic bool   `yaml:"admin_public"`
+	Mode        string `yaml:"mode"`   // push or pull
+	Factor      string `yaml:"factor"` // none or phone_last4
 	// BucketBits is the deployment's bucket_bits, as the gateway's. Required.
 	BucketBits int `yaml:"bucket_bits"`
 	// RecordSize is the deployment's record_size, as the gateway's
@@ -146,6 +151,9 @@ func (c *Courier) check(dir string, o loadOptions) error {
 		return fieldErr("courier", "%q must be the courier id the gateway registers: 2 to 32 lower-case letters, digits or '-'", c.Courier)
 	}
 	if err := checkListen("listen", c.Listen); err != nil {
+		return err
+	}
+	if err := checkAdmin(c.AdminListen, c.AdminPublic); err != nil {
 		return err
 	}
 	if err := checkMode("mode", c.Mode); err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/courierhost/outbox"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 )
 
 // CourierHost is a courier host built from its file: serve Handler, run
@@ -38,10 +40,13 @@ type CourierHost struct {
 // with its options, uses the OPRF keys not yet expired (warning about the
 // others), and in push mode opens the outbox, which publishes through a
 // signed courierhost.HTTPPublisher to the gateway. ctx is not retained.
-func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, error) {
+// opts add metrics (HTTP requests by route, the outbox's depth) and
+// tracing.
+func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOption) (*CourierHost, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	o := newBuildOptions(opts)
 	now := time.Now()
 	var keys []courierhost.KeyConfig
 	for _, k := range c.keys {
@@ -72,6 +77,10 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 		EvaluateRate:  rate.Limit(c.EvaluateRate),
 		EvaluateBurst: c.EvaluateBurst,
 		Logger:        logger,
+		Tracing:       o.tracing,
+	}
+	if o.registry != nil {
+		cfg.Metrics = telemetry.NewHTTPMetrics(o.registry)
 	}
 	if c.Mode == api.ModePush {
 		publisher := courierhost.HTTPPublisher{
@@ -86,6 +95,9 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 			return nil, &FieldError{Field: "outbox", Problem: err.Error(), Err: err}
 		}
 		cfg.Publisher = h.Outbox
+		if o.registry != nil {
+			o.registry.MustRegister(outboxGauge(h.Outbox))
+		}
 	}
 	h.Host, err = courierhost.New(cfg)
 	if err != nil {
@@ -105,6 +117,14 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 	}, c.signingKey)
 	h.TLS = c.serverTLS
 	return h, nil
+}
+
+// outboxGauge is trackgate_outbox_pending, read at every scrape.
+func outboxGauge(ob *outbox.Outbox) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: telemetry.Namespace, Name: "outbox_pending",
+		Help: "Records in the courier host's outbox that the gateway has not yet stored.",
+	}, func() float64 { return float64(ob.Pending()) })
 }
 
 // publishTimeout bounds one publish to the gateway, as the publisher's

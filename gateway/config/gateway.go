@@ -23,6 +23,11 @@ import (
 type Gateway struct {
 	// Listen is the address the gateway serves on, host:port.
 	Listen string `yaml:"listen"`
+	// AdminListen is the address of the admin listener — /metrics,
+	// /debug/pprof/ and /healthz — apart from the public API; none by
+	// default. It must be on loopback unless AdminPublic is set.
+	AdminListen string `yaml:"admin_listen"`
+	AdminPublic bool   `yaml:"admin_public"`
 	// BucketBits is the deployment's bucket_bits (0..24): the same on
 	// every gateway and courier host. Required.
 	BucketBits int `yaml:"bucket_bits"`
@@ -240,6 +245,9 @@ func setDefault(d *Duration, def time.Duration) {
 
 func (g *Gateway) check(dir string, o loadOptions) error {
 	if err := checkListen("listen", g.Listen); err != nil {
+		return err
+	}
+	if err := checkAdmin(g.AdminListen, g.AdminPublic); err != nil {
 		return err
 	}
 	if err := checkBucketBits(g.BucketBits); err != nil {

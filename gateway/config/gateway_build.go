@@ -23,6 +23,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/store"
 	"github.com/trackgate/trackgate/gateway/store/memory"
 	"github.com/trackgate/trackgate/gateway/store/redisstore"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 	"github.com/trackgate/trackgate/gateway/transparency"
 )
 
@@ -40,11 +41,12 @@ const redisPingTimeout = 3 * time.Second
 // courier hosts yet: the gateway's Run assembles the directory from their
 // /tg1/keys. A Redis that does not answer yet is only a warning: the
 // gateway answers 503 until it does. Close the returned io.Closer after
-// the gateway has stopped.
-func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gateway, io.Closer, error) {
+// the gateway has stopped. opts add metrics and tracing.
+func (g *Gateway) Build(ctx context.Context, logger *slog.Logger, opts ...BuildOption) (*gateway.Gateway, io.Closer, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	o := newBuildOptions(opts)
 	cfg := gateway.Config{
 		BucketBits:       g.BucketBits,
 		EvaluateTimeout:  time.Duration(g.Timeouts.Evaluate),
@@ -62,6 +64,10 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		RecordLimits:     g.Records.limits(g.BucketBits),
 		PaddingSecret:    g.paddingSecret,
 		Logger:           logger,
+		Tracing:          o.tracing,
+	}
+	if o.registry != nil {
+		cfg.Metrics = telemetry.NewGatewayMetrics(o.registry)
 	}
 	var closer io.Closer = nopCloser{}
 	var shared redis.UniversalClient // shares the tenants' quotas, with Redis
@@ -72,6 +78,10 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		client := redis.NewUniversalClient(g.redisOptions())
 		closer = client
 		shared = client
+		if err := o.tracing.InstrumentRedis(client); err != nil {
+			_ = client.Close()
+			return nil, nil, fmt.Errorf("trace redis: %w", err)
+		}
 		var opts []redisstore.Option
 		if g.Redis.KeyPrefix != "" {
 			opts = append(opts, redisstore.WithKeyPrefix(g.Redis.KeyPrefix))
@@ -128,7 +138,7 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 		logger.Info("tenants registered", "tenants", g.tenantSummary())
 	}
 	signer := &signing.Signer{KeyID: GatewayKeyID, Key: g.signingKey}
-	hostClient := g.courierHostClient()
+	hostClient := g.courierHostClient(o.tracing)
 	for i, c := range g.Couriers {
 		patterns := make([]api.Pattern, len(c.Patterns))
 		for j, p := range c.Patterns {
@@ -150,14 +160,15 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 }
 
 // courierHostClient is the HTTP client of the courier hosts: nil (the
-// remotehost default) unless courier_tls sets a CA or client certificate.
-func (g *Gateway) courierHostClient() *http.Client {
-	if g.courierTLS == nil {
+// remotehost default) unless courier_tls sets a CA or client certificate
+// or tracing is on, which carries the trace to the hosts.
+func (g *Gateway) courierHostClient(tracing *telemetry.Tracing) *http.Client {
+	if g.courierTLS == nil && !tracing.Enabled() {
 		return nil
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = g.courierTLS
-	return &http.Client{Timeout: remotehost.DefaultTimeout, Transport: transport}
+	return &http.Client{Timeout: remotehost.DefaultTimeout, Transport: tracing.Transport(transport)}
 }
 
 func (g *Gateway) redisOptions() *redis.UniversalOptions {

@@ -14,6 +14,7 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 )
 
 // Config is everything a Host needs. New validates it once; zero values
@@ -56,7 +57,14 @@ type Config struct {
 	// Publisher sends records to the gateway; required in push mode and
 	// refused in pull mode.
 	Publisher Publisher
-	// Logger receives counts and durations only (default: discard).
+	// Metrics, when set, count and time the host's HTTP requests by route
+	// template (the admin listener serves them).
+	Metrics *telemetry.HTTPMetrics
+	// Tracing records spans of the host's requests, continuing the
+	// gateway's traces (nil: off).
+	Tracing *telemetry.Tracing
+	// Logger receives counts and durations only (default: discard); lines
+	// about a request carry its request id.
 	Logger *slog.Logger
 	// Now is the wall clock (default time.Now).
 	Now func() time.Time
@@ -94,6 +102,7 @@ func (c *Config) withDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c.Logger = telemetry.WithRequestIDs(c.Logger)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/signing"
+	"github.com/trackgate/trackgate/gateway/telemetry"
 	"github.com/trackgate/trackgate/openapi"
 )
 
@@ -71,6 +72,13 @@ func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.H
 	e.NoMethod(func(c *gin.Context) {
 		problem.Abort(c, http.StatusMethodNotAllowed, "This resource does not support that method.")
 	})
+	// Metrics, the request id and the span wrap everything and write no
+	// answer; the gateway is the host's only client, so the trace it
+	// sends is continued.
+	if h.cfg.Metrics != nil {
+		e.Use(h.cfg.Metrics.Middleware())
+	}
+	e.Use(telemetry.RequestIDs(nil), h.cfg.Tracing.Middleware("trackgate-courier", func(*http.Request) bool { return true }))
 	// Answers are signed first of all, so nothing, not even a 404 or a
 	// recovered panic, leaves unsigned.
 	e.Use(signing.SignAnswers(h.cfg.Courier, answerKey), h.recoverPanics(), h.logRequests())
@@ -194,7 +202,7 @@ func notPullMode(c *gin.Context) {
 // internalError logs err (our errors carry no parcel data) and answers a
 // generic 500.
 func (h *Host) internalError(c *gin.Context, msg string, err error) {
-	h.cfg.Logger.Error(msg, "route", c.FullPath(), "error", err)
+	h.cfg.Logger.ErrorContext(c.Request.Context(), msg, "route", c.FullPath(), "error", err)
 	problem.Abort(c, http.StatusInternalServerError, "The courier host failed to handle this request.")
 }
 
@@ -204,7 +212,7 @@ func (h *Host) recoverPanics() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
-				h.cfg.Logger.Error("handler panic", "route", c.FullPath())
+				h.cfg.Logger.ErrorContext(c.Request.Context(), "handler panic", "route", c.FullPath())
 				problem.Abort(c, http.StatusInternalServerError, "The courier host failed to handle this request.")
 			}
 		}()
@@ -222,7 +230,7 @@ func (h *Host) logRequests() gin.HandlerFunc {
 		if route == "" {
 			route = "(unmatched)"
 		}
-		h.cfg.Logger.Info("request", "method", c.Request.Method, "route", route,
+		h.cfg.Logger.InfoContext(c.Request.Context(), "request", "method", c.Request.Method, "route", route,
 			"status", c.Writer.Status(), "bytes", c.Writer.Size(),
 			"duration", time.Since(start).Round(time.Microsecond))
 	}

@@ -68,7 +68,7 @@ const (
 var errCallerGaveUp = errors.New("caller gave up")
 
 // ErrCircuitOpen wraps api.ErrUnavailable while the breaker is open.
-var ErrCircuitOpen = errors.New("courier host circuit open after repeated failures")
+var ErrCircuitOpen = api.ErrCircuitOpen
 
 // New returns a client of the courier host at baseURL (e.g.
 // https://tg1.courier.example, without /tg1). Every request is signed with
