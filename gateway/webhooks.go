@@ -26,6 +26,9 @@ func (g *Gateway) newWebhooks() (*delivery.Engine, error) {
 	if opts.Lifetime == 0 {
 		opts.Lifetime = g.cfg.RecordLimits.MaxRecordTTL
 	}
+	if opts.Observe == nil {
+		opts.Observe = g.cfg.Metrics.Webhooks()
+	}
 	if opts.Count == nil {
 		// The engine's counts go to the transparency report.
 		opts.Count = func(ctx context.Context, s delivery.Scope, metric string, n int64) {

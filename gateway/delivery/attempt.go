@@ -47,6 +47,7 @@ func (e *Engine) attempt(ctx context.Context, a *Attempt) {
 	now := e.cfg.Now()
 	tenant, courier := Scope{Tenant: sub.Tenant}, Scope{Courier: d.Courier}
 	if err == nil {
+		e.observe(func(o Observer) { o.Attempt("delivered", now.Sub(start)) })
 		e.count(ctx, tenant, MetricDeliveries, 1)
 		e.count(ctx, courier, MetricDeliveries, 1)
 		e.finish(ctx, a, Outcome{Kind: OutcomeDelivered}, now)
@@ -61,6 +62,11 @@ func (e *Engine) attempt(ctx context.Context, a *Attempt) {
 	// query may hold the receiver's own credentials.
 	e.cfg.Logger.Info("webhook attempt failed", "tenant", sub.Tenant, "subscription", sub.ID,
 		"attempt", d.Attempts+1, "reason", reason)
+	outcome := "failed"
+	if reason == webhook.ReasonAddressNotAllowed {
+		outcome = "refused"
+	}
+	e.observe(func(o Observer) { o.Attempt(outcome, now.Sub(start)) })
 	e.count(ctx, tenant, MetricDeliveryFailures, 1)
 	e.count(ctx, courier, MetricDeliveryFailures, 1)
 	d.Attempts++
@@ -70,11 +76,21 @@ func (e *Engine) attempt(ctx context.Context, a *Attempt) {
 	d.LastAttemptAt, d.LastError = now, reason
 	if e.cfg.Retry.GiveUp(d.FirstAttemptAt, now) {
 		if e.finish(ctx, a, Outcome{Kind: OutcomeDead, Delivery: d}, now) {
+			e.observe(Observer.DeadLetter)
 			e.count(ctx, tenant, MetricDeadLetters, 1)
 		}
 		return
 	}
-	e.finish(ctx, a, Outcome{Kind: OutcomeRetry, Delivery: d, At: now.Add(e.cfg.Retry.Delay(d.Attempts))}, now)
+	if e.finish(ctx, a, Outcome{Kind: OutcomeRetry, Delivery: d, At: now.Add(e.cfg.Retry.Delay(d.Attempts))}, now) {
+		e.observe(Observer.Retry)
+	}
+}
+
+// observe tells the observer, if there is one.
+func (e *Engine) observe(f func(Observer)) {
+	if e.cfg.Observe != nil {
+		f(e.cfg.Observe)
+	}
 }
 
 // finish records an outcome, reporting whether it was recorded. A lost

@@ -72,6 +72,18 @@ type Options struct {
 	EndCheck time.Duration
 	// Count is told of what the transparency report counts (nil: nothing).
 	Count CountFunc
+	// Observe is told of every attempt, retry and dead letter, for the
+	// gateway's metrics (nil: nothing); telemetry.WebhookMetrics is one.
+	Observe Observer
+}
+
+// Observer is told of the engine's attempts: outcome is "delivered",
+// "failed" or "refused" (the callback's address was refused when
+// connecting). It must not block, and sees no tenant, URL or locator.
+type Observer interface {
+	Attempt(outcome string, took time.Duration)
+	Retry()
+	DeadLetter()
 }
 
 // WatchedCourier is a pull courier the engine watches for subscribers,

@@ -120,9 +120,11 @@ func TestEveryVersionArrivesInOrderAtAFlakyReceiver(t *testing.T) {
 }
 
 func TestDeadLettersAfterTheRetryBudgetThenReplay(t *testing.T) {
+	seen := &observer{}
 	e, counter := startEngine(t, func(c *delivery.Config) {
 		c.Retry = delivery.Retry{Initial: 5 * time.Millisecond, Max: 20 * time.Millisecond, For: 300 * time.Millisecond}
 		c.Timeout = 100 * time.Millisecond
+		c.Observe = seen
 	})
 	r := deliverytest.NewReceiver(t, secretA)
 	r.SetFail(1)
@@ -161,7 +163,36 @@ func TestDeadLettersAfterTheRetryBudgetThenReplay(t *testing.T) {
 		t.Errorf("counted %d dead letters and %d replays, want 2 and 2",
 			counter.Get(tenant, delivery.MetricDeadLetters), counter.Get(tenant, delivery.MetricReplays))
 	}
+	// The metrics' observer saw the same: every failed attempt, one retry
+	// less than them per version, the two dead letters, the two deliveries.
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	failed := counter.Get(tenant, delivery.MetricDeliveryFailures)
+	if seen.attempts["failed"] != failed || seen.attempts["delivered"] != 2 || seen.dead != 2 || seen.retries != failed-2 {
+		t.Errorf("observed %v attempts, %d retries, %d dead letters; want %d failed and 2 delivered, %d retries, 2 dead letters",
+			seen.attempts, seen.retries, seen.dead, failed, failed-2)
+	}
 }
+
+// observer records what the engine tells the metrics.
+type observer struct {
+	mu            sync.Mutex
+	attempts      map[string]int64
+	retries, dead int64
+}
+
+func (o *observer) Attempt(outcome string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.attempts == nil {
+		o.attempts = map[string]int64{}
+	}
+	o.attempts[outcome]++
+}
+
+func (o *observer) Retry() { o.mu.Lock(); o.retries++; o.mu.Unlock() }
+
+func (o *observer) DeadLetter() { o.mu.Lock(); o.dead++; o.mu.Unlock() }
 
 // TestAttackHangingReceiverSlowsOtherTenants: a tenant whose receiver
 // never answers holds every worker of the gateway, so other tenants'
