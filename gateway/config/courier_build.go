@@ -86,6 +86,9 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger) (*CourierHost, e
 			return nil, &FieldError{Field: "outbox", Problem: err.Error(), Err: err}
 		}
 		cfg.Publisher = h.Outbox
+		if c.Partition != nil {
+			cfg.Partition = courierhost.Partition{Index: c.Partition.Index, Count: c.Partition.Count}
+		}
 	}
 	h.Host, err = courierhost.New(cfg)
 	if err != nil {

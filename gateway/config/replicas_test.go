@@ -1,8 +1,10 @@
 package config
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trackgate/trackgate/gateway/remotehost"
 )
@@ -55,5 +57,34 @@ func TestGatewayCourierReplicas(t *testing.T) {
 				t.Errorf("error %q: want field %s and %q", err, tt.wantField, tt.wantText)
 			}
 		})
+	}
+}
+
+func TestCourierPartitionReachesTheHost(t *testing.T) {
+	f := newFixture(t)
+	// handedOver runs a host built from doc until it has handed every
+	// record it sealed to its outbox, and counts them there.
+	handedOver := func(doc map[string]any) int {
+		h := buildCourier(t, f, doc, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- h.Host.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+		deadline := time.Now().Add(30 * time.Second)
+		for !h.Host.Ready() || h.Host.Unpublished() != 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the host did not hand its records over within 30 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return h.Outbox.Pending()
+	}
+	all := handedOver(f.courierDoc())
+	doc := f.courierDoc()
+	edit(t, doc, "partition", map[string]any{"index": 1, "count": 2})
+	edit(t, doc, "outbox", "state/replica-1.db")
+	share := handedOver(doc)
+	if share == 0 || share >= all {
+		t.Errorf("replica 1 of 2 handed over %d records, the whole courier %d; want a share", share, all)
 	}
 }

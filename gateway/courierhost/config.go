@@ -56,6 +56,9 @@ type Config struct {
 	// Publisher sends records to the gateway; required in push mode and
 	// refused in pull mode.
 	Publisher Publisher
+	// Partition makes this host one of several push-mode replicas of the
+	// courier, publishing only its share of the parcels (default: all).
+	Partition Partition
 	// Logger receives counts and durations only (default: discard).
 	Logger *slog.Logger
 	// Now is the wall clock (default time.Now).
@@ -122,6 +125,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("%w: Publisher: a pull-mode host publishes nothing; remove the Publisher or use push mode", ErrConfig)
 	case c.Mode != api.ModePush && c.Mode != api.ModePull:
 		return fmt.Errorf("%w: Mode %q must be %q or %q", ErrConfig, c.Mode, api.ModePush, api.ModePull)
+	}
+	if err := c.Partition.validate(c.Mode); err != nil {
+		return err
 	}
 	if err := validateKeys(c.Keys); err != nil {
 		return err
