@@ -37,11 +37,13 @@ var _ api.CourierHost = (*Replicas)(nil)
 // fewest calls in flight from this gateway, ties at random), passing over
 // replicas whose breaker is open; each replica keeps its own breaker. A
 // call that fails because its replica is unavailable or at its rate limit
-// is made once more on another replica before the error is returned;
-// when the context has a deadline the first try gets half of what is
-// left, so that a hung replica leaves time for the retry. Answers that
-// would be the same from every replica (an unknown kid, an invalid
-// element, a record not found) are returned at once.
+// is made once more on another replica before the error is returned.
+// When the context has a deadline and the first replica has not answered
+// in half of it, the call is made on another at once and the first good
+// answer wins: a hung replica costs half the time, not all of it, and the
+// call it held counts as a fault of its breaker. Answers that would be
+// the same from every replica (an unknown kid, an invalid element, a
+// record not found) are returned at once.
 type Replicas struct {
 	courier  string
 	replicas []*replica
@@ -137,22 +139,24 @@ func (rs *Replicas) Keys(ctx context.Context) ([]api.Key, error) {
 }
 
 // Evaluate asks the least-loaded usable replica, and another once if it
-// is unavailable or at its limit.
+// is unavailable, at its limit or slow.
 func (rs *Replicas) Evaluate(ctx context.Context, kid string, blinded [][]byte) ([][]byte, []byte, error) {
-	var proof []byte
-	evaluated, err := withRetry(ctx, rs, func(ctx context.Context, c *Client) ([][]byte, error) {
-		ev, pr, err := c.Evaluate(ctx, kid, blinded)
-		proof = pr
-		return ev, err
+	type evaluation struct {
+		evaluated [][]byte
+		proof     []byte
+	}
+	e, err := withRetry(ctx, rs, func(ctx context.Context, c *Client) (evaluation, error) {
+		ev, proof, err := c.Evaluate(ctx, kid, blinded)
+		return evaluation{ev, proof}, err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return evaluated, proof, nil
+	return e.evaluated, e.proof, nil
 }
 
 // Bucket fetches a pull bucket from the least-loaded usable replica, and
-// from another once if it is unavailable.
+// from another once if it is unavailable or slow.
 func (rs *Replicas) Bucket(ctx context.Context, bucket uint32) ([]crypto.SealedRecord, error) {
 	return withRetry(ctx, rs, func(ctx context.Context, c *Client) ([]crypto.SealedRecord, error) {
 		return c.Bucket(ctx, bucket)
@@ -160,7 +164,7 @@ func (rs *Replicas) Bucket(ctx context.Context, bucket uint32) ([]crypto.SealedR
 }
 
 // Record fetches a pull record from the least-loaded usable replica, and
-// from another once if it is unavailable.
+// from another once if it is unavailable or slow.
 func (rs *Replicas) Record(ctx context.Context, locator []byte) (crypto.SealedRecord, error) {
 	return withRetry(ctx, rs, func(ctx context.Context, c *Client) (crypto.SealedRecord, error) {
 		return c.Record(ctx, locator)
@@ -172,37 +176,90 @@ func (rs *Replicas) Record(ctx context.Context, locator []byte) (crypto.SealedRe
 // that did differs).
 var ErrNoReplica = errors.New("no courier host replica serves the courier's keys")
 
-// withRetry makes call on the least-loaded usable replica and, when that
-// fails in a way another replica may not, once more on another.
+// errOutrun is the cause with which a call is cancelled when another
+// replica answered first, after the call had held half the caller's
+// time: the call's replica is slow or hung, and its breaker counts it as
+// a fault (Client.send), so that a hung replica is soon left out.
+var errOutrun = errors.New("another replica answered first")
+
+// attempt is the outcome of one call on one replica.
+type attempt[T any] struct {
+	v   T
+	err error
+}
+
+// withRetry makes call on the least-loaded usable replica, and makes it
+// once more on another when the first fails in a way another may not,
+// or, when ctx has a deadline, when the first has not answered in half
+// the time left: then both race and the first good answer wins. The
+// calls still in flight when it returns are cancelled and waited for;
+// the first call, when it was outrun, with errOutrun.
 func withRetry[T any](ctx context.Context, rs *Replicas, call func(context.Context, *Client) (T, error)) (T, error) {
 	var zero T
 	first := rs.pick(nil)
 	if first == nil {
 		return zero, fmt.Errorf("%w: %s: %w", api.ErrUnavailable, rs.courier, ErrNoReplica)
 	}
-	second := rs.pick(first)
-	v, err := callOn(ctx, first, second != nil, call)
-	if err == nil || second == nil || !worthRetrying(ctx, err) {
-		return v, err
+	results := make(chan attempt[T], 2)
+	var cancels []context.CancelCauseFunc // by attempt: the first, the retry
+	pending, slow := 0, false
+	start := func(r *replica) {
+		actx, cancel := context.WithCancelCause(ctx)
+		cancels = append(cancels, cancel)
+		pending++
+		go func() {
+			r.inFlight.Add(1)
+			defer r.inFlight.Add(-1)
+			v, err := call(actx, r.client)
+			results <- attempt[T]{v, err}
+		}()
 	}
-	v, retryErr := callOn(ctx, second, false, call)
-	if retryErr != nil {
-		return zero, fmt.Errorf("%w (and before, at another replica: %w)", retryErr, err)
+	defer func() {
+		for i, cancel := range cancels {
+			if i == 0 && slow {
+				cancel(errOutrun)
+			} else {
+				cancel(context.Canceled)
+			}
+		}
+		for ; pending > 0; pending-- {
+			<-results
+		}
+	}()
+	start(first)
+	retry := func() {
+		if len(cancels) == 1 {
+			if second := rs.pick(first); second != nil {
+				start(second)
+			}
+		}
 	}
-	return v, nil
-}
-
-// callOn makes one call on r, counted in flight. With share set and a
-// deadline on ctx, the call gets half of the time left.
-func callOn[T any](ctx context.Context, r *replica, share bool, call func(context.Context, *Client) (T, error)) (T, error) {
-	r.inFlight.Add(1)
-	defer r.inFlight.Add(-1)
-	if deadline, ok := ctx.Deadline(); ok && share {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
-		defer cancel()
+	var hedge <-chan time.Time
+	if deadline, ok := ctx.Deadline(); ok {
+		t := time.NewTimer(time.Until(deadline) / 2)
+		defer t.Stop()
+		hedge = t.C
 	}
-	return call(ctx, r.client)
+	var failed error
+	for pending > 0 {
+		select {
+		case <-hedge:
+			hedge, slow = nil, true
+			retry()
+		case a := <-results:
+			pending--
+			if a.err == nil || !worthRetrying(ctx, a.err) {
+				return a.v, a.err
+			}
+			if failed == nil {
+				failed = a.err
+			} else {
+				failed = fmt.Errorf("%w (and at another replica: %w)", a.err, failed)
+			}
+			retry()
+		}
+	}
+	return zero, failed
 }
 
 // worthRetrying reports whether another replica may answer where one

@@ -258,7 +258,8 @@ func TestReplicasSurviveAReplicaGone(t *testing.T) {
 }
 
 // TestReplicasRetryAfterAHungReplica: a replica that never answers holds
-// only half the caller's time, and the other answers in the rest.
+// a call only half the caller's time, then the other answers; each call
+// it held counts against its breaker, which soon opens and keeps it out.
 func TestReplicasRetryAfterAHungReplica(t *testing.T) {
 	f := newRemoteFixture(t, nil)
 	hung := newReplicaServer(t, f, func(w http.ResponseWriter, r *http.Request) {
@@ -267,16 +268,85 @@ func TestReplicasRetryAfterAHungReplica(t *testing.T) {
 	})
 	well := newReplicaServer(t, f, nil)
 	rs := replicasOf(t, nil, hung, well)
-	for i := 0; hung.count("/tg1/evaluate") == 0; i++ {
-		if i == 100 {
-			t.Fatal("the hung replica was never picked in 100 evaluations")
+	for i := 0; rs.replicas[0].client.breaker.State() != gobreaker.StateOpen; i++ {
+		if i == 200 {
+			t.Fatalf("the hung replica's breaker is still %s after 200 evaluations (asked %d times)",
+				rs.replicas[0].client.breaker.State(), hung.count("/tg1/evaluate"))
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 400*time.Millisecond)
 		err := evaluateOnce(ctx, t, f, rs)
 		cancel()
 		if err != nil {
 			t.Fatalf("evaluation %d failed although a replica is well: %v", i, err)
 		}
+	}
+	asked := hung.count("/tg1/evaluate")
+	for range 10 {
+		ctx, cancel := context.WithTimeout(t.Context(), 400*time.Millisecond)
+		err := evaluateOnce(ctx, t, f, rs)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := hung.count("/tg1/evaluate"); n != asked || asked != breakerTrip {
+		t.Errorf("the hung replica was asked %d times, then %d more with its breaker open; want %d, then none", asked, n-asked, breakerTrip)
+	}
+	if got := rs.replicas[1].client.breaker.State(); got != gobreaker.StateClosed {
+		t.Errorf("the well replica's breaker is %s: a call cancelled because the other answered first is no fault", got)
+	}
+}
+
+// TestReplicasSlowReplicaIsRaced: a replica that has not answered in
+// half the caller's time is raced by another, and whichever answers first
+// wins. Only the replica outrun counts a fault: the one asked second and
+// cancelled because the first answered after all is not to blame.
+func TestReplicasSlowReplicaIsRaced(t *testing.T) {
+	f := newRemoteFixture(t, nil)
+	host := f.host.Handler(gatewayVerifier(nil), testAnswerKey)
+	after := func(delay time.Duration) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			host.ServeHTTP(w, r)
+		}
+	}
+	// The caller gives 1 s: the second replica is asked at 500 ms.
+	tests := []struct {
+		name                      string
+		firstIn, secondIn         time.Duration
+		firstFaults, secondFaults uint32
+	}{
+		{"the second wins, the first is at fault", 3 * time.Second, 50 * time.Millisecond, 1, 0},
+		{"the first wins after all, no fault", 650 * time.Millisecond, 3 * time.Second, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first, second := newReplicaServer(t, f, after(tt.firstIn)), newReplicaServer(t, f, after(tt.secondIn))
+			rs := replicasOf(t, nil, first, second)
+			rs.replicas[1].inFlight.Store(1) // the first pick is the first replica
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+			defer cancel()
+			err := evaluateOnce(ctx, t, f, rs)
+			rs.replicas[1].inFlight.Store(0)
+			if err != nil {
+				t.Fatalf("evaluation: %v", err)
+			}
+			if first.count("/tg1/evaluate") != 1 || second.count("/tg1/evaluate") != 1 {
+				t.Errorf("asked the replicas %d and %d times, want once each: a race", first.count("/tg1/evaluate"), second.count("/tg1/evaluate"))
+			}
+			if got := rs.replicas[0].client.breaker.Counts().TotalFailures; got != tt.firstFaults {
+				t.Errorf("the first replica counts %d faults, want %d", got, tt.firstFaults)
+			}
+			if got := rs.replicas[1].client.breaker.Counts().TotalFailures; got != tt.secondFaults {
+				t.Errorf("the second replica counts %d faults, want %d", got, tt.secondFaults)
+			}
+		})
 	}
 }
 
