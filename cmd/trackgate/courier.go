@@ -133,5 +133,8 @@ func printCourierLine(ctx context.Context, w io.Writer, cfg *config.Courier, url
 	if host.Outbox != nil {
 		line += fmt.Sprintf("; outbox %s holds %d records for %s", cfg.Outbox, host.Outbox.Pending(), cfg.Gateway.URL)
 	}
+	if p := cfg.Partition; p != nil && p.Count > 1 {
+		line += fmt.Sprintf("; replica %d of %d, publishing its partition of the parcels", p.Index, p.Count)
+	}
 	fmt.Fprintln(w, line)
 }

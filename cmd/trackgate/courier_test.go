@@ -16,6 +16,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters/simulator"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/config"
 	"github.com/trackgate/trackgate/gateway/keyfile"
 	"github.com/trackgate/trackgate/gateway/store/redisstore/redistest"
 )
@@ -319,5 +320,30 @@ couriers:
 				t.Errorf("stderr is not one sentence: %q", got.stderr)
 			}
 		})
+	}
+}
+
+// TestCourierLineNamesItsPartition: a push replica says which share of
+// the parcels it publishes.
+func TestCourierLineNamesItsPartition(t *testing.T) {
+	d := newDeployment(t, "127.0.0.1:6379", "tg1", freePort(t))
+	data, err := os.ReadFile(d.courierFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, d.courierFile, string(data)+"partition: {index: 1, count: 2}\n")
+	cfg, err := config.LoadCourier(d.courierFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := cfg.Build(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	var line strings.Builder
+	printCourierLine(t.Context(), &line, cfg, "http://127.0.0.1:19002", host)
+	if !courierLine.MatchString(line.String()) || !strings.HasSuffix(line.String(), "; replica 1 of 2, publishing its partition of the parcels\n") {
+		t.Errorf("courier printed %q", line.String())
 	}
 }

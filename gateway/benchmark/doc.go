@@ -38,4 +38,9 @@
 // loopback), phase.go and load.go (one side of one round), rounds.go
 // (interleaving and medians), figure.go (a figure, its goals), report.go
 // (the markdown table and the JSON), machine.go and run.go (Run).
+//
+// The package's tests also hold the scale-out run of CI
+// (scaleout_test.go): three gateways over a 3-master Redis Cluster and
+// two replicas of one push courier's host, loaded with the attacks of
+// load.go while a gateway and a replica are killed.
 package benchmark

@@ -15,6 +15,7 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/keyfile"
 )
 
@@ -52,6 +53,10 @@ type Courier struct {
 	TLS *ServerTLS `yaml:"tls"`
 	// Outbox is the path of the durable outbox file; push mode only.
 	Outbox string `yaml:"outbox"`
+	// Partition makes this host replica Index of Count replicas of a
+	// push-mode courier (the gateway's hosts list): it publishes only
+	// the parcels of its partition, and evaluates for all. Push mode only.
+	Partition *Partition `yaml:"partition"`
 	// EvaluateRate (elements per second, default 200) and EvaluateBurst
 	// (default 400) are the host's own evaluation limit.
 	EvaluateRate  float64 `yaml:"evaluate_rate"`
@@ -68,6 +73,12 @@ type Courier struct {
 	gatewayKey ed25519.PublicKey
 	gatewayTLS *tls.Config
 	serverTLS  *tls.Config
+}
+
+// Partition is one replica's share of a push courier's publishing.
+type Partition struct {
+	Index int `yaml:"index"`
+	Count int `yaml:"count"`
 }
 
 // Adapter names the courier's adapter and its options.
@@ -197,6 +208,9 @@ func (c *Courier) check(dir string, o loadOptions) error {
 		err = c.checkPull()
 	}
 	if err != nil {
+		return err
+	}
+	if err := c.checkPartition(); err != nil {
 		return err
 	}
 	switch {
@@ -336,6 +350,22 @@ func (c *Courier) checkPull() error {
 		return fieldErr("gateway.tls", "a pull-mode host never calls the gateway; remove gateway.tls, or set mode: push")
 	case c.Outbox != "":
 		return fieldErr("outbox", "a pull-mode host publishes nothing; remove outbox, or set mode: push")
+	}
+	return nil
+}
+
+// checkPartition checks a push replica's share of the publishing.
+func (c *Courier) checkPartition() error {
+	p := c.Partition
+	switch {
+	case p == nil:
+		return nil
+	case c.Mode != api.ModePush:
+		return fieldErr("partition", "a pull-mode host publishes nothing, and each replica serves every bucket; remove partition, or set mode: push")
+	case p.Count < 1 || p.Count > courierhost.MaxPartitions:
+		return fieldErr("partition.count", "%d must be the number of replicas of this push courier, from 1 to %d, the same in every replica's file", p.Count, courierhost.MaxPartitions)
+	case p.Index < 0 || p.Index >= p.Count:
+		return fieldErr("partition.index", "%d must be this replica's own number, from 0 to %d (count − 1), another in every replica's file", p.Index, p.Count-1)
 	}
 	return nil
 }

@@ -98,6 +98,9 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 		if o.registry != nil {
 			o.registry.MustRegister(outboxGauge(h.Outbox))
 		}
+		if c.Partition != nil {
+			cfg.Partition = courierhost.Partition{Index: c.Partition.Index, Count: c.Partition.Count}
+		}
 	}
 	h.Host, err = courierhost.New(cfg)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
@@ -141,6 +142,13 @@ type CourierEntry struct {
 	// Host is the base URL of the courier's host (its /tg1 API): https,
 	// unless on loopback.
 	Host string `yaml:"host"`
+	// Hosts are the base URLs of several hosts serving the courier, its
+	// replicas, in place of Host: the same keys and answers from each
+	// (docs/protocol.md §8). Evaluations and pull fetches go to the
+	// least-loaded replica that serves the courier's keys, each behind
+	// its own breaker, and a failed one is retried once on another.
+	// After loading, Hosts holds Host alone when the file gave host.
+	Hosts []string `yaml:"hosts"`
 	// PublicKey is the courier host's Ed25519 signing public key, b64,
 	// as 'trackgate keys show' prints it: it verifies the host's signed
 	// answers (every mode) and its publishes (push mode).
@@ -399,13 +407,9 @@ func (g *Gateway) checkCouriers() error {
 		if c.Name == "" {
 			return fieldErr(at("name"), "missing; give the name clients show, e.g. \"Swift Express\"")
 		}
-		if err := checkPeerURL(at("host"), c.Host); err != nil {
+		if err := checkCourierHosts(c, at, hosts, i); err != nil {
 			return err
 		}
-		if j, dup := hosts[c.Host]; dup {
-			return fieldErr(at("host"), "%s is already the host of couriers[%d]; a courier host serves one courier", c.Host, j)
-		}
-		hosts[c.Host] = i
 		if err := checkMode(at("mode"), c.Mode); err != nil {
 			return err
 		}
@@ -439,6 +443,37 @@ func (g *Gateway) checkCouriers() error {
 				return fieldErr(at(fmt.Sprintf("patterns[%d].checksum", j)), "%q is not a check-digit algorithm name (lower-case letters, digits, '-' or '_'); leave it empty for none", p.Checksum)
 			}
 		}
+	}
+	return nil
+}
+
+// checkCourierHosts checks host or hosts of couriers[i] (one of the two)
+// and leaves every URL in c.Hosts; hosts maps the URLs of the couriers
+// before it to their index.
+func checkCourierHosts(c *CourierEntry, at func(string) string, hosts map[string]int, i int) error {
+	switch {
+	case c.Host != "" && len(c.Hosts) > 0:
+		return fieldErr(at("hosts"), "give host (one courier host) or hosts (several replicas of it), not both")
+	case c.Host == "" && len(c.Hosts) == 0:
+		return fieldErr(at("host"), "missing; give the base URL of the courier's host, or hosts: a list of the URLs of its replicas")
+	case c.Host != "":
+		c.Hosts = []string{c.Host}
+	}
+	for k, h := range c.Hosts {
+		field := at(fmt.Sprintf("hosts[%d]", k))
+		if len(c.Hosts) == 1 && c.Host != "" {
+			field = at("host")
+		}
+		if err := checkPeerURL(field, h); err != nil {
+			return err
+		}
+		key := strings.TrimRight(h, "/")
+		if j, dup := hosts[key]; dup && j == i {
+			return fieldErr(field, "%s is listed twice; list each replica once", h)
+		} else if dup {
+			return fieldErr(field, "%s is already a host of couriers[%d]; a courier host serves one courier", h, j)
+		}
+		hosts[key] = i
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"context"
+	"crypto/ed25519"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
@@ -146,7 +147,7 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger, opts ...BuildO
 		}
 		cfg.Couriers = append(cfg.Couriers, gateway.Courier{
 			ID: c.ID, Name: c.Name, Factor: c.Factor, Mode: c.Mode, Patterns: patterns,
-			Host:          remotehost.New(c.Host, signer.For(c.ID), g.courierKeys[i], hostClient),
+			Host:          courierHost(c, signer.For(c.ID), g.courierKeys[i], hostClient, logger),
 			SigningKey:    g.courierKeys[i],
 			WatchInterval: time.Duration(c.WatchInterval),
 		})
@@ -157,6 +158,19 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger, opts ...BuildO
 		return nil, nil, fmt.Errorf("build the gateway: %w", err)
 	}
 	return gw, closer, nil
+}
+
+// courierHost is the signed client of c's host, or of its replicas when
+// it has several.
+func courierHost(c CourierEntry, signer *signing.Signer, courierKey ed25519.PublicKey, client *http.Client, logger *slog.Logger) api.CourierHost {
+	if len(c.Hosts) == 1 {
+		return remotehost.New(c.Hosts[0], signer, courierKey, client)
+	}
+	replicas := make([]*remotehost.Client, len(c.Hosts))
+	for i, h := range c.Hosts {
+		replicas[i] = remotehost.New(h, signer, courierKey, client)
+	}
+	return remotehost.NewReplicas(replicas, logger)
 }
 
 // courierHostClient is the HTTP client of the courier hosts: nil (the

@@ -63,6 +63,9 @@ type Config struct {
 	// Tracing records spans of the host's requests, continuing the
 	// gateway's traces (nil: off).
 	Tracing *telemetry.Tracing
+	// Partition makes this host one of several push-mode replicas of the
+	// courier, publishing only its share of the parcels (default: all).
+	Partition Partition
 	// Logger receives counts and durations only (default: discard); lines
 	// about a request carry its request id.
 	Logger *slog.Logger
@@ -131,6 +134,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("%w: Publisher: a pull-mode host publishes nothing; remove the Publisher or use push mode", ErrConfig)
 	case c.Mode != api.ModePush && c.Mode != api.ModePull:
 		return fmt.Errorf("%w: Mode %q must be %q or %q", ErrConfig, c.Mode, api.ModePush, api.ModePull)
+	}
+	if err := c.Partition.validate(c.Mode); err != nil {
+		return err
 	}
 	if err := validateKeys(c.Keys); err != nil {
 		return err

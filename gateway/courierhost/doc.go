@@ -18,6 +18,8 @@
 //     to the gateway with capped, jittered exponential backoff; a record
 //     the gateway refuses (a limit reached) stays queued and goes again
 //     later.
+//   - partition.go: Partition, a push replica's share of the courier's
+//     parcels, so that replicas never publish the same parcel.
 //   - http.go, problems.go: the signed /tg1 HTTP API (requests signed by
 //     the gateway for this courier, never replayed; every answer signed
 //     with the courier's key, docs/protocol.md §8, §9), errors as

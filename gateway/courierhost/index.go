@@ -64,6 +64,7 @@ var (
 	errInvalidFactor  = errors.New("parcel second factor is not of the courier's kind")
 	errNoFactor       = errors.New("parcel has no second factor but the courier requires one")
 	errOlderVersion   = errors.New("parcel version is older than the indexed one")
+	errOtherPartition = errors.New("parcel is another replica's to publish")
 	errEncodeView     = errors.New("parcel view does not encode")
 	errViewTooLarge   = errors.New("parcel view does not fit record_size even with its newest event alone")
 	errSealingFailure = errors.New("sealing a record failed")
@@ -74,6 +75,9 @@ var (
 // key. An older version than the indexed one is refused, so an index
 // never regresses.
 func (h *Host) indexParcel(p adapters.Parcel, now time.Time) ([]crypto.SealedRecord, error) {
+	if !h.cfg.Partition.owns(p.View.TrackingNumber) {
+		return nil, errOtherPartition
+	}
 	tn, factors, viewJSON, err := h.prepare(p)
 	if err != nil {
 		return nil, err

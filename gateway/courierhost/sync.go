@@ -114,7 +114,7 @@ func (h *Host) changed(p adapters.Parcel, c *syncCounts) {
 		c.count(err, len(records))
 	}
 	h.publish(records)
-	if err != nil && !errors.Is(err, errOlderVersion) {
+	if err != nil && !errors.Is(err, errOlderVersion) && !errors.Is(err, errOtherPartition) {
 		// err is one of our fixed reasons, naming no parcel.
 		h.cfg.Logger.Warn("parcel not indexed", "reason", err)
 	}
@@ -156,7 +156,7 @@ func (h *Host) publish(records []crypto.SealedRecord) {
 
 // syncCounts tallies one listing or watch for the log.
 type syncCounts struct {
-	parcels, records, rejected, older int
+	parcels, records, rejected, older, others int
 }
 
 func (c *syncCounts) count(err error, sealed int) {
@@ -166,6 +166,8 @@ func (c *syncCounts) count(err error, sealed int) {
 		c.parcels++
 	case errors.Is(err, errOlderVersion):
 		c.older++
+	case errors.Is(err, errOtherPartition):
+		c.others++
 	default:
 		c.rejected++
 	}
@@ -173,7 +175,7 @@ func (c *syncCounts) count(err error, sealed int) {
 
 func (c *syncCounts) log(h *Host, msg string) {
 	h.cfg.Logger.Info(msg, "parcels", c.parcels, "records_sealed", c.records,
-		"rejected", c.rejected, "older_versions", c.older)
+		"rejected", c.rejected, "older_versions", c.older, "other_partitions", c.others)
 }
 
 // backoff is the wait before retry number attempt (1, 2, …): doubling

@@ -23,3 +23,15 @@ func breakerState(s gobreaker.State) telemetry.BreakerState {
 	}
 	return telemetry.BreakerClosed
 }
+
+var _ telemetry.Breakers = (*Replicas)(nil)
+
+// BreakerStates reports each replica's breaker, in the order the
+// courier's hosts are listed: the gauge's host label is that index.
+func (r *Replicas) BreakerStates() []telemetry.BreakerState {
+	out := make([]telemetry.BreakerState, len(r.replicas))
+	for i, rep := range r.replicas {
+		out[i] = breakerState(rep.client.breaker.State())
+	}
+	return out
+}

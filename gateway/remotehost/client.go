@@ -53,7 +53,7 @@ type Client struct {
 // and then a single probe tells whether it is back.
 //
 // Only what shows a sick host is a fault: a transport error, a timeout, a
-// 5xx answer. Every other answer (404 misses, 400, 422, 429 rate limits)
+// 5xx answer, a call that another replica outran (Replicas). Every other answer (404 misses, 400, 422, 429 rate limits)
 // is the host working, and a caller that gave up says nothing about the
 // host at all; clients can cause those, so counting them would let any
 // client open the breaker, and so fail every client's evaluations.
@@ -111,7 +111,7 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 	resp, err := c.breaker.Execute(func() (*http.Response, error) {
 		resp, err := c.client.Do(req)
 		switch {
-		case err != nil && errors.Is(req.Context().Err(), context.Canceled):
+		case err != nil && errors.Is(req.Context().Err(), context.Canceled) && context.Cause(req.Context()) != errOutrun:
 			gaveUp = err
 			return nil, errCallerGaveUp
 		case err != nil:

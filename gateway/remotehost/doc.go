@@ -13,4 +13,9 @@
 // then checked before use (element counts and encodings, proof size,
 // record shapes) and bounded in size; what a host answers is mapped back
 // to the api errors.
+//
+// Replicas is one courier served by several hosts with the same keys:
+// it checks that their key lists agree, sends each call to the
+// least-loaded replica whose breaker is not open (every replica has its
+// own) and retries a failed call once on another.
 package remotehost

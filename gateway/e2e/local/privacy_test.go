@@ -189,7 +189,7 @@ func containsToken(b []byte, tok string) bool {
 
 // numericFields are the log fields that hold counts, sizes, times and
 // statuses: a factor's four digits are looked for everywhere else.
-var numericFields = regexp.MustCompile(`(^|\s)(time|bytes|status|records|pending|stored|stale|refused|parcels|records_sealed|rejected|older_versions|failures|duration|retry_in)=\S+`)
+var numericFields = regexp.MustCompile(`(^|\s)(time|bytes|status|records|pending|stored|stale|refused|parcels|records_sealed|rejected|older_versions|other_partitions|failures|duration|retry_in)=\S+`)
 
 // checkLogs looks for every tracking number in every log of the run, and
 // for every factor in the logs of trackgate's processes. Redis's own log
