@@ -29,7 +29,7 @@ type Gateway struct {
 	verifier *signing.Verifier
 	pull     pullCache
 	fetches  singleflight.Group
-	padder   padder
+	padder   *padder
 	tenants  tenants
 	// count adds to the transparency report's counts (transparency.go).
 	count   transparency.Hook
@@ -57,7 +57,7 @@ func New(cfg Config) (*Gateway, error) {
 	g.count = transparency.HookFor(g.cfg.Transparency, g.cfg.Now)
 	g.readers = transparency.Readers(g.cfg.ReportReaderKeys)
 	g.pull.entries = map[pullKey]pullEntry{}
-	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
+	g.padder = newPadder(cfg.PaddingSecret, cfg.BucketBits, cfg.RecordSize)
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
 		Logger: g.cfg.Logger, Now: g.cfg.Now}
 	engine, err := g.newEngine()

@@ -90,6 +90,33 @@ func encodeValue(entries ...[]byte) []byte {
 // decodeValue reads the entries stored at locator. The records returned
 // own their memory and have passed Check.
 func decodeValue(locator, value []byte) ([]entry, error) {
+	views, err := viewValue(locator, value)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]entry, len(views))
+	for i := range views {
+		v := &views[i].record
+		entries[i] = entry{tombstone: views[i].tombstone, record: crypto.SealedRecord{
+			Courier:   v.Courier,
+			Locator:   append(crypto.B64(nil), locator...),
+			Version:   v.Version,
+			ExpiresAt: v.ExpiresAt,
+		}}
+		if !views[i].tombstone {
+			r := &entries[i].record
+			r.KeyID = append(crypto.B64(nil), v.KeyID...)
+			r.Nonce = append(crypto.B64(nil), v.Nonce...)
+			r.Ciphertext = append(crypto.B64(nil), v.Ciphertext...)
+		}
+	}
+	return entries, nil
+}
+
+// viewValue reads the entries stored at locator as decodeValue does, and
+// checks them as strictly, but copies nothing: the records' byte fields
+// share the memory of locator and value.
+func viewValue(locator, value []byte) ([]entry, error) {
 	if len(value) == 0 {
 		return nil, fmt.Errorf("%w: empty", errCorrupt)
 	}
@@ -103,7 +130,7 @@ func decodeValue(locator, value []byte) ([]entry, error) {
 		if uint64(n) > uint64(len(rest)) {
 			return nil, fmt.Errorf("%w: an entry of %d bytes in %d", errCorrupt, n, len(rest))
 		}
-		e, err := decodeEntry(locator, rest[:n])
+		e, err := viewEntry(locator, rest[:n])
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +145,8 @@ func decodeValue(locator, value []byte) ([]entry, error) {
 	return entries, nil
 }
 
-func decodeEntry(locator, b []byte) (entry, error) {
+// viewEntry reads one entry, sharing b's memory (and locator's).
+func viewEntry(locator, b []byte) (entry, error) {
 	if len(b) < offCourier || (b[0] != kindRecord && b[0] != kindTombstone) {
 		return entry{}, fmt.Errorf("%w: no entry header", errCorrupt)
 	}
@@ -133,7 +161,7 @@ func decodeEntry(locator, b []byte) (entry, error) {
 	}
 	e := entry{record: crypto.SealedRecord{
 		Courier:   string(body[:n]),
-		Locator:   append(crypto.B64(nil), locator...),
+		Locator:   locator,
 		Version:   binary.BigEndian.Uint64(b[offVersion:]),
 		ExpiresAt: expires,
 	}}
@@ -151,9 +179,9 @@ func decodeEntry(locator, b []byte) (entry, error) {
 	if len(body) < crypto.KeyIDSize+crypto.NonceSize {
 		return entry{}, fmt.Errorf("%w: %d bytes are too short", errCorrupt, len(b))
 	}
-	e.record.KeyID = append(crypto.B64(nil), body[:crypto.KeyIDSize]...)
-	e.record.Nonce = append(crypto.B64(nil), body[crypto.KeyIDSize:crypto.KeyIDSize+crypto.NonceSize]...)
-	e.record.Ciphertext = append(crypto.B64(nil), body[crypto.KeyIDSize+crypto.NonceSize:]...)
+	e.record.KeyID = body[:crypto.KeyIDSize:crypto.KeyIDSize]
+	e.record.Nonce = body[crypto.KeyIDSize : crypto.KeyIDSize+crypto.NonceSize : crypto.KeyIDSize+crypto.NonceSize]
+	e.record.Ciphertext = body[crypto.KeyIDSize+crypto.NonceSize:]
 	if err := e.record.Check(); err != nil {
 		return entry{}, fmt.Errorf("%w: %w", errCorrupt, err)
 	}
