@@ -29,11 +29,11 @@ func (r *SealedRecord) Public() PublicRecord {
 func (r *PublicRecord) AppendJSON(dst []byte) []byte {
 	dst = slices.Grow(dst, PublicJSONSize(len(r.Ciphertext)))
 	dst = append(dst, `{"locator":"`...)
-	dst = b64.AppendEncode(dst, r.Locator)
+	dst = appendB64(dst, r.Locator)
 	dst = append(dst, `","nonce":"`...)
-	dst = b64.AppendEncode(dst, r.Nonce)
+	dst = appendB64(dst, r.Nonce)
 	dst = append(dst, `","ciphertext":"`...)
-	dst = b64.AppendEncode(dst, r.Ciphertext)
+	dst = appendB64(dst, r.Ciphertext)
 	return append(dst, `"}`...)
 }
 

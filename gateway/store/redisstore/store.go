@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/trackgate/trackgate/crypto"
@@ -151,7 +152,7 @@ func (s *Store) PublicBucket(ctx context.Context, bucket uint32, now time.Time) 
 	}
 	var live publicReader
 	for locator, value := range fields {
-		if err := live.add([]byte(locator), []byte(value), now); err != nil {
+		if err := live.add(readOnly(locator), readOnly(value), now); err != nil {
 			return nil, fmt.Errorf("redisstore: read bucket: %w", err)
 		}
 	}
@@ -178,6 +179,13 @@ func (s *Store) PublicLocator(ctx context.Context, locator []byte, now time.Time
 	}
 	return live.records(), nil
 }
+
+// readOnly is the bytes of s without a copy: a bucket's values are
+// kilobytes each, read once and never changed, and every public form the
+// store writes from them is copied out (publicReader.records); only the
+// locators and nonces it hands out point into s, read-only as
+// store.PublicRecord says.
+func readOnly(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // publicReader gathers the live records of stored values, checked as
 // Bucket checks them, and writes their public forms.
