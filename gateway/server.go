@@ -129,8 +129,9 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	e.Use(g.recoverPanics(), g.logRequests(), g.countRefusals())
 
 	// Every request is checked against the OpenAPI document before its
-	// handler runs; on the signed route the signature is checked first, so
-	// an unsigned request is 401, not a 400 about missing headers.
+	// handler runs (a publish's body by its handler); on the signed route
+	// the signature is checked first, so an unsigned request is 401, not a
+	// 400 about missing headers.
 	doc, err := openapi.Load()
 	if err != nil {
 		return nil, fmt.Errorf("load the OpenAPI document: %w", err)
@@ -140,6 +141,9 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 		return nil, err
 	}
 	checked := validator.Middleware()
+	// A publish is megabytes: its handler decodes and checks every field
+	// once (api.DecodePublish), as strictly as the document's schema.
+	checkedParams := validator.MiddlewareLeavingBody()
 	small := problem.LimitBody(g.cfg.MaxBodyBytes)
 
 	// The public routes take a tenant's API key and answer browsers of
@@ -158,7 +162,7 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	// The transparency report is for a regulator's tools, not pages: a
 	// reader key, no CORS.
 	v1.GET("/transparency", g.requireReader(), checked, g.handleTransparency)
-	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
+	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checkedParams, g.handlePublish)
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", checked, g.handleReady)
 	e.GET("/openapi.yaml", checked, gin.WrapH(openapi.YAMLHandler()))
