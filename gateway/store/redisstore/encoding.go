@@ -64,6 +64,33 @@ func encodeRecord(r *crypto.SealedRecord, expires time.Time) []byte {
 	return append(b, r.Ciphertext...)
 }
 
+// encodeFramedRecord is encodeValue(encodeRecord(r, expires)) in one
+// buffer: a put's value when its courier is alone at its locator.
+func encodeFramedRecord(r *crypto.SealedRecord, expires time.Time) []byte {
+	n := offCourier + len(r.Courier) + len(r.KeyID) + len(r.Nonce) + len(r.Ciphertext)
+	b := make([]byte, 0, lengthSize+n)
+	b = binary.BigEndian.AppendUint32(b, uint32(n))
+	b = appendHeader(b, kindRecord, r.Courier, r.Version, expires)
+	b = append(b, r.KeyID...)
+	b = append(b, r.Nonce...)
+	return append(b, r.Ciphertext...)
+}
+
+// headOf is the head of an entry, as the bucket's heads hash keeps it:
+// its first 22+n bytes (kind, version, expiry, courier), then the
+// ciphertext bytes it counts, uint32 big-endian (0 for a tombstone). A
+// locator's field there holds the heads of its entries, in the order of
+// the entries, so that the script decides the store rule without reading
+// kilobytes (script.go).
+func headOf(entry []byte) []byte {
+	n := offCourier + int(entry[offCourierLen])
+	counted := 0
+	if entry[0] == kindRecord {
+		counted = len(entry) - n - crypto.KeyIDSize - crypto.NonceSize
+	}
+	return binary.BigEndian.AppendUint32(append([]byte(nil), entry[:n]...), uint32(counted))
+}
+
 // encodeTombstone writes a tombstone as an entry, as the script does.
 func encodeTombstone(courier string, version uint64, kept time.Time) []byte {
 	return appendHeader(make([]byte, 0, offCourier+len(courier)), kindTombstone, courier, version, kept)

@@ -64,12 +64,13 @@ func New(client redis.UniversalClient, limits store.Limits, opts ...Option) *Sto
 	return s
 }
 
-// The keys of a bucket: its records hash, its expiry set and its usage
-// hash. The braces make Redis Cluster place all three on the slot of
-// "b<bucket>", so one script or one read touches one node.
+// The keys of a bucket: its records hash, its expiry set, its usage hash
+// and its heads hash. The braces make Redis Cluster place all four on the
+// slot of "b<bucket>", so one script or one read touches one node.
 func (s *Store) recordsKey(bucket uint32) string { return s.bucketKey(bucket, "rec") }
 func (s *Store) expiryKey(bucket uint32) string  { return s.bucketKey(bucket, "exp") }
 func (s *Store) usageKey(bucket uint32) string   { return s.bucketKey(bucket, "use") }
+func (s *Store) headsKey(bucket uint32) string   { return s.bucketKey(bucket, "head") }
 
 // RecordsKey names the hash holding bucket's records, field by locator.
 // `trackgate bench` reads it directly, to compare the gateway with a bare
