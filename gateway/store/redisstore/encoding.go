@@ -76,19 +76,23 @@ func encodeFramedRecord(r *crypto.SealedRecord, expires time.Time) []byte {
 	return append(b, r.Ciphertext...)
 }
 
-// headOf is the head of an entry, as the bucket's heads hash keeps it:
-// its first 22+n bytes (kind, version, expiry, courier), then the
-// ciphertext bytes it counts, uint32 big-endian (0 for a tombstone). A
-// locator's field there holds the heads of its entries, in the order of
-// the entries, so that the script decides the store rule without reading
-// kilobytes (script.go).
-func headOf(entry []byte) []byte {
+// headOf is the head of an entry whose expiry score is score, as the
+// bucket's heads hash keeps it: the entry's first 22+n bytes (kind,
+// version, expiry, courier), the ciphertext bytes it counts (uint32
+// big-endian, 0 for a tombstone), and the score as the expiry set has it
+// (a length byte and the decimal; empty when unknown). A locator's field
+// there holds the heads of its entries, in the order of the entries, so
+// that the script decides the store rule without reading kilobytes
+// (script.go).
+func headOf(entry []byte, score string) []byte {
 	n := offCourier + int(entry[offCourierLen])
 	counted := 0
 	if entry[0] == kindRecord {
 		counted = len(entry) - n - crypto.KeyIDSize - crypto.NonceSize
 	}
-	return binary.BigEndian.AppendUint32(append([]byte(nil), entry[:n]...), uint32(counted))
+	h := make([]byte, 0, n+5+len(score))
+	h = binary.BigEndian.AppendUint32(append(h, entry[:n]...), uint32(counted))
+	return append(append(h, byte(len(score))), score...)
 }
 
 // encodeTombstone writes a tombstone as an entry, as the script does.

@@ -72,14 +72,19 @@ func TestBucketsWrittenBeforeTheHeadsHashFollowTheRule(t *testing.T) {
 			t.Errorf("the bucket lacks %s v%d at %x expiring %s", w.Courier, w.Version, w.Locator[:2], w.ExpiresAt)
 		}
 	}
-	// The heads written are those the gateway makes of the entries.
+	// The heads written are those the gateway makes of the entries, with
+	// the scores of the entries changed (the neighbour's is not known).
 	for _, l := range []struct {
 		r       crypto.SealedRecord
 		entries []crypto.SealedRecord
-	}{{alone, []crypto.SealedRecord{newer}}, {shared, []crypto.SealedRecord{extended, neighbour}}} {
+		scores  []string
+	}{
+		{alone, []crypto.SealedRecord{newer}, []string{strconv.FormatInt(expiryScore(newer.ExpiresAt), 10)}},
+		{shared, []crypto.SealedRecord{extended, neighbour}, []string{strconv.FormatInt(expiryScore(extended.ExpiresAt), 10), ""}},
+	} {
 		var want []byte
-		for _, e := range l.entries {
-			want = append(want, headOf(encodeRecord(&e, e.ExpiresAt))...)
+		for i, e := range l.entries {
+			want = append(want, headOf(encodeRecord(&e, e.ExpiresAt), l.scores[i])...)
 		}
 		if head := r.Client.HGet(ctx, s.headsKey(bucket), string(l.r.Locator)).Val(); head != string(want) {
 			t.Errorf("heads at %x: %x, want %x", l.r.Locator[:2], head, want)

@@ -71,24 +71,34 @@ local function be32(n)
   return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
     math.floor(n / 256) % 256, n % 256)
 end
--- A head: kind, version, expiry, courier as in its entry, then the
--- ciphertext bytes the entry counts (uint32, 0 for a tombstone).
+-- A head: kind, version, expiry, courier as in its entry, the ciphertext
+-- bytes the entry counts (uint32, 0 for a tombstone), and its expiry
+-- score as the expiry set has it (a length byte and the decimal; empty in
+-- heads made from entries).
 local function kind(h) return string.byte(h, 1) end
 local function version(h) return string.sub(h, 2, 9) end
 local function expiry(h) return string.sub(h, 10, 21) end
 local function owner(h) return string.sub(h, 23, 22 + string.byte(h, 22)) end
 local function size(h) return u32(h, 23 + string.byte(h, 22)) end
+local function stored_score(h)
+  local at = 27 + string.byte(h, 22)
+  return string.sub(h, at + 1, at + string.byte(h, at))
+end
+local function head(entry_head, counted, sc)
+  return entry_head .. be32(counted) .. string.char(#sc) .. sc
+end
 -- The head of a framed entry (uint32 length, entry), from its first bytes.
 local function head_of(f)
   local n, counted = string.byte(f, 26), 0
   if string.byte(f, 5) == RECORD then counted = #f - 46 - n end
-  return string.sub(f, 5, 26 + n) .. be32(counted)
+  return head(string.sub(f, 5, 26 + n), counted, '')
 end
 
 local function split_heads(v)
   local list, i = {}, 1
   while i <= #v do
-    local j = i + 26 + string.byte(v, i + 21)
+    local at = i + 26 + string.byte(v, i + 21)
+    local j = at + 1 + string.byte(v, at)
     list[#list + 1] = string.sub(v, i, j - 1)
     i = j
   end
@@ -169,8 +179,17 @@ if #dead > 0 then
   changed = true
 end
 
-local used0 = tonumber(redis.call('HGET', KEYS[3], courier) or 0)
-local used, grown_records, grown_bytes = used0, 0, 0
+-- The courier's bytes in the bucket, read when an item first changes
+-- them: a new version of a record of the same size leaves them as they are.
+local used0, used
+local function usage()
+  if not used then
+    used0 = tonumber(redis.call('HGET', KEYS[3], courier) or 0)
+    used = used0
+  end
+  return used
+end
+local grown_records, grown_bytes = 0, 0
 local out = {}
 for i = 10, #ARGV, 5 do
   local op, loc, a, b, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
@@ -180,7 +199,7 @@ for i = 10, #ARGV, 5 do
   local cur = at and heads[at]
   local live = cur and above(expiry(cur), now_key)
   local was_record = cur and kind(cur) == RECORD
-  local code, framed, head, score, d_records, d_bytes = STALE, nil, nil, nil, 0, 0
+  local code, framed, new_head, score, d_records, d_bytes = STALE, nil, nil, nil, 0, 0
   if op == 'P' then
     if not (live and not above(version(c), version(cur))) then
       d_records = was_record and 0 or 1
@@ -189,10 +208,10 @@ for i = 10, #ARGV, 5 do
         code = OVER_RECORDS
       elseif d_bytes > 0 and grown_bytes + d_bytes > allow_bytes then
         code = OVER_BYTES
-      elseif d_bytes > 0 and used + d_bytes > bucket_limit then
+      elseif d_bytes > 0 and usage() + d_bytes > bucket_limit then
         code = OVER_BUCKET
       else
-        code, framed, head, score = STORED, a, c, b
+        code, framed, new_head, score = STORED, a, c, b
       end
     end
   elseif op == 'E' then
@@ -201,12 +220,12 @@ for i = 10, #ARGV, 5 do
       local f = entries[at]
       code, score = STORED, c
       framed = string.sub(f, 1, 13) .. b .. string.sub(f, 26)
-      head = string.sub(cur, 1, 9) .. b .. string.sub(cur, 22)
+      new_head = head(string.sub(cur, 1, 9) .. b .. string.sub(cur, 22, 22 + string.byte(cur, 22)), size(cur), c)
     end
   elseif op == 'W' then
     if not (live and above(version(cur), a)) then
       local t = string.char(TOMBSTONE) .. a .. kept_key .. string.char(#courier) .. courier
-      code, framed, head, score = STORED, be32(#t) .. t, t .. be32(0), kept_score
+      code, framed, new_head, score = STORED, be32(#t) .. t, head(t, 0, kept_score), kept_score
       d_records = was_record and -1 or 0
       d_bytes = -(cur and size(cur) or 0)
     end
@@ -214,18 +233,20 @@ for i = 10, #ARGV, 5 do
   local old_score, old_size = '', 0
   if code == STORED then
     if was_record then
-      old_score, old_size = redis.call('ZSCORE', KEYS[2], member) or '', size(cur)
+      old_score, old_size = stored_score(cur), size(cur)
+      if old_score == '' then old_score = redis.call('ZSCORE', KEYS[2], member) or '' end
     end
-    change(loc, heads, entries, at or #heads + 1, framed, head)
+    change(loc, heads, entries, at or #heads + 1, framed, new_head)
     redis.call('ZADD', KEYS[2], score, member)
-    used, grown_records, grown_bytes = used + d_bytes, grown_records + d_records, grown_bytes + d_bytes
+    if d_bytes ~= 0 then used = usage() + d_bytes end
+    grown_records, grown_bytes = grown_records + d_records, grown_bytes + d_bytes
     changed = true
   end
   out[#out + 1] = code
   out[#out + 1] = old_score
   out[#out + 1] = old_size
 end
-add_usage(courier, used - used0)
+if used then add_usage(courier, used - used0) end
 
 -- Only a change can move the furthest expiry: a batch retried in full
 -- leaves the keys as they are.
