@@ -142,14 +142,15 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger) (*gateway.Gate
 	return gw, closer, nil
 }
 
-// courierHostClient is the HTTP client of the courier hosts: nil (the
-// remotehost default) unless courier_tls sets a CA or client certificate.
+// courierHostClient is the HTTP client of the courier hosts, one for all
+// of them: remotehost's transport, which keeps enough connections open to
+// each host, with courier_tls's CA and client certificate when it sets
+// them.
 func (g *Gateway) courierHostClient() *http.Client {
-	if g.courierTLS == nil {
-		return nil
+	transport := remotehost.NewTransport()
+	if g.courierTLS != nil {
+		transport.TLSClientConfig = g.courierTLS
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = g.courierTLS
 	return &http.Client{Timeout: remotehost.DefaultTimeout, Transport: transport}
 }
 
