@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -270,12 +269,19 @@ func (s *scanner) hex4() (rune, bool) {
 	return r, true
 }
 
-// fixUTF8 replaces invalid UTF-8 with U+FFFD, as encoding/json does.
+// fixUTF8 replaces each byte of invalid UTF-8 with U+FFFD, as
+// encoding/json does.
 func (s *scanner) fixUTF8(b []byte) []byte {
 	if utf8.Valid(b) {
 		return b
 	}
-	return []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		out = utf8.AppendRune(out, r) // RuneError for each invalid byte
+		b = b[n:]
+	}
+	return out
 }
 
 // number reads a number and returns its text.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // UserAgent is sent with every request. It names the SDK and protocol
@@ -210,6 +212,14 @@ func decodeBody(r io.Reader, limit int64, v any) error {
 	b, err := readBody(r, limit)
 	if err != nil {
 		return err
+	}
+	if recs, ok := v.(*api.PublicRecords); ok {
+		// A lookup reads one bucket answer per courier and round: decoded
+		// in one pass.
+		if *recs, err = api.DecodePublicRecords(b); err != nil {
+			return fmt.Errorf("%w: answer is not the expected JSON: %v", ErrGateway, err)
+		}
+		return nil
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%w: answer is not the expected JSON: %v", ErrGateway, err)
