@@ -2,7 +2,9 @@ package crypto
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -43,3 +45,37 @@ func (b *B64) UnmarshalText(text []byte) error {
 	*b = d
 	return nil
 }
+
+// appendB64 appends the unpadded base64url of src to dst, as
+// b64.AppendEncode does but about twice as fast: every 12 bits become two
+// characters at once, from a table. Records are encoded on every read of
+// a bucket the gateway does not keep in public form (docs/protocol.md
+// §5.3), so this is the hottest loop of a read.
+func appendB64(dst, src []byte) []byte {
+	start := len(dst)
+	dst = slices.Grow(dst, b64.EncodedLen(len(src)))
+	dst = dst[:start+b64.EncodedLen(len(src))]
+	out := dst[start:]
+	si, di := 0, 0
+	// 12 bytes become 16 characters; each 8-byte load uses its first 6.
+	for ; len(src)-si >= 14; si, di = si+12, di+16 {
+		v := binary.BigEndian.Uint64(src[si:])
+		w := binary.BigEndian.Uint64(src[si+6:])
+		o := out[di : di+16]
+		binary.BigEndian.PutUint64(o, uint64(b64Pairs[v>>52])<<48|uint64(b64Pairs[v>>40&0xfff])<<32|
+			uint64(b64Pairs[v>>28&0xfff])<<16|uint64(b64Pairs[v>>16&0xfff]))
+		binary.BigEndian.PutUint64(o[8:], uint64(b64Pairs[w>>52])<<48|uint64(b64Pairs[w>>40&0xfff])<<32|
+			uint64(b64Pairs[w>>28&0xfff])<<16|uint64(b64Pairs[w>>16&0xfff]))
+	}
+	b64.Encode(out[di:], src[si:])
+	return dst
+}
+
+// b64Pairs maps 12 bits to their two base64url characters.
+var b64Pairs = func() (t [4096]uint16) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for i := range t {
+		t[i] = uint16(alphabet[i>>6])<<8 | uint16(alphabet[i&63])
+	}
+	return t
+}()

@@ -85,3 +85,43 @@ func TestB64JSONRoundTripAndStrictness(t *testing.T) {
 		}
 	}
 }
+
+// The fast encoder writes what encoding/base64 writes, for every length
+// and every byte value, after whatever dst held.
+func TestAppendB64IsBase64url(t *testing.T) {
+	src := make([]byte, 600)
+	for i := range src {
+		src[i] = byte(i*151 + i>>3)
+	}
+	for n := range len(src) {
+		want := "prefix" + EncodeB64(src[:n])
+		if got := appendB64([]byte("prefix"), src[:n]); string(got) != want {
+			t.Fatalf("%d bytes: %q, want %q", n, got, want)
+		}
+	}
+}
+
+func FuzzAppendB64(f *testing.F) {
+	f.Add([]byte{0xfb, 0xff, 0x00, 0x3e, 0x3f, 0xbf, 0xfe, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07})
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if got := appendB64(nil, src); string(got) != EncodeB64(src) {
+			t.Fatalf("appendB64 = %q, want %q", got, EncodeB64(src))
+		}
+	})
+}
+
+func BenchmarkAppendB64(b *testing.B) {
+	src := bytes.Repeat([]byte{0x5a, 0xc3, 0x96}, DefaultRecordSize/3)
+	dst := make([]byte, 0, 2*DefaultRecordSize)
+	b.SetBytes(int64(len(src)))
+	b.Run("stdlib", func(b *testing.B) {
+		for b.Loop() {
+			dst = b64.AppendEncode(dst[:0], src)
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			dst = appendB64(dst[:0], src)
+		}
+	})
+}

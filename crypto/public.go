@@ -3,6 +3,7 @@ package crypto
 import (
 	"bytes"
 	"fmt"
+	"slices"
 )
 
 // PublicRecord is a sealed record as the gateway serves it to anyone
@@ -18,6 +19,30 @@ type PublicRecord struct {
 // Public returns the public form of r. It shares r's byte slices.
 func (r *SealedRecord) Public() PublicRecord {
 	return PublicRecord{Locator: r.Locator, Nonce: r.Nonce, Ciphertext: r.Ciphertext}
+}
+
+// AppendJSON appends r's public wire form to dst: exactly
+// {"locator":b64,"nonce":b64,"ciphertext":b64}, without white space
+// (docs/protocol.md §5.3), byte for byte what encoding/json writes for r.
+// It is built by concatenation, so that a gateway can keep it from the
+// moment a record is stored instead of encoding it on every read.
+func (r *PublicRecord) AppendJSON(dst []byte) []byte {
+	dst = slices.Grow(dst, PublicJSONSize(len(r.Ciphertext)))
+	dst = append(dst, `{"locator":"`...)
+	dst = appendB64(dst, r.Locator)
+	dst = append(dst, `","nonce":"`...)
+	dst = appendB64(dst, r.Nonce)
+	dst = append(dst, `","ciphertext":"`...)
+	dst = appendB64(dst, r.Ciphertext)
+	return append(dst, `"}`...)
+}
+
+// PublicJSONSize is the length of the public wire form (AppendJSON) of a
+// record whose ciphertext is n bytes, with a locator and a nonce of their
+// sizes: a function of n alone.
+func PublicJSONSize(n int) int {
+	return len(`{"locator":"","nonce":"","ciphertext":""}`) +
+		b64.EncodedLen(LocatorSize) + b64.EncodedLen(NonceSize) + b64.EncodedLen(n)
 }
 
 // Check validates the shape of a public record: a 16-byte locator, a

@@ -50,3 +50,33 @@ func FuzzOpenPublic(f *testing.F) {
 		}
 	})
 }
+
+// The wire form built by concatenation is what encoding/json writes for
+// the record, byte for byte, and of the length PublicJSONSize says.
+func TestAppendJSONIsTheJSONEncoding(t *testing.T) {
+	for _, c := range loadTG1Vectors(t).Cases {
+		var r PublicRecord
+		if err := json.Unmarshal([]byte(c.Record.PublicJSON), &r); err != nil {
+			t.Fatalf("%s: public_json: %v", c.Name, err)
+		}
+		got := r.AppendJSON([]byte("prefix"))
+		if string(got) != "prefix"+c.Record.PublicJSON {
+			t.Errorf("%s: AppendJSON = %s, want the vector's public_json %s", c.Name, got[6:], c.Record.PublicJSON)
+		}
+	}
+	for _, blocks := range []int{1, 2, 16, 64} {
+		r := PublicRecord{Locator: bytes.Repeat([]byte{0xfb}, LocatorSize), Nonce: bytes.Repeat([]byte{0xff}, NonceSize),
+			Ciphertext: bytes.Repeat([]byte{0x3e, 0x00, 0xbf}, blocks*BlockSize/3)}
+		want, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := r.AppendJSON(nil)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%d blocks: AppendJSON = %.80s…, json.Marshal = %.80s…", blocks, got, want)
+		}
+		if n := PublicJSONSize(len(r.Ciphertext)); n != len(got) {
+			t.Errorf("%d blocks: PublicJSONSize = %d, the wire form is %d bytes", blocks, n, len(got))
+		}
+	}
+}

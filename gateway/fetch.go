@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -33,21 +34,19 @@ func (g *Gateway) handleBucket(c *gin.Context) {
 	ctx := c.Request.Context()
 	now := g.cfg.Now()
 	start := time.Now()
-	stored, err := g.cfg.Store.Bucket(ctx, bucket, now)
+	records, err := g.cfg.Store.PublicBucket(ctx, bucket, now)
 	g.cfg.Metrics.StoreOperation(telemetry.StoreBucket, start, err)
 	if err != nil {
 		g.storeFailed(c, err)
 		return
 	}
-	records := publicRecords(stored, nil)
 	pulled, missing := g.pullBuckets(ctx, bucket, now)
 	for _, recs := range pulled {
-		records = publicRecords(recs, records)
+		records = append(records, recs...)
 	}
 	records, _ = g.padder.pad(records, bucket, now)
 	g.countFetch(c)
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, api.PublicRecords{Records: records, Missing: missing})
+	writeRecords(c, records, missing)
 }
 
 // handleRecord serves GET /v1/records/{locator}: every live record at the
@@ -64,36 +63,98 @@ func (g *Gateway) handleRecord(c *gin.Context) {
 	ctx := c.Request.Context()
 	now := g.cfg.Now()
 	start := time.Now()
-	stored, err := g.cfg.Store.Locator(ctx, locator, now)
+	records, err := g.cfg.Store.PublicLocator(ctx, locator, now)
 	g.cfg.Metrics.StoreOperation(telemetry.StoreLocator, start, err)
 	if err != nil {
 		g.storeFailed(c, err)
 		return
 	}
-	records := publicRecords(stored, nil)
 	pulled, missing := g.pullBuckets(ctx, crypto.Bucket(locator, g.cfg.BucketBits), now)
 	for _, recs := range pulled {
-		for i := range recs {
-			if bytes.Equal(recs[i].Locator, locator) {
-				records = append(records, recs[i].Public())
+		for _, r := range recs {
+			if bytes.Equal(r.Locator, locator) {
+				records = append(records, r)
 			}
 		}
 	}
-	slices.SortFunc(records, func(a, b crypto.PublicRecord) int { return bytes.Compare(a.Nonce, b.Nonce) })
+	slices.SortFunc(records, func(a, b store.PublicRecord) int { return bytes.Compare(a.Nonce, b.Nonce) })
 	g.countFetch(c)
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, api.PublicRecords{Records: records, Missing: missing})
+	writeRecords(c, records, missing)
 }
 
-// publicRecords appends the public form of recs to out, never returning nil.
-func publicRecords(recs []crypto.SealedRecord, out []crypto.PublicRecord) []crypto.PublicRecord {
-	if out == nil {
-		out = make([]crypto.PublicRecord, 0, len(recs))
+// writeRecords answers 200 with the records and the missing couriers
+// (answerBody), written at once from a reused buffer.
+func writeRecords(c *gin.Context, records []store.PublicRecord, missing []string) {
+	buf := answerBuffers.get(answerSize(records, missing))
+	defer answerBuffers.put(buf)
+	*buf = appendAnswer(*buf, records, missing)
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Length", strconv.Itoa(len(*buf)))
+	c.Data(http.StatusOK, "application/json; charset=utf-8", *buf)
+}
+
+// appendAnswer appends {"records":[…],"missing":[…]}: what encoding/json
+// writes for api.PublicRecords, byte for byte, but made by concatenating
+// the records' public forms as the store keeps them.
+func appendAnswer(dst []byte, records []store.PublicRecord, missing []string) []byte {
+	dst = append(dst, `{"records":[`...)
+	for i, r := range records {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, r.JSON...)
 	}
-	for i := range recs {
-		out = append(out, recs[i].Public())
+	dst = append(dst, `],"missing":[`...)
+	for i, id := range missing {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		// Courier ids are lowercase letters, digits and '-' (§3): nothing
+		// to escape.
+		dst = append(dst, '"')
+		dst = append(dst, id...)
+		dst = append(dst, '"')
 	}
-	return out
+	return append(dst, "]}"...)
+}
+
+// answerSize is the length of appendAnswer's answer.
+func answerSize(records []store.PublicRecord, missing []string) int {
+	n := len(`{"records":[],"missing":[]}`) + max(len(records)-1, 0) + max(len(missing)-1, 0)
+	for _, r := range records {
+		n += len(r.JSON)
+	}
+	for _, id := range missing {
+		n += len(id) + 2
+	}
+	return n
+}
+
+// answerBuffers holds the buffers answers are written from; a buffer is
+// reused once its answer is written.
+var answerBuffers = bufferPool{maxKept: 4 << 20}
+
+// bufferPool is a sync.Pool of byte buffers that keeps none larger than
+// maxKept, so one huge answer does not stay in memory.
+type bufferPool struct {
+	pool    sync.Pool
+	maxKept int
+}
+
+// get returns an empty buffer of at least size bytes of capacity.
+func (p *bufferPool) get(size int) *[]byte {
+	if b, ok := p.pool.Get().(*[]byte); ok && cap(*b) >= size {
+		*b = (*b)[:0]
+		return b
+	}
+	b := make([]byte, 0, size)
+	return &b
+}
+
+func (p *bufferPool) put(b *[]byte) {
+	if cap(*b) <= p.maxKept {
+		p.pool.Put(b)
+	}
 }
 
 func (g *Gateway) storeFailed(c *gin.Context, err error) {
@@ -113,11 +174,12 @@ func (g *Gateway) pullCouriers() []*Courier {
 
 // pullBuckets asks every pull courier for a bucket at once, through a
 // short cache and singleflight so a burst of clients costs each courier
-// one request. It returns the live records of the couriers that answered
-// and the ids of those that did not (never nil), in configuration order.
-func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32, now time.Time) ([][]crypto.SealedRecord, []string) {
+// one request. It returns the live records of the couriers that answered,
+// in public form, and the ids of those that did not (never nil), in
+// configuration order.
+func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32, now time.Time) ([][]store.PublicRecord, []string) {
 	couriers := g.pullCouriers()
-	out := make([][]crypto.SealedRecord, len(couriers))
+	out := make([][]store.PublicRecord, len(couriers))
 	failed := make([]bool, len(couriers))
 	var wg sync.WaitGroup
 	for i, co := range couriers {
@@ -143,19 +205,30 @@ func (g *Gateway) pullBuckets(ctx context.Context, bucket uint32, now time.Time)
 	return out, missing
 }
 
-// liveRecords keeps the records of recs that have not expired at now, in
-// a new slice: recs may be shared through the cache.
-func liveRecords(recs []crypto.SealedRecord, now time.Time) []crypto.SealedRecord {
-	var out []crypto.SealedRecord
+// pulledRecord is a record a pull courier served, in public form, with
+// its expiry.
+type pulledRecord struct {
+	public  store.PublicRecord
+	expires time.Time
+	// sealed is the record as served, version included, for the webhook
+	// watcher (pullSealed).
+	sealed crypto.SealedRecord
+}
+
+// liveRecords returns the public forms of the records of recs that have
+// not expired at now, in a new slice: recs may be shared through the
+// cache.
+func liveRecords(recs []pulledRecord, now time.Time) []store.PublicRecord {
+	var out []store.PublicRecord
 	for i := range recs {
-		if store.Live(&recs[i], now) {
-			out = append(out, recs[i])
+		if recs[i].expires.After(now) {
+			out = append(out, recs[i].public)
 		}
 	}
 	return out
 }
 
-func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([]crypto.SealedRecord, error) {
+func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([]pulledRecord, error) {
 	key := pullKey{courier: co.ID, bucket: bucket}
 	if recs, ok := g.pull.get(key, g.cfg.Now()); ok {
 		return recs, nil
@@ -167,15 +240,21 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 		defer cancel()
 		g.count(fctx, transparency.Courier(co.ID), transparency.Fetches, 1)
 		start := time.Now()
-		recs, err := co.Host.Bucket(fctx, bucket)
+		sealed, err := co.Host.Bucket(fctx, bucket)
 		g.cfg.Metrics.PullFetch(co.ID, pullOutcome(fctx, err), time.Since(start))
 		if err != nil {
 			return nil, err
 		}
-		recs = ownRecords(co.ID, recs, func(r *crypto.SealedRecord) bool {
+		sealed = ownRecords(co.ID, sealed, func(r *crypto.SealedRecord) bool {
 			return crypto.Bucket(r.Locator, g.cfg.BucketBits) == bucket &&
 				len(r.Ciphertext) == g.cfg.RecordSize
 		})
+		// Written in public form once, for every read until the cache
+		// entry expires.
+		recs := make([]pulledRecord, len(sealed))
+		for i := range sealed {
+			recs[i] = pulledRecord{public: store.NewPublicRecord(&sealed[i]), expires: sealed[i].ExpiresAt, sealed: sealed[i]}
+		}
 		now := g.cfg.Now()
 		g.pull.put(key, recs, now, now.Add(g.cfg.PullCacheTTL))
 		return recs, nil
@@ -185,10 +264,24 @@ func (g *Gateway) pullBucket(ctx context.Context, co *Courier, bucket uint32) ([
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		return res.Val.([]crypto.SealedRecord), nil
+		return res.Val.([]pulledRecord), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// pullSealed is pullBucket's records as the courier served them, for the
+// webhook watcher, which needs their versions.
+func (g *Gateway) pullSealed(ctx context.Context, co *Courier, bucket uint32) ([]crypto.SealedRecord, error) {
+	recs, err := g.pullBucket(ctx, co, bucket)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]crypto.SealedRecord, len(recs))
+	for i := range recs {
+		out[i] = recs[i].sealed
+	}
+	return out, nil
 }
 
 // ownRecords keeps the well-formed records a pull courier serves for
@@ -218,7 +311,7 @@ type pullKey struct {
 }
 
 type pullEntry struct {
-	records []crypto.SealedRecord
+	records []pulledRecord
 	expires time.Time
 }
 
@@ -226,7 +319,7 @@ type pullEntry struct {
 // and, if that is not enough, everything.
 const maxPullEntries = 8192
 
-func (p *pullCache) get(k pullKey, now time.Time) ([]crypto.SealedRecord, bool) {
+func (p *pullCache) get(k pullKey, now time.Time) ([]pulledRecord, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e, ok := p.entries[k]
@@ -236,7 +329,7 @@ func (p *pullCache) get(k pullKey, now time.Time) ([]crypto.SealedRecord, bool) 
 	return e.records, true
 }
 
-func (p *pullCache) put(k pullKey, recs []crypto.SealedRecord, now, expires time.Time) {
+func (p *pullCache) put(k pullKey, recs []pulledRecord, now, expires time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.entries) >= maxPullEntries {

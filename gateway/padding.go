@@ -2,14 +2,17 @@ package gateway
 
 import (
 	"bytes"
+	"container/list"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/store"
 )
 
 // Size classes of a bucket answer (docs/protocol.md §7): class i holds
@@ -41,57 +44,160 @@ type padder struct {
 	secret     []byte
 	bucketBits int
 	recordSize int // every record's ciphertext length, dummies' too
+	// dummies keeps the dummies of recently read buckets in public form:
+	// drawing and encoding them costs more than the rest of a read.
+	dummies dummyCache
+}
+
+func newPadder(secret []byte, bucketBits, recordSize int) *padder {
+	return &padder{secret: secret, bucketBits: bucketBits, recordSize: recordSize,
+		dummies: dummyCache{maxBytes: maxDummyCacheBytes}}
 }
 
 // pad returns records with the dummies of their size class added, sorted
 // by locator and then nonce, and the class. The records must all be of
 // recordSize (publish and the pull fetch make sure of it).
-func (p *padder) pad(records []crypto.PublicRecord, bucket uint32, now time.Time) ([]crypto.PublicRecord, int) {
+func (p *padder) pad(records []store.PublicRecord, bucket uint32, now time.Time) ([]store.PublicRecord, int) {
 	class := sizeClass(int64(len(records)))
-	dummies := int(classEntries(class)) - len(records)
-	if dummies > 0 {
-		fill := rand.NewChaCha8(p.seed(bucket, now, class))
-		for range dummies {
-			records = append(records, p.dummy(fill, bucket))
-		}
+	if n := int(classEntries(class)) - len(records); n > 0 {
+		records = append(records, p.dummiesOf(bucket, now, class, n)...)
 	}
 	slices.SortFunc(records, comparePublic)
 	return records, class
 }
 
 // comparePublic orders records by locator, then nonce.
-func comparePublic(a, b crypto.PublicRecord) int {
+func comparePublic(a, b store.PublicRecord) int {
 	if c := bytes.Compare(a.Locator, b.Locator); c != 0 {
 		return c
 	}
 	return bytes.Compare(a.Nonce, b.Nonce)
 }
 
+// dummiesOf returns the first n dummies of the bucket's stream for the
+// hour of now and class, from the cache or drawn anew. The caller must
+// not change them.
+func (p *padder) dummiesOf(bucket uint32, now time.Time, class, n int) []store.PublicRecord {
+	key := dummyKey{bucket: bucket, hour: now.Unix() / 3600, class: class}
+	if d, ok := p.dummies.get(key, n); ok {
+		return d
+	}
+	fill := rand.NewChaCha8(p.seed(key))
+	d := p.draw(fill, bucket, n)
+	p.dummies.put(key, d)
+	return d
+}
+
 // seed is HMAC-SHA256(secret, "tg1 dummy" ‖ uint32_be(bucket) ‖
 // uint64_be(hour since epoch) ‖ uint32_be(class)).
-func (p *padder) seed(bucket uint32, now time.Time, class int) [32]byte {
+func (p *padder) seed(k dummyKey) [32]byte {
 	mac := hmac.New(sha256.New, p.secret)
 	msg := []byte("tg1 dummy")
-	msg = binary.BigEndian.AppendUint32(msg, bucket)
-	msg = binary.BigEndian.AppendUint64(msg, uint64(now.Unix()/3600))
-	msg = binary.BigEndian.AppendUint32(msg, uint32(class))
+	msg = binary.BigEndian.AppendUint32(msg, k.bucket)
+	msg = binary.BigEndian.AppendUint64(msg, uint64(k.hour))
+	msg = binary.BigEndian.AppendUint32(msg, uint32(k.class))
 	mac.Write(msg)
 	return [32]byte(mac.Sum(nil))
 }
 
-// dummy draws one dummy of recordSize with a locator inside bucket.
-func (p *padder) dummy(fill *rand.ChaCha8, bucket uint32) crypto.PublicRecord {
-	buf := make([]byte, crypto.LocatorSize+crypto.NonceSize+p.recordSize)
-	_, _ = fill.Read(buf) // ChaCha8.Read never fails
-	locator := buf[:crypto.LocatorSize:crypto.LocatorSize]
-	if p.bucketBits > 0 {
-		shift := 32 - p.bucketBits
-		low := binary.BigEndian.Uint32(locator) & (1<<shift - 1)
-		binary.BigEndian.PutUint32(locator, bucket<<shift|low)
+// draw draws n dummies of recordSize with locators inside bucket: each
+// one locator, nonce and ciphertext from fill, in that order, written in
+// public form.
+func (p *padder) draw(fill *rand.ChaCha8, bucket uint32, n int) []store.PublicRecord {
+	const idSize = crypto.LocatorSize + crypto.NonceSize
+	raw := make([]byte, idSize+p.recordSize)
+	ids := make([]byte, n*idSize) // the locators and nonces kept
+	wire := make([]byte, 0, n*crypto.PublicJSONSize(p.recordSize))
+	out := make([]store.PublicRecord, n)
+	for i := range out {
+		_, _ = fill.Read(raw) // ChaCha8.Read never fails
+		locator := raw[:crypto.LocatorSize]
+		if p.bucketBits > 0 {
+			shift := 32 - p.bucketBits
+			low := binary.BigEndian.Uint32(locator) & (1<<shift - 1)
+			binary.BigEndian.PutUint32(locator, bucket<<shift|low)
+		}
+		id := ids[i*idSize : (i+1)*idSize : (i+1)*idSize]
+		copy(id, raw[:idSize])
+		pub := crypto.PublicRecord{Locator: id[:crypto.LocatorSize], Nonce: id[crypto.LocatorSize:], Ciphertext: raw[idSize:]}
+		start := len(wire)
+		wire = pub.AppendJSON(wire)
+		out[i] = store.PublicRecord{Locator: pub.Locator, Nonce: pub.Nonce, JSON: wire[start:len(wire):len(wire)]}
 	}
-	return crypto.PublicRecord{
-		Locator:    locator,
-		Nonce:      buf[crypto.LocatorSize : crypto.LocatorSize+crypto.NonceSize : crypto.LocatorSize+crypto.NonceSize],
-		Ciphertext: buf[crypto.LocatorSize+crypto.NonceSize:],
+	return out
+}
+
+// maxDummyCacheBytes bounds the dummies kept: about a thousand buckets'
+// worth at the default record_size.
+const maxDummyCacheBytes = 64 << 20
+
+// dummyKey names the dummies of one bucket for one hour and class.
+type dummyKey struct {
+	bucket uint32
+	hour   int64
+	class  int
+}
+
+// dummyCache keeps the dummies of recently read buckets, dropping the
+// least recently read past maxBytes. It changes no answer — dummies are a
+// pure function of their key — only what a read costs.
+type dummyCache struct {
+	maxBytes int
+
+	mu      sync.Mutex
+	bytes   int
+	entries map[dummyKey]*list.Element // of *dummyEntry
+	recent  list.List                  // most recently read first
+}
+
+type dummyEntry struct {
+	key     dummyKey
+	records []store.PublicRecord
+	size    int
+}
+
+// get returns the first n dummies kept under k, if that many are kept.
+func (c *dummyCache) get(k dummyKey, n int) ([]store.PublicRecord, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[k]
+	if !ok {
+		return nil, false
 	}
+	e := el.Value.(*dummyEntry)
+	if len(e.records) < n {
+		return nil, false
+	}
+	c.recent.MoveToFront(el)
+	return e.records[:n:n], true
+}
+
+// put keeps records under k, replacing what was kept there.
+func (c *dummyCache) put(k dummyKey, records []store.PublicRecord) {
+	size := 0
+	for _, r := range records {
+		size += len(r.JSON)
+	}
+	if size > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[dummyKey]*list.Element{}
+	}
+	if el, ok := c.entries[k]; ok {
+		c.remove(el)
+	}
+	c.entries[k] = c.recent.PushFront(&dummyEntry{key: k, records: records, size: size})
+	c.bytes += size
+	for c.bytes > c.maxBytes {
+		c.remove(c.recent.Back())
+	}
+}
+
+func (c *dummyCache) remove(el *list.Element) {
+	e := c.recent.Remove(el).(*dummyEntry)
+	delete(c.entries, e.key)
+	c.bytes -= e.size
 }

@@ -39,8 +39,11 @@ func (g *Gateway) handlePublish(c *gin.Context) {
 		problem.Abort(c, http.StatusForbidden, "A courier may publish only its own records: TG-Key-Id must equal the courier in the path.")
 		return
 	}
-	var body api.Records
-	if err := api.Decode(c.Request.Body, &body); err != nil {
+	// The body the signature was verified over, decoded and checked as
+	// strictly as the document's schema in one pass.
+	raw, _ := signing.Body(c)
+	body, err := api.DecodePublish(raw)
+	if err != nil {
 		badBody(c, err)
 		return
 	}

@@ -31,7 +31,7 @@ type Gateway struct {
 	verifier *signing.Verifier
 	pull     pullCache
 	fetches  singleflight.Group
-	padder   padder
+	padder   *padder
 	tenants  tenants
 	// count adds to the transparency report's counts (transparency.go).
 	count    transparency.Hook
@@ -60,7 +60,7 @@ func New(cfg Config) (*Gateway, error) {
 	g.count = transparency.HookFor(g.cfg.Transparency, g.cfg.Now)
 	g.readers = transparency.Readers(g.cfg.ReportReaderKeys)
 	g.pull.entries = map[pullKey]pullEntry{}
-	g.padder = padder{secret: cfg.PaddingSecret, bucketBits: cfg.BucketBits, recordSize: cfg.RecordSize}
+	g.padder = newPadder(cfg.PaddingSecret, cfg.BucketBits, cfg.RecordSize)
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
 		Logger: g.cfg.Logger, Now: g.cfg.Now}
 	webhooks, err := g.newWebhooks()
@@ -153,8 +153,9 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	e.Use(g.recoverPanics(), g.logRequests(), g.countRefusals())
 
 	// Every request is checked against the OpenAPI document before its
-	// handler runs; on the signed route the signature is checked first, so
-	// an unsigned request is 401, not a 400 about missing headers.
+	// handler runs (a publish's body by its handler); on the signed route
+	// the signature is checked first, so an unsigned request is 401, not a
+	// 400 about missing headers.
 	doc, err := openapi.Load()
 	if err != nil {
 		return nil, fmt.Errorf("load the OpenAPI document: %w", err)
@@ -164,6 +165,9 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 		return nil, err
 	}
 	checked := validator.Middleware()
+	// A publish is megabytes: its handler decodes and checks every field
+	// once (api.DecodePublish), as strictly as the document's schema.
+	checkedParams := validator.MiddlewareLeavingBody()
 	small := problem.LimitBody(g.cfg.MaxBodyBytes)
 
 	// The public routes take a tenant's API key and answer browsers of
@@ -182,7 +186,7 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	// The transparency report is for a regulator's tools, not pages: a
 	// reader key, no CORS.
 	v1.GET("/transparency", g.requireReader(), checked, g.handleTransparency)
-	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checked, g.handlePublish)
+	v1.PUT("/couriers/:courier/records", problem.LimitBody(g.cfg.MaxPublishBytes), g.verifier.Require(), checkedParams, g.handlePublish)
 	// Subscriptions are for a marketplace's server, with its secret key
 	// checked first; no browser may call them (no CORS, no preflight).
 	subs := v1.Group("/subscriptions", g.requireSecretKey())

@@ -39,7 +39,7 @@ func (g *Gateway) newWebhooks() (*delivery.Engine, error) {
 		Options:    opts,
 		BucketBits: g.cfg.BucketBits,
 		PullBucket: func(ctx context.Context, courier string, bucket uint32) ([]crypto.SealedRecord, error) {
-			return g.pullBucket(ctx, g.couriers[courier], bucket)
+			return g.pullSealed(ctx, g.couriers[courier], bucket)
 		},
 		StoredBucket: g.cfg.Store.Bucket,
 		Logger:       g.cfg.Logger,

@@ -73,7 +73,23 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 // unvalidated; the gateway's public /v1 paths document theirs
 // (docs/protocol.md §7.6). Bound the body size before this
 // middleware (http.MaxBytesReader); a body over that bound is answered 413.
-func (v *Validator) Middleware() gin.HandlerFunc {
+func (v *Validator) Middleware() gin.HandlerFunc { return v.middleware(v.requestOptions) }
+
+// MiddlewareLeavingBody is Middleware for a route whose handler decodes
+// its JSON body itself and refuses, with 400, every body the document's
+// schema refuses — a test of the handler must prove it. Parameters and
+// headers are validated as Middleware validates them, and so are the
+// body's presence (by Content-Length) and its Content-Type; the body is
+// not read. On a route that takes megabytes, validating them against the
+// schema costs more than everything else the route does, and the
+// handler's strict decoding checks every field anyway.
+func (v *Validator) MiddlewareLeavingBody() gin.HandlerFunc {
+	opts := *v.requestOptions
+	opts.ExcludeRequestBody = true
+	return v.middleware(&opts)
+}
+
+func (v *Validator) middleware(opts *openapi3filter.Options) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req := c.Request
 		route, pathParams, err := v.router.FindRoute(req)
@@ -82,7 +98,7 @@ func (v *Validator) Middleware() gin.HandlerFunc {
 			return
 		}
 		var body []byte
-		hasBody := route.Operation.RequestBody != nil
+		hasBody := route.Operation.RequestBody != nil && !opts.ExcludeRequestBody
 		if hasBody {
 			var ok bool
 			if body, ok = readBody(c); !ok {
@@ -100,12 +116,15 @@ func (v *Validator) Middleware() gin.HandlerFunc {
 			Request:    req,
 			PathParams: pathParams,
 			Route:      route,
-			Options:    v.requestOptions,
+			Options:    opts,
 		}
 		err = openapi3filter.ValidateRequest(req.Context(), input)
 		if hasBody {
 			// Validation consumed the body; the handler reads it afresh.
 			req.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		if err == nil && opts.ExcludeRequestBody && route.Operation.RequestBody != nil {
+			err = checkBodyFraming(input, route.Operation.RequestBody.Value)
 		}
 		if err != nil {
 			problem.Abort(c, http.StatusBadRequest, describe(err))
@@ -113,6 +132,25 @@ func (v *Validator) Middleware() gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// checkBodyFraming checks what openapi3filter checks of a body before its
+// content, as it reports it: a required body that is absent (known
+// before reading when Content-Length is 0), and a Content-Type the
+// operation does not take.
+func checkBodyFraming(input *openapi3filter.RequestValidationInput, body *openapi3.RequestBody) error {
+	req := input.Request
+	if req.ContentLength == 0 || req.Body == nil || req.Body == http.NoBody {
+		if body.Required {
+			return &openapi3filter.RequestError{Input: input, RequestBody: body, Err: openapi3filter.ErrInvalidRequired}
+		}
+		return nil
+	}
+	if len(body.Content) > 0 && body.Content.Get(req.Header.Get("Content-Type")) == nil {
+		return &openapi3filter.RequestError{Input: input, RequestBody: body,
+			Reason: fmt.Sprintf("%s %q", prefixInvalidContentType, req.Header.Get("Content-Type"))}
+	}
+	return nil
 }
 
 // abortUnrouted answers a request the document has no operation for.

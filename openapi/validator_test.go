@@ -3,10 +3,13 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/problem"
@@ -291,4 +294,60 @@ func FuzzMiddlewareEvaluate(f *testing.F) {
 			t.Fatalf("status %d; body %s", rec.Code, rec.Body)
 		}
 	})
+}
+
+// MiddlewareLeavingBody checks a request as Middleware does — parameters,
+// headers, the body's presence and Content-Type — but hands the body to
+// the handler unread, whatever it holds.
+func TestMiddlewareLeavingBodyChecksAllButTheBodysContent(t *testing.T) {
+	f := newFixture(t)
+	v, err := NewValidator(mustLoad(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := gin.New()
+	engine.PUT("/v1/couriers/:courier/records", v.MiddlewareLeavingBody(), func(c *gin.Context) {
+		body, _ := io.ReadAll(c.Request.Body)
+		c.Data(http.StatusOK, "application/octet-stream", body)
+	})
+	const path = "/v1/couriers/yunda-sim/records"
+	notSchema := `{"records":[{"courier":"` + secret + `"}]}`
+	tests := []struct {
+		name, path, body string
+		headers          map[string]string
+		status           int
+		detail           string
+	}{
+		{"a body the schema refuses reaches the handler", path, notSchema, f.signedHeaders(http.MethodPut, path, notSchema), http.StatusOK, ""},
+		{"a valid body", path, f.publishBody(t, 1), f.signedHeaders(http.MethodPut, path, f.publishBody(t, 1)), http.StatusOK, ""},
+		{"no body", path, "", f.signedHeaders(http.MethodPut, path, ""), http.StatusBadRequest, "request body is required"},
+		{"wrong content type", path, notSchema, withType(f.signedHeaders(http.MethodPut, path, notSchema), "text/plain"), http.StatusBadRequest, "Content-Type application/json"},
+		{"a path parameter the schema refuses", "/v1/couriers/" + secret + "/records", notSchema,
+			f.signedHeaders(http.MethodPut, "/v1/couriers/"+secret+"/records", notSchema), http.StatusBadRequest, `path parameter \"courier\"`},
+		{"a header missing", path, notSchema, withoutKey(f.signedHeaders(http.MethodPut, path, notSchema), crypto.HeaderNonce), http.StatusBadRequest, "TG-Nonce header is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(engine, http.MethodPut, tt.path, tt.body, tt.headers)
+			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.detail) {
+				t.Fatalf("%d %s, want %d saying %q", rec.Code, rec.Body, tt.status, tt.detail)
+			}
+			if tt.status == http.StatusOK && rec.Body.String() != tt.body {
+				t.Fatalf("the handler read %q, not the body sent", rec.Body)
+			}
+			if tt.status != http.StatusOK && strings.Contains(rec.Body.String(), secret) {
+				t.Fatalf("the detail repeats a submitted value: %s", rec.Body)
+			}
+		})
+	}
+}
+
+func withType(h map[string]string, contentType string) map[string]string {
+	h["Content-Type"] = contentType
+	return h
+}
+
+func withoutKey(h map[string]string, name string) map[string]string {
+	delete(h, name)
+	return h
 }

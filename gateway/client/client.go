@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // UserAgent is sent with every request. It names the SDK and protocol
@@ -52,9 +54,21 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sets the HTTP client used for every request (default
-// http.DefaultClient). Give it no cookie jar: the gateway needs none.
+// WithHTTPClient sets the HTTP client used for every request (default: a
+// client of the Client's own, see New). Give it no cookie jar: the
+// gateway needs none; and let it keep connections open: a lookup fetches
+// one bucket per directory courier at once, round after round.
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// newHTTPClient is the HTTP client of a Client given none: net/http's
+// default transport, keeping up to 64 idle connections to the gateway
+// instead of 2, so that the fetches of a round (up to 16 at once) do not
+// dial anew in every round.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t}
+}
 
 // WithPrivateFetch chooses how records are fetched. True (the default)
 // fetches the whole bucket a locator falls in, so the gateway does not
@@ -90,7 +104,7 @@ func New(gatewayURL string, opts ...Option) (*Client, error) {
 	u.RawPath = ""
 	c := &Client{
 		base:        u,
-		http:        http.DefaultClient,
+		http:        newHTTPClient(),
 		private:     true,
 		now:         time.Now,
 		maxHandoffs: DefaultMaxHandoffs,
@@ -99,7 +113,7 @@ func New(gatewayURL string, opts ...Option) (*Client, error) {
 		opt(c)
 	}
 	if c.http == nil {
-		c.http = http.DefaultClient
+		c.http = newHTTPClient()
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -198,6 +212,14 @@ func decodeBody(r io.Reader, limit int64, v any) error {
 	b, err := readBody(r, limit)
 	if err != nil {
 		return err
+	}
+	if recs, ok := v.(*api.PublicRecords); ok {
+		// A lookup reads one bucket answer per courier and round: decoded
+		// in one pass.
+		if *recs, err = api.DecodePublicRecords(b); err != nil {
+			return fmt.Errorf("%w: answer is not the expected JSON: %v", ErrGateway, err)
+		}
+		return nil
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%w: answer is not the expected JSON: %v", ErrGateway, err)

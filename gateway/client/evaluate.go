@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
@@ -44,19 +46,25 @@ func (c *Client) evaluate(ctx context.Context, slots []*slot) error {
 // evaluateRequest is one POST /v1/evaluate of at most crypto.MaxCouriers
 // slots, each a different courier.
 func (c *Client) evaluateRequest(ctx context.Context, slots []*slot) error {
-	req := api.EvaluateRequest{Requests: make([]api.CourierEvaluation, 0, len(slots))}
-	for _, s := range slots {
+	// Each slot's blinding, and below its finalization, is a few scalar
+	// multiplications of its own: done on every core at once.
+	err := eachSlot(slots, func(s *slot) error {
 		input, err := s.input()
 		if err != nil {
 			return err
 		}
-		blinding, err := crypto.Blind(s.key.pk, [][]byte{input})
-		if err != nil {
+		if s.blinding, err = crypto.Blind(s.key.pk, [][]byte{input}); err != nil {
 			return fmt.Errorf("blind for %s: %w", s.courier.entry.ID, err)
 		}
-		s.blinding = blinding
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	req := api.EvaluateRequest{Requests: make([]api.CourierEvaluation, 0, len(slots))}
+	for _, s := range slots {
 		req.Requests = append(req.Requests, api.CourierEvaluation{
-			Courier: s.courier.entry.ID, KeyID: s.key.KeyID, Blinded: []crypto.B64{blinding.Elements[0]},
+			Courier: s.courier.entry.ID, KeyID: s.key.KeyID, Blinded: []crypto.B64{s.blinding.Elements[0]},
 		})
 	}
 	var resp api.EvaluateResponse
@@ -69,9 +77,25 @@ func (c *Client) evaluateRequest(ctx context.Context, slots []*slot) error {
 			results[r.Courier] = r
 		}
 	}
-	for _, s := range slots {
-		status, derived := s.finalize(results)
-		if err := s.settleEvaluation(status, derived); err != nil {
+	return eachSlot(slots, func(s *slot) error { return s.settleEvaluation(s.finalize(results)) })
+}
+
+// eachSlot runs fn for every slot, on up to GOMAXPROCS goroutines, and
+// returns the error of the first slot that failed, in slot order.
+func eachSlot(slots []*slot, fn func(*slot) error) error {
+	errs := make([]error, len(slots))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, s := range slots {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = fn(s)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}

@@ -173,15 +173,15 @@ func courierHost(c CourierEntry, signer *signing.Signer, courierKey ed25519.Publ
 	return remotehost.NewReplicas(replicas, logger)
 }
 
-// courierHostClient is the HTTP client of the courier hosts: nil (the
-// remotehost default) unless courier_tls sets a CA or client certificate
-// or tracing is on, which carries the trace to the hosts.
+// courierHostClient is the HTTP client of the courier hosts, one for all
+// of them: remotehost's transport, which keeps enough connections open to
+// each host, with courier_tls's CA and client certificate when it sets
+// them, and the trace carried to the hosts when tracing is on.
 func (g *Gateway) courierHostClient(tracing *telemetry.Tracing) *http.Client {
-	if g.courierTLS == nil && !tracing.Enabled() {
-		return nil
+	transport := remotehost.NewTransport()
+	if g.courierTLS != nil {
+		transport.TLSClientConfig = g.courierTLS
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = g.courierTLS
 	return &http.Client{Timeout: remotehost.DefaultTimeout, Transport: tracing.Transport(transport)}
 }
 

@@ -2,7 +2,9 @@
 // evaluations (elements) and on fetches (bucket and record GETs): a
 // Limiter keyed by the client (ClientKey: an IPv4 address or the /64 of
 // an IPv6 address), in memory for one gateway or in Redis for several
-// gateways sharing one budget (docs/protocol.md §12). The same limiters
+// gateways sharing one budget (docs/protocol.md §12). The Redis limiter
+// asks Redis only for a client's first request of a lease and for those
+// near its limit (lease.go). The same limiters
 // keep a marketplace tenant's quota, keyed by the tenant's id under their
 // own key prefixes (docs/protocol.md §7.6).
 //

@@ -25,6 +25,8 @@ type Redis struct {
 	secret   []byte
 	now      func() time.Time
 	fallback *Memory
+	lease    int // tokens taken beyond a request's, 0 for none (lease.go)
+	leases   leases
 }
 
 var _ Limiter = (*Redis)(nil)
@@ -70,6 +72,8 @@ func NewRedis(rdb redis.UniversalClient, perSecond, burst int, secret []byte, op
 		secret:   append([]byte(nil), secret...),
 		now:      time.Now,
 		fallback: NewMemory(rate.Limit(perSecond), burst, nil),
+		lease:    leaseSize(burst),
+		leases:   leases{clients: map[string]*lease{}},
 	}
 	for _, o := range opts {
 		o(l)
@@ -77,19 +81,52 @@ func NewRedis(rdb redis.UniversalClient, perSecond, burst int, secret []byte, op
 	return l, nil
 }
 
-// Allow implements Limiter.
+// Allow implements Limiter: from the client's lease when it holds n
+// tokens, else from Redis, taking a new lease with them (lease.go).
 func (l *Redis) Allow(ctx context.Context, client string, n int) (bool, time.Duration, error) {
 	client = ClientKey(client)
-	res, err := l.limiter.AllowN(ctx, l.key(client), l.limit, n)
+	now := l.now()
+	le, err := l.leases.acquire(ctx, client, now)
+	if err != nil {
+		return false, 0, err
+	}
+	defer le.release()
+	if le.spend(n, now) {
+		return true, 0, nil
+	}
+	if wait, ok := le.refused(n, now); ok {
+		return false, wait, nil
+	}
+	held := le.tokens // fewer than n, already charged
+	need := n - held
+	extra := max(0, min(l.lease, l.limit.Burst-need))
+	key := l.key(client)
+	res, err := l.limiter.AllowN(ctx, key, l.limit, need+extra)
+	if err == nil && res.Allowed < need+extra && extra > 0 {
+		// Refused with the lease; need alone may still fit, and GCRA
+		// says when: extra emission intervals before need+extra would.
+		if res.RetryAfter-time.Duration(extra)*l.interval() <= 0 {
+			extra = 0
+			res, err = l.limiter.AllowN(ctx, key, l.limit, need)
+		} else {
+			res.RetryAfter -= time.Duration(extra) * l.interval()
+		}
+	}
 	if err != nil {
 		ok, wait, _ := l.fallback.Allow(ctx, client, n)
 		return ok, wait, fmt.Errorf("shared rate limit unavailable, limited by this gateway alone: %w", err)
 	}
-	if res.Allowed < n {
+	if res.Allowed < need+extra {
+		le.refusedN, le.refusedUntil = n, now.Add(res.RetryAfter)
 		return false, res.RetryAfter, nil
 	}
+	le.tokens, le.until = extra, now.Add(leaseTTL)
 	return true, 0, nil
 }
+
+// interval is GCRA's emission interval: the time one token takes to
+// come back.
+func (l *Redis) interval() time.Duration { return l.limit.Period / time.Duration(l.limit.Rate) }
 
 // key is the prefix + hex(HMAC-SHA256(secret, day ‖ 0x00 ‖ client))[:32]:
 // no address in Redis, and a new key every UTC day.

@@ -35,6 +35,22 @@ const (
 // usually bound each call with their context too.
 const DefaultTimeout = 10 * time.Second
 
+// MaxIdleConnsPerHost is how many connections to one courier host the
+// transport of NewTransport keeps open. The gateway sends every
+// evaluation of a courier to its one host, many at once; net/http's
+// default of 2 would close and dial connections all the time.
+const MaxIdleConnsPerHost = 64
+
+// NewTransport is the transport of the clients of courier hosts:
+// net/http's default, keeping MaxIdleConnsPerHost connections to each
+// host. Share one among the clients of all hosts.
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 0 // no bound over all hosts; each host has its own
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	return t
+}
+
 // Client is a remote courier host. It is safe for concurrent use.
 type Client struct {
 	base   string
@@ -75,11 +91,12 @@ var ErrCircuitOpen = api.ErrCircuitOpen
 // signer (registered with the host under the key id "gateway"), for the
 // courier signer.Audience names; every answer must carry that courier's
 // signature under courierKey, its registered Ed25519 signing key, or it
-// is not used. client may be nil for a default one with DefaultTimeout;
-// either way the client's cookie jar is not used and redirects are not
-// followed, so signed requests go only where they were meant.
+// is not used. client may be nil for a default one with DefaultTimeout
+// and a transport of its own (NewTransport); either way the client's
+// cookie jar is not used and redirects are not followed, so signed
+// requests go only where they were meant.
 func New(baseURL string, signer *signing.Signer, courierKey ed25519.PublicKey, client *http.Client) *Client {
-	c := &http.Client{Timeout: DefaultTimeout}
+	c := &http.Client{Timeout: DefaultTimeout, Transport: NewTransport()}
 	if client != nil {
 		*c = *client
 	}

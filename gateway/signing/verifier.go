@@ -129,7 +129,7 @@ func (v *Verifier) Require() gin.HandlerFunc {
 		var body []byte
 		if c.Request.Body != nil {
 			var err error
-			body, err = io.ReadAll(c.Request.Body)
+			body, err = readBody(c.Request)
 			if err != nil {
 				var tooLarge *http.MaxBytesError
 				if errors.As(err, &tooLarge) {
@@ -152,8 +152,52 @@ func (v *Verifier) Require() gin.HandlerFunc {
 			return
 		}
 		c.Set(KeyIDContextKey, id)
+		c.Set(bodyContextKey, body)
 		c.Next()
 	}
+}
+
+// bodyContextKey is the gin context key under which Require stores the
+// body it verified, so that the handler does not read it again.
+const bodyContextKey = "tg1.signed-body"
+
+// Body returns the body Require read and verified; false when Require
+// did not run for the request.
+func Body(c *gin.Context) ([]byte, bool) {
+	v, ok := c.Get(bodyContextKey)
+	body, _ := v.([]byte)
+	return body, ok
+}
+
+// maxBodyHint bounds the buffer made ahead from a request's
+// Content-Length: the body itself is bounded by the route's limit, and a
+// registered signer could otherwise claim gigabytes.
+const maxBodyHint = 16 << 20
+
+// readBody reads req's body whole, into one buffer of its Content-Length
+// when it gives one, instead of growing a buffer through a publish's
+// megabytes.
+func readBody(req *http.Request) ([]byte, error) {
+	n := req.ContentLength
+	if n <= 0 || n > maxBodyHint {
+		return io.ReadAll(req.Body)
+	}
+	buf := make([]byte, n)
+	read := 0
+	for read < len(buf) {
+		m, err := req.Body.Read(buf[read:])
+		read += m
+		if err != nil {
+			if err == io.EOF {
+				return buf[:read], nil
+			}
+			return nil, err
+		}
+	}
+	// All that was announced; whatever the reader still has (nothing,
+	// from net/http) follows.
+	rest, err := io.ReadAll(req.Body)
+	return append(buf, rest...), err
 }
 
 func unauthorized(c *gin.Context, err error) {

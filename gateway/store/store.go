@@ -92,6 +92,12 @@ var (
 // not after now are never served; a record carries the expires_at it is
 // stored with (capped, or moved by an extension). The records returned are
 // the caller's to change.
+//
+// PublicBucket and PublicLocator return the same records as Bucket and
+// Locator, in their public form (PublicRecord): what the gateway's public
+// reads serve, without the courier, kid, version or expiry. They are the
+// hot path of every lookup, so their records may share memory with the
+// store and with other callers: they must not be changed.
 type Store interface {
 	// Apply applies every item of b at now and returns one Result per item,
 	// in the order Records, Extend, Withdraw. An error means nothing may be
@@ -101,6 +107,10 @@ type Store interface {
 	Bucket(ctx context.Context, bucket uint32, now time.Time) ([]crypto.SealedRecord, error)
 	// Locator returns every live record of every courier at locator (possibly none, nil error).
 	Locator(ctx context.Context, locator []byte, now time.Time) ([]crypto.SealedRecord, error)
+	// PublicBucket returns what Bucket does, in public form, read-only.
+	PublicBucket(ctx context.Context, bucket uint32, now time.Time) ([]PublicRecord, error)
+	// PublicLocator returns what Locator does, in public form, read-only.
+	PublicLocator(ctx context.Context, locator []byte, now time.Time) ([]PublicRecord, error)
 	// Ping reports whether the store can serve now.
 	Ping(ctx context.Context) error
 }

@@ -60,7 +60,8 @@ func (s *Store) put(r *crypto.SealedRecord, now time.Time) store.Result {
 	}
 	rec := cloneRecord(r)
 	rec.ExpiresAt = expires
-	s.set(cur, &entry{courier: r.Courier, locator: locatorKey(r.Locator), version: r.Version, until: expires, record: rec})
+	s.set(cur, &entry{courier: r.Courier, locator: locatorKey(r.Locator), version: r.Version, until: expires,
+		record: rec, public: store.NewPublicRecord(&rec)})
 	return store.Result{Outcome: store.Stored}
 }
 

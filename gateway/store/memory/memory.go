@@ -23,6 +23,7 @@ type entry struct {
 	version   uint64
 	until     time.Time           // the record's expires_at, or how long the tombstone is kept
 	record    crypto.SealedRecord // zero for a tombstone
+	public    store.PublicRecord  // the record's public form, kept from the put on
 	tombstone bool
 	heapIndex int // place in Store.expiring
 }
@@ -89,6 +90,41 @@ func (s *Store) Locator(_ context.Context, locator []byte, now time.Time) ([]cry
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return appendLive(out, s.entries[locatorKey(locator)], now), nil
+}
+
+// PublicBucket implements store.Store: the public forms kept since each
+// record was stored, shared, not copied.
+func (s *Store) PublicBucket(_ context.Context, bucket uint32, now time.Time) ([]store.PublicRecord, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []store.PublicRecord{}
+	for key := range s.buckets[bucket] {
+		out = appendLivePublic(out, s.entries[key], now)
+	}
+	return out, nil
+}
+
+// PublicLocator implements store.Store, sharing the public forms as
+// PublicBucket does.
+func (s *Store) PublicLocator(_ context.Context, locator []byte, now time.Time) ([]store.PublicRecord, error) {
+	out := []store.PublicRecord{}
+	if len(locator) != crypto.LocatorSize {
+		return out, nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return appendLivePublic(out, s.entries[locatorKey(locator)], now), nil
+}
+
+// appendLivePublic appends the public forms of the live records among a
+// locator's entries.
+func appendLivePublic(out []store.PublicRecord, entries map[string]*entry, now time.Time) []store.PublicRecord {
+	for _, e := range entries {
+		if !e.tombstone && store.Live(&e.record, now) {
+			out = append(out, e.public)
+		}
+	}
+	return out
 }
 
 // appendLive appends copies of the live records among a locator's entries.

@@ -46,8 +46,10 @@ func (s *Store) Apply(ctx context.Context, b store.Batch, now time.Time) ([]stor
 			results[n] = s.limits.Refusal(store.LimitCiphertextBytes)
 		default:
 			score := expiryScore(expires)
+			decimal := strconv.FormatInt(score, 10)
+			entry := encodeFramedRecord(r, expires)
 			send(r.Locator, &item{index: n, op: "P", score: score, size: int64(len(r.Ciphertext)),
-				args: [4]any{[]byte(r.Locator), encodeRecord(r, expires), strconv.FormatInt(score, 10), ""}})
+				args: [4]any{[]byte(r.Locator), entry, decimal, headOf(entry[lengthSize:], decimal)}})
 		}
 		n++
 	}

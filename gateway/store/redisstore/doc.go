@@ -5,9 +5,10 @@
 //
 // Everything of a bucket lives under one hash-tagged key family:
 //
-//	<prefix>:{b<bucket hex>}:rec  HASH  locator (16 raw bytes) -> the entries of every courier there
-//	<prefix>:{b<bucket hex>}:exp  ZSET  locator ‖ courier id -> expiry in unix ms
-//	<prefix>:{b<bucket hex>}:use  HASH  courier id -> its live ciphertext bytes in the bucket
+//	<prefix>:{b<bucket hex>}:rec   HASH  locator (16 raw bytes) -> the entries of every courier there
+//	<prefix>:{b<bucket hex>}:exp   ZSET  locator ‖ courier id -> expiry in unix ms
+//	<prefix>:{b<bucket hex>}:use   HASH  courier id -> its live ciphertext bytes in the bucket
+//	<prefix>:{b<bucket hex>}:head  HASH  locator -> the heads of its entries (encoding.go)
 //
 // and each courier's totals under a key of its own (usage.go):
 //
@@ -27,9 +28,12 @@
 // applies the store rule of store.Store to the bucket's items atomically,
 // per (courier, locator): a locator's field holds one entry per courier, a
 // record or a tombstone, and an item only ever reads and replaces the
-// entry of its own courier. Versions and expiries travel and are compared
-// as big-endian byte strings, exact for every uint64 and every
-// nanosecond, because Lua's numbers are doubles. Items decided without
+// entry of its own courier. It decides on the entries' heads (kind,
+// version, expiry, courier, size), kept apart from the entries so that a
+// record's kilobytes enter the script once, as its argument: Redis hashes
+// every byte of every string a script sees. Versions and expiries travel
+// and are compared as big-endian byte strings, exact for every uint64 and
+// every nanosecond, because Lua's numbers are doubles. Items decided without
 // Redis — a put already expired or with too long a ciphertext, an
 // extension to a time already past — are answered without a trip.
 //
@@ -54,8 +58,8 @@
 //     tombstone;
 //   - each script call first removes the bucket's entries whose expiry
 //     score lies before the current millisecond — records past expires_at,
-//     tombstones kept max_record_ttl — from the three keys;
-//   - each script call that changed something sets the three keys to
+//     tombstones kept max_record_ttl — from the bucket's keys;
+//   - each script call that changed something sets the four keys to
 //     expire (PEXPIRE, relative, so the gateway's clock and Redis's need
 //     not agree) one minute after the furthest expiry left in the bucket,
 //     so a bucket nobody writes to any more disappears by itself.

@@ -64,6 +64,37 @@ func encodeRecord(r *crypto.SealedRecord, expires time.Time) []byte {
 	return append(b, r.Ciphertext...)
 }
 
+// encodeFramedRecord is encodeValue(encodeRecord(r, expires)) in one
+// buffer: a put's value when its courier is alone at its locator.
+func encodeFramedRecord(r *crypto.SealedRecord, expires time.Time) []byte {
+	n := offCourier + len(r.Courier) + len(r.KeyID) + len(r.Nonce) + len(r.Ciphertext)
+	b := make([]byte, 0, lengthSize+n)
+	b = binary.BigEndian.AppendUint32(b, uint32(n))
+	b = appendHeader(b, kindRecord, r.Courier, r.Version, expires)
+	b = append(b, r.KeyID...)
+	b = append(b, r.Nonce...)
+	return append(b, r.Ciphertext...)
+}
+
+// headOf is the head of an entry whose expiry score is score, as the
+// bucket's heads hash keeps it: the entry's first 22+n bytes (kind,
+// version, expiry, courier), the ciphertext bytes it counts (uint32
+// big-endian, 0 for a tombstone), and the score as the expiry set has it
+// (a length byte and the decimal; empty when unknown). A locator's field
+// there holds the heads of its entries, in the order of the entries, so
+// that the script decides the store rule without reading kilobytes
+// (script.go).
+func headOf(entry []byte, score string) []byte {
+	n := offCourier + int(entry[offCourierLen])
+	counted := 0
+	if entry[0] == kindRecord {
+		counted = len(entry) - n - crypto.KeyIDSize - crypto.NonceSize
+	}
+	h := make([]byte, 0, n+5+len(score))
+	h = binary.BigEndian.AppendUint32(append(h, entry[:n]...), uint32(counted))
+	return append(append(h, byte(len(score))), score...)
+}
+
 // encodeTombstone writes a tombstone as an entry, as the script does.
 func encodeTombstone(courier string, version uint64, kept time.Time) []byte {
 	return appendHeader(make([]byte, 0, offCourier+len(courier)), kindTombstone, courier, version, kept)
@@ -90,6 +121,33 @@ func encodeValue(entries ...[]byte) []byte {
 // decodeValue reads the entries stored at locator. The records returned
 // own their memory and have passed Check.
 func decodeValue(locator, value []byte) ([]entry, error) {
+	views, err := viewValue(locator, value)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]entry, len(views))
+	for i := range views {
+		v := &views[i].record
+		entries[i] = entry{tombstone: views[i].tombstone, record: crypto.SealedRecord{
+			Courier:   v.Courier,
+			Locator:   append(crypto.B64(nil), locator...),
+			Version:   v.Version,
+			ExpiresAt: v.ExpiresAt,
+		}}
+		if !views[i].tombstone {
+			r := &entries[i].record
+			r.KeyID = append(crypto.B64(nil), v.KeyID...)
+			r.Nonce = append(crypto.B64(nil), v.Nonce...)
+			r.Ciphertext = append(crypto.B64(nil), v.Ciphertext...)
+		}
+	}
+	return entries, nil
+}
+
+// viewValue reads the entries stored at locator as decodeValue does, and
+// checks them as strictly, but copies nothing: the records' byte fields
+// share the memory of locator and value.
+func viewValue(locator, value []byte) ([]entry, error) {
 	if len(value) == 0 {
 		return nil, fmt.Errorf("%w: empty", errCorrupt)
 	}
@@ -103,7 +161,7 @@ func decodeValue(locator, value []byte) ([]entry, error) {
 		if uint64(n) > uint64(len(rest)) {
 			return nil, fmt.Errorf("%w: an entry of %d bytes in %d", errCorrupt, n, len(rest))
 		}
-		e, err := decodeEntry(locator, rest[:n])
+		e, err := viewEntry(locator, rest[:n])
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +176,8 @@ func decodeValue(locator, value []byte) ([]entry, error) {
 	return entries, nil
 }
 
-func decodeEntry(locator, b []byte) (entry, error) {
+// viewEntry reads one entry, sharing b's memory (and locator's).
+func viewEntry(locator, b []byte) (entry, error) {
 	if len(b) < offCourier || (b[0] != kindRecord && b[0] != kindTombstone) {
 		return entry{}, fmt.Errorf("%w: no entry header", errCorrupt)
 	}
@@ -133,7 +192,7 @@ func decodeEntry(locator, b []byte) (entry, error) {
 	}
 	e := entry{record: crypto.SealedRecord{
 		Courier:   string(body[:n]),
-		Locator:   append(crypto.B64(nil), locator...),
+		Locator:   locator,
 		Version:   binary.BigEndian.Uint64(b[offVersion:]),
 		ExpiresAt: expires,
 	}}
@@ -151,9 +210,9 @@ func decodeEntry(locator, b []byte) (entry, error) {
 	if len(body) < crypto.KeyIDSize+crypto.NonceSize {
 		return entry{}, fmt.Errorf("%w: %d bytes are too short", errCorrupt, len(b))
 	}
-	e.record.KeyID = append(crypto.B64(nil), body[:crypto.KeyIDSize]...)
-	e.record.Nonce = append(crypto.B64(nil), body[crypto.KeyIDSize:crypto.KeyIDSize+crypto.NonceSize]...)
-	e.record.Ciphertext = append(crypto.B64(nil), body[crypto.KeyIDSize+crypto.NonceSize:]...)
+	e.record.KeyID = body[:crypto.KeyIDSize:crypto.KeyIDSize]
+	e.record.Nonce = body[crypto.KeyIDSize : crypto.KeyIDSize+crypto.NonceSize : crypto.KeyIDSize+crypto.NonceSize]
+	e.record.Ciphertext = body[crypto.KeyIDSize+crypto.NonceSize:]
 	if err := e.record.Check(); err != nil {
 		return entry{}, fmt.Errorf("%w: %w", errCorrupt, err)
 	}

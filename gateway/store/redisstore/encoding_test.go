@@ -83,7 +83,12 @@ func TestDecodeRefusesMalformedValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := decodeValue(r.Locator, tt.value); !errors.Is(err, errCorrupt) {
-				t.Fatalf("err %v, want errCorrupt", err)
+				t.Fatalf("decodeValue: err %v, want errCorrupt", err)
+			}
+			// The public reads check what they serve as strictly.
+			var p publicReader
+			if err := p.add(r.Locator, tt.value, testNow); !errors.Is(err, errCorrupt) {
+				t.Fatalf("public read: err %v, want errCorrupt", err)
 			}
 		})
 	}

@@ -46,9 +46,9 @@ func TestApplyDropsExpiredEntriesAndBoundsTheKeysLife(t *testing.T) {
 	checkUsage(t, s, bucket, "sim-swift", 0)
 }
 
-// checkKeys asserts that a bucket's hash holds n locators, its sorted set
-// n entries, and that its keys expire together after ttl, less the time
-// the test has run.
+// checkKeys asserts that a bucket's records and heads hashes hold n
+// locators, its sorted set n entries, and that its keys expire together
+// after ttl, less the time the test has run.
 func checkKeys(t *testing.T, s *Store, bucket uint32, n int64, ttl time.Duration) {
 	t.Helper()
 	const slack = 10 * time.Second // the real time this test may have taken
@@ -59,13 +59,14 @@ func checkKeys(t *testing.T, s *Store, bucket uint32, n int64, ttl time.Duration
 	}{
 		{s.recordsKey(bucket), c.HLen(ctx, s.recordsKey(bucket)).Val()},
 		{s.expiryKey(bucket), c.ZCard(ctx, s.expiryKey(bucket)).Val()},
+		{s.headsKey(bucket), c.HLen(ctx, s.headsKey(bucket)).Val()},
 	}
 	for _, k := range keys {
 		if k.size != n {
 			t.Errorf("%s holds %d members, want %d", k.name, k.size, n)
 		}
 	}
-	for _, k := range []string{s.recordsKey(bucket), s.expiryKey(bucket), s.usageKey(bucket)} {
+	for _, k := range []string{s.recordsKey(bucket), s.expiryKey(bucket), s.usageKey(bucket), s.headsKey(bucket)} {
 		if c.Exists(ctx, k).Val() == 0 {
 			continue // the usage hash of a bucket of tombstones only
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/trackgate/trackgate/crypto"
@@ -63,12 +64,13 @@ func New(client redis.UniversalClient, limits store.Limits, opts ...Option) *Sto
 	return s
 }
 
-// The keys of a bucket: its records hash, its expiry set and its usage
-// hash. The braces make Redis Cluster place all three on the slot of
-// "b<bucket>", so one script or one read touches one node.
+// The keys of a bucket: its records hash, its expiry set, its usage hash
+// and its heads hash. The braces make Redis Cluster place all four on the
+// slot of "b<bucket>", so one script or one read touches one node.
 func (s *Store) recordsKey(bucket uint32) string { return s.bucketKey(bucket, "rec") }
 func (s *Store) expiryKey(bucket uint32) string  { return s.bucketKey(bucket, "exp") }
 func (s *Store) usageKey(bucket uint32) string   { return s.bucketKey(bucket, "use") }
+func (s *Store) headsKey(bucket uint32) string   { return s.bucketKey(bucket, "head") }
 
 // RecordsKey names the hash holding bucket's records, field by locator.
 // `trackgate bench` reads it directly, to compare the gateway with a bare
@@ -136,6 +138,89 @@ func appendLive(out []crypto.SealedRecord, locator, value []byte, now time.Time)
 		}
 	}
 	return out, nil
+}
+
+// PublicBucket implements store.Store: Bucket's HGETALL, each live record
+// written in its public form straight from the stored bytes, all into
+// one buffer.
+func (s *Store) PublicBucket(ctx context.Context, bucket uint32, now time.Time) ([]store.PublicRecord, error) {
+	if uint64(bucket)>>s.limits.BucketBits != 0 {
+		return []store.PublicRecord{}, nil // no such bucket holds anything
+	}
+	fields, err := s.client.HGetAll(ctx, s.recordsKey(bucket)).Result()
+	if err != nil {
+		return nil, failure("read bucket", err)
+	}
+	var live publicReader
+	for locator, value := range fields {
+		if err := live.add(readOnly(locator), readOnly(value), now); err != nil {
+			return nil, fmt.Errorf("redisstore: read bucket: %w", err)
+		}
+	}
+	return live.records(), nil
+}
+
+// PublicLocator implements store.Store: Locator's HGET, the live records
+// written in their public form.
+func (s *Store) PublicLocator(ctx context.Context, locator []byte, now time.Time) ([]store.PublicRecord, error) {
+	if len(locator) != crypto.LocatorSize {
+		return []store.PublicRecord{}, nil
+	}
+	bucket := crypto.Bucket(locator, s.limits.BucketBits)
+	value, err := s.client.HGet(ctx, s.recordsKey(bucket), string(locator)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return []store.PublicRecord{}, nil
+	}
+	if err != nil {
+		return nil, failure("read locator", err)
+	}
+	var live publicReader
+	if err := live.add(locator, value, now); err != nil {
+		return nil, fmt.Errorf("redisstore: read locator: %w", err)
+	}
+	return live.records(), nil
+}
+
+// readOnly is the bytes of s without a copy: a bucket's values are
+// kilobytes each, read once and never changed, and every public form the
+// store writes from them is copied out (publicReader.records); only the
+// locators and nonces it hands out point into s, read-only as
+// store.PublicRecord says.
+func readOnly(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// publicReader gathers the live records of stored values, checked as
+// Bucket checks them, and writes their public forms.
+type publicReader struct {
+	live []crypto.SealedRecord // sharing the values' memory
+	size int
+}
+
+func (p *publicReader) add(locator, value []byte, now time.Time) error {
+	entries, err := viewValue(locator, value)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.tombstone && store.Live(&e.record, now) {
+			p.live = append(p.live, e.record)
+			p.size += crypto.PublicJSONSize(len(e.record.Ciphertext))
+		}
+	}
+	return nil
+}
+
+// records writes every public form into one new buffer.
+func (p *publicReader) records() []store.PublicRecord {
+	out := make([]store.PublicRecord, len(p.live))
+	buf := make([]byte, 0, p.size)
+	for i := range p.live {
+		r := &p.live[i]
+		start := len(buf)
+		pub := r.Public()
+		buf = pub.AppendJSON(buf)
+		out[i] = store.PublicRecord{Locator: r.Locator, Nonce: r.Nonce, JSON: buf[start:len(buf):len(buf)]}
+	}
+	return out
 }
 
 // Ping implements store.Store. A cluster can serve only when every

@@ -92,7 +92,7 @@ func testRecordsLandOnEveryMaster(t *testing.T, c *redistest.ClusterRedis) {
 		}
 		total += keysOn[addr]
 	}
-	if want := 3<<storetest.BucketBits + 1; total != want {
-		t.Errorf("%d keys over the masters, want %d (records, expiries and usage per bucket, the courier's totals)", total, want)
+	if want := 4<<storetest.BucketBits + 1; total != want {
+		t.Errorf("%d keys over the masters, want %d (records, expiries, usage and heads per bucket, the courier's totals)", total, want)
 	}
 }

@@ -37,8 +37,11 @@ func TestStoppedRedisIsUnavailableUntilItReturns(t *testing.T) {
 	_, applyErr := s.Apply(t.Context(), puts(down), testNow)
 	_, bucketErr := s.Bucket(t.Context(), 1, testNow)
 	_, locatorErr := s.Locator(t.Context(), before.Locator, testNow)
+	_, publicBucketErr := s.PublicBucket(t.Context(), 1, testNow)
+	_, publicLocatorErr := s.PublicLocator(t.Context(), before.Locator, testNow)
 	pingErr := s.Ping(t.Context())
-	for name, err := range map[string]error{"Apply": applyErr, "Bucket": bucketErr, "Locator": locatorErr, "Ping": pingErr} {
+	for name, err := range map[string]error{"Apply": applyErr, "Bucket": bucketErr, "Locator": locatorErr,
+		"PublicBucket": publicBucketErr, "PublicLocator": publicLocatorErr, "Ping": pingErr} {
 		if !errorsIsUnavailable(err) {
 			t.Errorf("%s with Redis stopped: %v, want store.ErrUnavailable", name, err)
 		}

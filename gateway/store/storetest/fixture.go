@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -67,6 +68,11 @@ func (f *fixture) served(now time.Time, loc []byte, want ...crypto.SealedRecord)
 		f.t.Fatalf("Locator: %v", err)
 	}
 	sameRecords(f.t, "Locator", got, want)
+	pub, err := f.s.PublicLocator(context.Background(), loc, now)
+	if err != nil {
+		f.t.Fatalf("PublicLocator: %v", err)
+	}
+	samePublic(f.t, "PublicLocator", pub, want)
 }
 
 // inBucket checks that Bucket(bucket) at now returns exactly want.
@@ -80,6 +86,11 @@ func (f *fixture) inBucket(now time.Time, bucket uint32, want ...crypto.SealedRe
 		got = []crypto.SealedRecord{}
 	}
 	sameRecords(f.t, "Bucket", got, want)
+	pub, err := f.s.PublicBucket(context.Background(), bucket, now)
+	if err != nil {
+		f.t.Fatalf("PublicBucket: %v", err)
+	}
+	samePublic(f.t, "PublicBucket", pub, want)
 }
 
 // puts is a batch of records of their first record's courier.
@@ -123,5 +134,43 @@ func sameRecord(t *testing.T, got, want crypto.SealedRecord) {
 		!got.ExpiresAt.Equal(want.ExpiresAt) {
 		t.Fatalf("record differs:\n got  %s v%d exp %s\n want %s v%d exp %s",
 			got.Courier, got.Version, got.ExpiresAt, want.Courier, want.Version, want.ExpiresAt)
+	}
+}
+
+// samePublic checks that the public reads answered exactly the public
+// forms of want, in any order: each one's JSON byte for byte what
+// encoding/json writes for the record's public form, and its locator and
+// nonce those of the record.
+func samePublic(t *testing.T, what string, got []store.PublicRecord, want []crypto.SealedRecord) {
+	t.Helper()
+	if got == nil {
+		t.Fatalf("%s returned nil, want an empty answer", what)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s returned %d records, want %d", what, len(got), len(want))
+	}
+	wantJSON := make([]string, len(want))
+	for i := range want {
+		b, err := json.Marshal(want[i].Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantJSON[i] = string(b)
+	}
+	gotJSON := make([]string, len(got))
+	for i, p := range got {
+		var decoded crypto.PublicRecord
+		if err := json.Unmarshal(p.JSON, &decoded); err != nil {
+			t.Fatalf("%s: a record's JSON does not decode: %v", what, err)
+		}
+		if !bytes.Equal(decoded.Locator, p.Locator) || !bytes.Equal(decoded.Nonce, p.Nonce) {
+			t.Fatalf("%s: a record's locator or nonce is not that of its JSON", what)
+		}
+		gotJSON[i] = string(p.JSON)
+	}
+	slices.Sort(gotJSON)
+	slices.Sort(wantJSON)
+	if !slices.Equal(gotJSON, wantJSON) {
+		t.Fatalf("%s answered other public forms than those of the records served", what)
 	}
 }

@@ -98,10 +98,18 @@ var putCases = []testCase{
 			if err != nil || len(got) != 0 {
 				f.t.Fatalf("Locator(%x): %d records, err %v; want none, nil", loc, len(got), err)
 			}
+			pub, err := f.s.PublicLocator(context.Background(), loc, f.now)
+			if err != nil || pub == nil || len(pub) != 0 {
+				f.t.Fatalf("PublicLocator(%x): %d records (nil %v), err %v; want none, nil", loc, len(pub), pub == nil, err)
+			}
 		}
 		got, err := f.s.Bucket(context.Background(), 1<<BucketBits, f.now)
 		if err != nil || len(got) != 0 {
 			f.t.Fatalf("Bucket beyond bucket_bits: %d records, err %v; want none, nil", len(got), err)
+		}
+		pub, err := f.s.PublicBucket(context.Background(), 1<<BucketBits, f.now)
+		if err != nil || pub == nil || len(pub) != 0 {
+			f.t.Fatalf("PublicBucket beyond bucket_bits: %d records (nil %v), err %v; want none, nil", len(pub), pub == nil, err)
 		}
 	}},
 	{name: "ReturnedRecordsDoNotAliasStoredData", run: func(f *fixture) {
