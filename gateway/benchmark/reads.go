@@ -69,7 +69,12 @@ func (b *bench) recordRead(ctx context.Context) ([]Figure, error) {
 	keys := b.recordsStore()
 	var paths []string
 	var reads []bareRead
-	for _, bucket := range b.pickBuckets() {
+	// Buckets in the order pickBuckets draws them, past its count when
+	// those hold fewer records than targets (the tiny profile's few).
+	for _, bucket := range b.bucketOrder() {
+		if len(paths) == b.profile.ReadTargets {
+			break
+		}
 		locators, err := b.dep.rdb.HKeys(ctx, keys.RecordsKey(bucket)).Result()
 		if err != nil {
 			return nil, fmt.Errorf("list the locators of a bucket: %w", err)
@@ -160,11 +165,16 @@ func (b *bench) recordsStore() *redisstore.Store {
 // every run: buckets at random, as a client's fetches (its dummies'
 // included) fall.
 func (b *bench) pickBuckets() []uint32 {
-	n := 1 << b.profile.BucketBits
-	perm := rand.New(rand.NewPCG(1, 2)).Perm(n)
-	out := make([]uint32, min(b.profile.ReadTargets, n))
-	for i := range out {
-		out[i] = uint32(perm[i])
+	order := b.bucketOrder()
+	return order[:min(b.profile.ReadTargets, len(order))]
+}
+
+// bucketOrder is every bucket, in the order pickBuckets draws them.
+func (b *bench) bucketOrder() []uint32 {
+	perm := rand.New(rand.NewPCG(1, 2)).Perm(1 << b.profile.BucketBits)
+	out := make([]uint32, len(perm))
+	for i, p := range perm {
+		out[i] = uint32(p)
 	}
 	return out
 }
