@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway"
 	"github.com/trackgate/trackgate/gateway/api"
@@ -65,11 +63,10 @@ type reportDefault struct {
 
 func startReportDefault(t *testing.T) reportDefault {
 	t.Helper()
-	gin.SetMode(gin.ReleaseMode) // as serve does: no route dump
 	shopKey, _ := tenant.NewKey(rand.Reader)
 	shopHash, _ := tenant.HashKey(shopKey)
 	counting := &countingStore{stored: map[string]int64{}}
-	d, err := embedded.Build(embedded.Config{ParcelsPerCourier: 60, Speed: 1, Gateway: func(c *gateway.Config) {
+	d, srv := runEmbedded(t, embedded.Config{ParcelsPerCourier: 60, Speed: 1, Gateway: func(c *gateway.Config) {
 		limits := c.RecordLimits
 		limits.BucketBits = c.BucketBits
 		limits.MaxCiphertextBytes = c.RecordSize
@@ -77,25 +74,6 @@ func startReportDefault(t *testing.T) reportDefault {
 		c.Store = counting
 		c.Tenants = []gateway.Tenant{{ID: "shop", Name: "A shop", KeyHashes: []tenant.Hash{shopHash}, Origins: []string{"https://shop.example"}}}
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	srv := httptest.NewServer(d.Gateway.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("embedded default: %v", err)
-		}
-	})
-	readyCtx, stop := context.WithTimeout(ctx, time.Minute)
-	defer stop()
-	if err := d.WaitReady(readyCtx); err != nil {
-		t.Fatal(err)
-	}
 	return reportDefault{url: srv.URL, readerKey: d.ReportKey, shopKey: shopKey, store: counting}
 }
 

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/trackgate/trackgate/gateway/delivery"
 	"github.com/trackgate/trackgate/gateway/embedded"
@@ -19,25 +16,7 @@ import (
 // simulated clock runs an hour a second here), then deletes its
 // subscription on Ctrl-C.
 func TestWebhookListenOnTheEmbeddedDefault(t *testing.T) {
-	gin.SetMode(gin.ReleaseMode)
-	d, err := embedded.Build(embedded.Config{ParcelsPerCourier: 50, Speed: 3600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	srv := httptest.NewServer(d.Gateway.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		<-done
-	})
-	ready, stop := context.WithTimeout(ctx, time.Minute)
-	defer stop()
-	if err := d.WaitReady(ready); err != nil {
-		t.Fatal(err)
-	}
+	d, srv := runEmbedded(t, embedded.Config{ParcelsPerCourier: 50, Speed: 3600})
 
 	s := startCLI(t, nil, "webhook", "listen", "--number", "SW100000000001", "--secret-key", d.DemoSecretKey, "--gateway", srv.URL)
 	s.waitFor(t, s.stderr, "Ctrl-C deletes it and stops.\n")

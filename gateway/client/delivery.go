@@ -22,20 +22,21 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // Delivery types (Delivery.Type).
 const (
 	// DeliveryUpdated carries a new version of a record.
-	DeliveryUpdated = "record.updated"
+	DeliveryUpdated = api.DeliveryUpdated
 	// DeliveryWithdrawn says the courier withdrew the record; it carries
 	// no record.
-	DeliveryWithdrawn = "record.withdrawn"
+	DeliveryWithdrawn = api.DeliveryWithdrawn
 )
 
 // DeliveryIDHeader names the header carrying a delivery's id, the same
 // across retries: what a receiver deduplicates by.
-const DeliveryIDHeader = "TG-Webhook-Id"
+const DeliveryIDHeader = api.WebhookIDHeader
 
 // Errors of ParseDelivery and OpenDelivery; compare with errors.Is.
 var (

@@ -16,12 +16,12 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/tenant"
 	"github.com/trackgate/trackgate/gateway/webhook"
 )
 
@@ -48,55 +48,23 @@ const maxSubscriptionBody = 4 << 20
 // secret key. Nothing was sent.
 var ErrSecretKey = errors.New("a tenant secret key (tg1sk_ and 43 base64url characters) is needed")
 
-var secretKeyPattern = regexp.MustCompile(`^tg1sk_[A-Za-z0-9_-]{43}$`)
-
 // Subscription is what the gateway says of one subscription. The secret
 // is never in it.
-type Subscription struct {
-	ID          string             `json:"id"` // "sub_…"
-	Locators    []crypto.B64       `json:"locators"`
-	CallbackURL string             `json:"callback_url"`
-	State       string             `json:"state"` // SubscriptionActive or SubscriptionEnded
-	CreatedAt   time.Time          `json:"created_at"`
-	ExpiresAt   time.Time          `json:"expires_at"`
-	EndedReason string             `json:"ended_reason,omitempty"` // EndedExpired or EndedDeleted, once ended
-	Counts      SubscriptionCounts `json:"counts"`
-}
+type Subscription = api.Subscription
 
 // SubscriptionCounts counts a subscription's deliveries by what became
 // of them.
-type SubscriptionCounts struct {
-	Delivered int64 `json:"delivered"`
-	Pending   int64 `json:"pending"`
-	Dead      int64 `json:"dead"`
-}
+type SubscriptionCounts = api.SubscriptionCounts
 
-// SubscriptionPage is one page of Subscriptions.
-type SubscriptionPage struct {
-	Subscriptions []Subscription `json:"subscriptions"`
-	// NextCursor asks for the next page; "" on the last.
-	NextCursor string `json:"next_cursor"`
-}
+// SubscriptionPage is one page of Subscriptions; NextCursor asks for the
+// next page, "" on the last.
+type SubscriptionPage = api.SubscriptionList
 
 // DeadLetter is a delivery the gateway gave up on after retrying it for a
-// day; ReplayDeadLetters sends it again.
-type DeadLetter struct {
-	ID             string     `json:"id"` // "dlv_…", the TG-Webhook-Id it was sent with
-	Locator        crypto.B64 `json:"locator"`
-	Version        uint64     `json:"version"`
-	Attempts       int        `json:"attempts"`
-	FirstAttemptAt time.Time  `json:"first_attempt_at"`
-	LastAttemptAt  time.Time  `json:"last_attempt_at"`
-	// LastError says how the last attempt failed: "HTTP 500", "timeout",
-	// "connection refused", "address not allowed", "redirect not followed".
-	LastError string `json:"last_error"`
-}
-
-type subscribeRequest struct {
-	Locators    []crypto.B64 `json:"locators"`
-	CallbackURL string       `json:"callback_url"`
-	Secret      string       `json:"secret"`
-}
+// day; ReplayDeadLetters sends it again. LastError says how the last
+// attempt failed: "HTTP 500", "timeout", "connection refused", "address
+// not allowed", "redirect not followed".
+type DeadLetter = api.DeadLetter
 
 // Subscribe asks the gateway to deliver every new version of the records
 // at locators (1 to 100 distinct, e.g. Result.Locators) to callbackURL,
@@ -109,7 +77,7 @@ func (c *Client) Subscribe(ctx context.Context, secretKey string, locators [][]b
 	if err := checkSecretKey(secretKey); err != nil {
 		return nil, err
 	}
-	req := subscribeRequest{CallbackURL: callbackURL, Secret: secret}
+	req := api.SubscriptionRequest{CallbackURL: callbackURL, Secret: secret}
 	if len(locators) == 0 || len(locators) > MaxSubscriptionLocators {
 		return nil, fmt.Errorf("%s: want 1 to %d locators, got %d", op, MaxSubscriptionLocators, len(locators))
 	}
@@ -227,9 +195,7 @@ func (c *Client) RotateSubscriptionSecret(ctx context.Context, secretKey, id, se
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	var sub Subscription
-	body := struct {
-		Secret string `json:"secret"`
-	}{secret}
+	body := api.SecretRequest{Secret: secret}
 	if err := c.subscriptionCall(ctx, secretKey, http.MethodPost, op, c.endpoint("v1", "subscriptions", id, "secret"), body, http.StatusOK, &sub); err != nil {
 		return nil, err
 	}
@@ -242,9 +208,7 @@ func (c *Client) DeadLetters(ctx context.Context, secretKey, id string) ([]DeadL
 	if err := checkSubscriptionCall(secretKey, id); err != nil {
 		return nil, err
 	}
-	var out struct {
-		DeadLetters []DeadLetter `json:"dead_letters"`
-	}
+	var out api.DeadLetters
 	if err := c.subscriptionCall(ctx, secretKey, http.MethodGet, op, c.endpoint("v1", "subscriptions", id, "dead-letters"), nil, http.StatusOK, &out); err != nil {
 		return nil, err
 	}
@@ -263,12 +227,8 @@ func (c *Client) ReplayDeadLetters(ctx context.Context, secretKey, id string, id
 			return 0, fmt.Errorf("%s: %q is not a delivery id (dlv_…)", op, printable(d, 80))
 		}
 	}
-	body := struct {
-		IDs []string `json:"ids,omitempty"`
-	}{ids}
-	var out struct {
-		Replayed int `json:"replayed"`
-	}
+	body := api.ReplayRequest{IDs: ids}
+	var out api.ReplayResponse
 	if err := c.subscriptionCall(ctx, secretKey, http.MethodPost, op, c.endpoint("v1", "subscriptions", id, "dead-letters", "replay"), body, http.StatusAccepted, &out); err != nil {
 		return 0, err
 	}
@@ -312,7 +272,7 @@ func (c *Client) subscriptionCall(ctx context.Context, secretKey, method, op, ta
 }
 
 func checkSecretKey(key string) error {
-	if !secretKeyPattern.MatchString(key) {
+	if !tenant.Secret.WellFormed(key) {
 		return ErrSecretKey
 	}
 	return nil

@@ -1,47 +1,36 @@
 package transparency
 
 import (
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
-	"regexp"
 
 	"github.com/trackgate/trackgate/gateway/tenant"
 )
 
 // ReaderKeyPrefix begins every report reader key: a secret that lets its
 // holder (a regulator, an auditor) read the transparency report and
-// nothing else. The gateway keeps only its SHA-256, as for API keys.
-const ReaderKeyPrefix = "tg1rk_"
-
-// readerKeyPattern is the prefix and b64 of 32 random bytes.
-var readerKeyPattern = regexp.MustCompile(`^tg1rk_[A-Za-z0-9_-]{43}$`)
+// nothing else. The gateway keeps only its SHA-256, as for API keys; the
+// key kind itself is tenant.ReportReader.
+const ReaderKeyPrefix = tenant.ReportKeyPrefix
 
 // ErrMalformedReaderKey is a value that cannot be a report reader key.
 var ErrMalformedReaderKey = errors.New("malformed report reader key")
 
 // NewReaderKey returns a fresh reader key drawn from random
 // (crypto/rand.Reader).
-func NewReaderKey(random io.Reader) (string, error) {
-	b := make([]byte, 32)
-	if _, err := io.ReadFull(random, b); err != nil {
-		return "", fmt.Errorf("draw a report reader key: %w", err)
-	}
-	return ReaderKeyPrefix + base64.RawURLEncoding.EncodeToString(b), nil
-}
+func NewReaderKey(random io.Reader) (string, error) { return tenant.ReportReader.New(random) }
 
 // WellFormedReaderKey reports whether key has the form of a reader key.
-func WellFormedReaderKey(key string) bool { return readerKeyPattern.MatchString(key) }
+func WellFormedReaderKey(key string) bool { return tenant.ReportReader.WellFormed(key) }
 
 // HashReaderKey returns the SHA-256 of key, or ErrMalformedReaderKey.
 func HashReaderKey(key string) (tenant.Hash, error) {
-	if !WellFormedReaderKey(key) {
+	h, err := tenant.ReportReader.Hash(key)
+	if err != nil {
 		return tenant.Hash{}, ErrMalformedReaderKey
 	}
-	return sha256.Sum256([]byte(key)), nil
+	return h, nil
 }
 
 // Readers are the hashes of the reader keys a gateway accepts.

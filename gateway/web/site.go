@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,9 +21,12 @@ type Site struct {
 	index      []byte
 }
 
-// New loads the embedded files; it fails only if a bundle is missing from
-// the build.
-func New() (*Site, error) {
+// New returns the site of the embedded files; it fails only if a bundle
+// is missing from the build. The files are read, hashed and compressed
+// once per process: every gateway of the process shares them, read-only.
+func New() (*Site, error) { return loadSite() }
+
+var loadSite = sync.OnceValues(func() (*Site, error) {
 	widgets, err := static.Load(files, "dist", widgetNames...)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w (run `npm run build` in gateway/web)", err)
@@ -36,7 +40,7 @@ func New() (*Site, error) {
 		return nil, fmt.Errorf("web: embedded tracking page: %w", err)
 	}
 	return &Site{widgets: widgets, pageAssets: pageAssets, index: index}, nil
-}
+})
 
 // Widget returns the bundle served at /widget/{name}, or nil.
 func (s *Site) Widget(name string) *static.File { return s.widgets[name] }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/webhook"
 )
@@ -73,40 +74,15 @@ type Subscribed struct {
 }
 
 // DeadLetter is a dead letter of the fake (AddDeadLetter).
-type DeadLetter struct {
-	ID             string     `json:"id"`
-	Locator        crypto.B64 `json:"locator"`
-	Version        uint64     `json:"version"`
-	Attempts       int        `json:"attempts"`
-	FirstAttemptAt time.Time  `json:"first_attempt_at"`
-	LastAttemptAt  time.Time  `json:"last_attempt_at"`
-	LastError      string     `json:"last_error"`
-}
+type DeadLetter = api.DeadLetter
 
-// subscriptionJSON is the gateway's Subscription object.
-type subscriptionJSON struct {
-	ID          string       `json:"id"`
-	Locators    []crypto.B64 `json:"locators"`
-	CallbackURL string       `json:"callback_url"`
-	State       string       `json:"state"`
-	CreatedAt   time.Time    `json:"created_at"`
-	ExpiresAt   time.Time    `json:"expires_at"`
-	EndedReason string       `json:"ended_reason,omitempty"`
-	Counts      struct {
-		Delivered int `json:"delivered"`
-		Pending   int `json:"pending"`
-		Dead      int `json:"dead"`
-	} `json:"counts"`
-}
-
-func (s *Subscribed) json() subscriptionJSON {
-	out := subscriptionJSON{
+// json is the gateway's Subscription object of s.
+func (s *Subscribed) json() api.Subscription {
+	return api.Subscription{
 		ID: s.ID, Locators: s.Locators, CallbackURL: s.CallbackURL, State: s.State,
 		CreatedAt: s.CreatedAt, ExpiresAt: s.CreatedAt.Add(90 * 24 * time.Hour), EndedReason: s.EndedReason,
+		Counts: api.SubscriptionCounts{Delivered: int64(s.Delivered), Dead: int64(len(s.DeadLetters))},
 	}
-	out.Counts.Delivered = s.Delivered
-	out.Counts.Dead = len(s.DeadLetters)
-	return out
 }
 
 func (g *Gateway) registerSubscriptionRoutes(mux *http.ServeMux) {
@@ -158,11 +134,7 @@ func decodeStrict(r *http.Request, v any) error {
 }
 
 func (g *Gateway) serveSubscribe(w http.ResponseWriter, r *http.Request, tenant int) {
-	var req struct {
-		Locators    []crypto.B64 `json:"locators"`
-		CallbackURL string       `json:"callback_url"`
-		Secret      string       `json:"secret"`
-	}
+	var req api.SubscriptionRequest
 	if err := decodeStrict(r, &req); err != nil {
 		problem.Write(w, http.StatusBadRequest, "The body is not a subscription request.")
 		return
@@ -231,10 +203,7 @@ func (g *Gateway) serveSubscriptions(w http.ResponseWriter, r *http.Request, ten
 		limit = n
 	}
 	cursor := r.URL.Query().Get("cursor")
-	out := struct {
-		Subscriptions []subscriptionJSON `json:"subscriptions"`
-		NextCursor    string             `json:"next_cursor"`
-	}{Subscriptions: []subscriptionJSON{}}
+	out := api.SubscriptionList{Subscriptions: []api.Subscription{}}
 	g.mu.Lock()
 	started := cursor == ""
 	for _, id := range g.subscriptionOrder {
@@ -275,9 +244,7 @@ func (g *Gateway) serveDelete(w http.ResponseWriter, _ *http.Request, s *Subscri
 }
 
 func (g *Gateway) serveRotate(w http.ResponseWriter, r *http.Request, s *Subscribed) {
-	var req struct {
-		Secret string `json:"secret"`
-	}
+	var req api.SecretRequest
 	if err := decodeStrict(r, &req); err != nil || webhook.CheckSecret(req.Secret) != nil {
 		problem.Write(w, http.StatusUnprocessableEntity, "The secret must be 32 to 128 printable ASCII characters without spaces.")
 		return
@@ -291,17 +258,13 @@ func (g *Gateway) serveRotate(w http.ResponseWriter, r *http.Request, s *Subscri
 
 func (g *Gateway) serveDeadLetters(w http.ResponseWriter, _ *http.Request, s *Subscribed) {
 	g.mu.Lock()
-	out := struct {
-		DeadLetters []DeadLetter `json:"dead_letters"`
-	}{append([]DeadLetter{}, s.DeadLetters...)}
+	out := api.DeadLetters{DeadLetters: append([]DeadLetter{}, s.DeadLetters...)}
 	g.mu.Unlock()
 	writeJSONStatus(w, http.StatusOK, out)
 }
 
 func (g *Gateway) serveReplay(w http.ResponseWriter, r *http.Request, s *Subscribed) {
-	var req struct {
-		IDs []string `json:"ids"`
-	}
+	var req api.ReplayRequest
 	if err := decodeStrict(r, &req); err != nil {
 		problem.Write(w, http.StatusBadRequest, "The body is not a replay request.")
 		return
@@ -319,9 +282,7 @@ func (g *Gateway) serveReplay(w http.ResponseWriter, r *http.Request, s *Subscri
 	}
 	s.DeadLetters = kept
 	g.mu.Unlock()
-	writeJSONStatus(w, http.StatusAccepted, struct {
-		Replayed int `json:"replayed"`
-	}{replayed})
+	writeJSONStatus(w, http.StatusAccepted, api.ReplayResponse{Replayed: replayed})
 }
 
 func writeJSONStatus(w http.ResponseWriter, status int, v any) {
@@ -412,16 +373,6 @@ func (g *Gateway) Withdraw(t testing.TB, courier, tn, factor string) []Sent {
 	return g.notify(t, "record.withdrawn", loc, rec.Version+1, nil)
 }
 
-// delivery is the body the gateway POSTs (docs/protocol.md §10).
-type delivery struct {
-	Type         string               `json:"type"`
-	Subscription string               `json:"subscription"`
-	Delivery     string               `json:"delivery"`
-	Locator      crypto.B64           `json:"locator"`
-	Version      uint64               `json:"version"`
-	Record       *crypto.PublicRecord `json:"record,omitempty"`
-}
-
 func (g *Gateway) notify(t testing.TB, kind string, locator []byte, version uint64, rec *crypto.PublicRecord) []Sent {
 	t.Helper()
 	type target struct {
@@ -439,7 +390,7 @@ func (g *Gateway) notify(t testing.TB, kind string, locator []byte, version uint
 	g.mu.Unlock()
 	var sent []Sent
 	for _, tg := range targets {
-		d := delivery{Type: kind, Subscription: tg.sub, Delivery: "dlv_" + crypto.EncodeB64(randomBytes(16)), Locator: locator, Version: version, Record: rec}
+		d := api.WebhookDelivery{Type: kind, Subscription: tg.sub, Delivery: "dlv_" + crypto.EncodeB64(randomBytes(16)), Locator: locator, Version: version, Record: rec}
 		body, err := json.Marshal(d)
 		if err != nil {
 			t.Fatalf("clienttest: encode delivery: %v", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/trackgate/trackgate/gateway/delivery"
+	"github.com/trackgate/trackgate/gateway/store/redisstore"
 )
 
 // DefaultKeyPrefix begins every key unless WithKeyPrefix says otherwise;
@@ -114,17 +115,9 @@ func failure(op string, err error) error {
 	return fmt.Errorf("redisdelivery: %s: %w", op, err)
 }
 
-func temporary(err error) bool {
-	var reply redis.Error
-	if !errors.As(err, &reply) {
-		return true // the network, a timeout, the pool, a closed client
-	}
-	return redis.IsLoadingError(err) || redis.IsClusterDownError(err) ||
-		redis.IsTryAgainError(err) || redis.IsMasterDownError(err) ||
-		redis.IsReadOnlyError(err) || redis.IsMaxClientsError(err) ||
-		redis.IsOOMError(err) || redis.IsNoReplicasError(err) ||
-		redis.HasErrorPrefix(err, "BUSY") || redis.HasErrorPrefix(err, "NOGROUP")
-}
+// temporary is redisstore's rule, and NOGROUP: a stream's consumer group
+// lost with a restarted Redis is made again on the next read.
+func temporary(err error) bool { return redisstore.Temporary(err, "NOGROUP") }
 
 // call is one script call of a pipeline.
 type call struct {

@@ -21,10 +21,23 @@ func failure(op string, err error) error {
 	return fmt.Errorf("redisstore: %s: %w", op, err)
 }
 
-func temporary(err error) bool {
+func temporary(err error) bool { return Temporary(err) }
+
+// Temporary reports whether err is what keeps Redis from answering now
+// rather than an answer that would come again: no connection, a
+// timeout, the pool, a cluster down, loading or failing over, a full
+// memory, a busy script, or an error reply beginning with one of
+// alsoPrefixes (a caller's own transient replies, such as NOGROUP for a
+// stream whose group a restart lost).
+func Temporary(err error, alsoPrefixes ...string) bool {
 	var reply redis.Error
 	if !errors.As(err, &reply) {
 		return true // the network, a timeout, the pool, a closed client
+	}
+	for _, p := range alsoPrefixes {
+		if redis.HasErrorPrefix(err, p) {
+			return true
+		}
 	}
 	return redis.IsLoadingError(err) || redis.IsClusterDownError(err) ||
 		redis.IsTryAgainError(err) || redis.IsMasterDownError(err) ||
