@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/trackgate/trackgate/gateway"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/courierhost"
+	"github.com/trackgate/trackgate/gateway/privacyscan"
 	"github.com/trackgate/trackgate/gateway/remotehost"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
@@ -249,13 +249,19 @@ func (s *syncBuffer) String() string {
 }
 
 // contains reports whether any recorded request carries s anywhere.
-func (r recorded) contains(s string) bool {
-	if strings.Contains(r.uri, s) || bytes.Contains(r.body, []byte(s)) {
+// A factor is four digits, which base64 bodies, nonces and timestamps hold
+// by chance: it counts only as a whole token (privacyscan.ContainsToken).
+func (r recorded) contains(s string, isFactor bool) bool {
+	found := func(b []byte) bool { return bytes.Contains(b, []byte(s)) }
+	if isFactor {
+		found = func(b []byte) bool { return privacyscan.ContainsToken(b, s) }
+	}
+	if found([]byte(r.uri)) || found(r.body) {
 		return true
 	}
 	for _, vs := range r.header {
 		for _, v := range vs {
-			if strings.Contains(v, s) {
+			if found([]byte(v)) {
 				return true
 			}
 		}
