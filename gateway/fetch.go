@@ -46,7 +46,7 @@ func (g *Gateway) handleBucket(c *gin.Context) {
 	}
 	records, _ = g.padder.pad(records, bucket, now)
 	g.countFetch(c)
-	writeRecords(c, records, missing)
+	g.writeRecords(c, records, missing)
 }
 
 // handleRecord serves GET /v1/records/{locator}: every live record at the
@@ -79,14 +79,14 @@ func (g *Gateway) handleRecord(c *gin.Context) {
 	}
 	slices.SortFunc(records, func(a, b store.PublicRecord) int { return bytes.Compare(a.Nonce, b.Nonce) })
 	g.countFetch(c)
-	writeRecords(c, records, missing)
+	g.writeRecords(c, records, missing)
 }
 
 // writeRecords answers 200 with the records and the missing couriers
-// (answerBody), written at once from a reused buffer.
-func writeRecords(c *gin.Context, records []store.PublicRecord, missing []string) {
-	buf := answerBuffers.get(answerSize(records, missing))
-	defer answerBuffers.put(buf)
+// (appendAnswer), written at once from a reused buffer.
+func (g *Gateway) writeRecords(c *gin.Context, records []store.PublicRecord, missing []string) {
+	buf := g.answers.get(answerSize(records, missing))
+	defer g.answers.put(buf)
 	*buf = appendAnswer(*buf, records, missing)
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Length", strconv.Itoa(len(*buf)))
@@ -130,9 +130,9 @@ func answerSize(records []store.PublicRecord, missing []string) int {
 	return n
 }
 
-// answerBuffers holds the buffers answers are written from; a buffer is
-// reused once its answer is written.
-var answerBuffers = bufferPool{maxKept: 4 << 20}
+// maxKeptAnswer bounds the answer buffers kept for reuse: a bucket of
+// class 2 (128 records at the default record_size) is about 1 MiB.
+const maxKeptAnswer = 4 << 20
 
 // bufferPool is a sync.Pool of byte buffers that keeps none larger than
 // maxKept, so one huge answer does not stay in memory.

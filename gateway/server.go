@@ -32,6 +32,7 @@ type Gateway struct {
 	pull     pullCache
 	fetches  singleflight.Group
 	padder   *padder
+	answers  bufferPool // the buffers bucket and record answers are written from
 	tenants  tenants
 	// count adds to the transparency report's counts (transparency.go).
 	count    transparency.Hook
@@ -61,6 +62,7 @@ func New(cfg Config) (*Gateway, error) {
 	g.readers = transparency.Readers(g.cfg.ReportReaderKeys)
 	g.pull.entries = map[pullKey]pullEntry{}
 	g.padder = newPadder(cfg.PaddingSecret, cfg.BucketBits, cfg.RecordSize)
+	g.answers.maxKept = maxKeptAnswer
 	g.verifier = &signing.Verifier{Keys: g.courierSigningKey, Audience: g.cfg.GatewayID, Nonces: g.cfg.Nonces,
 		Logger: g.cfg.Logger, Now: g.cfg.Now}
 	webhooks, err := g.newWebhooks()
