@@ -155,6 +155,7 @@ func FuzzDecodePublish(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{"records":[{"courier":"a\u0062","version":1e0}],"extend":null}`))
 	f.Add([]byte(`{"withdraw":[{"locator":"AAAAAAAAAAAAAAAAAAAAAA","version":1,"expires_at":[]}]}`))
+	f.Add([]byte("{}\x00")) // a NUL after the value once passed for the end
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fast, fastErr := DecodePublish(body)
 		if fastErr != nil {

@@ -73,6 +73,7 @@ func TestDecodePublicRecordsIsEncodingJSON(t *testing.T) {
 func FuzzDecodePublicRecords(f *testing.F) {
 	f.Add(publicAnswer(f, 2, 1))
 	f.Add([]byte(`{"records":[null,{"locator":null,"Nonce":"AA"}],"missing":["\u0041"]}`))
+	f.Add([]byte("{\"missing\":[\"\x92\x92\"]}")) // one U+FFFD per invalid byte, as encoding/json
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fast, fastErr := DecodePublicRecords(body)
 		var slow PublicRecords
