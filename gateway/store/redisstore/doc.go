@@ -59,10 +59,12 @@
 //   - each script call first removes the bucket's entries whose expiry
 //     score lies before the current millisecond — records past expires_at,
 //     tombstones kept max_record_ttl — from the bucket's keys;
-//   - each script call that changed something sets the four keys to
+//   - each script call that changed something keeps the four keys set to
 //     expire (PEXPIRE, relative, so the gateway's clock and Redis's need
-//     not agree) one minute after the furthest expiry left in the bucket,
-//     so a bucket nobody writes to any more disappears by itself.
+//     not agree) one minute to one hour after the furthest expiry left in
+//     the bucket, so a bucket nobody writes to any more disappears by
+//     itself; it sets them again only when their expiry leaves that
+//     window or a key was started, which spares most calls four commands.
 //
 // # Stored form
 //

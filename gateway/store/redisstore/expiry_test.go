@@ -48,7 +48,7 @@ func TestApplyDropsExpiredEntriesAndBoundsTheKeysLife(t *testing.T) {
 
 // checkKeys asserts that a bucket's records and heads hashes hold n
 // locators, its sorted set n entries, and that its keys expire together
-// after ttl, less the time the test has run.
+// ttl to ttl + keySlack from the start of the test.
 func checkKeys(t *testing.T, s *Store, bucket uint32, n int64, ttl time.Duration) {
 	t.Helper()
 	const slack = 10 * time.Second // the real time this test may have taken
@@ -70,8 +70,8 @@ func checkKeys(t *testing.T, s *Store, bucket uint32, n int64, ttl time.Duration
 		if c.Exists(ctx, k).Val() == 0 {
 			continue // the usage hash of a bucket of tombstones only
 		}
-		if got := c.PTTL(ctx, k).Val(); got > ttl || got < ttl-slack {
-			t.Errorf("%s expires in %s, want %s", k, got, ttl)
+		if got := c.PTTL(ctx, k).Val(); got > ttl+keySlack || got < ttl-slack {
+			t.Errorf("%s expires in %s, want %s to %s", k, got, ttl, ttl+keySlack)
 		}
 	}
 }
@@ -83,4 +83,40 @@ func checkUsage(t *testing.T, s *Store, bucket uint32, courier string, want int)
 	if got != want {
 		t.Errorf("%s uses %d bytes of the bucket, want %d", courier, got, want)
 	}
+}
+
+// The keys' expiry is set again only outside its window, but every key a
+// script makes expires, and the window follows the furthest expiry down
+// as well as up.
+func TestEveryKeyOfABucketExpires(t *testing.T) {
+	r := redistest.Single(t)
+	s := New(r.Client, store.Limits{BucketBits: storetest.BucketBits, MaxRecordTTL: 24 * time.Hour}, WithKeyPrefix(r.Prefix(t)))
+	const bucket = 6
+	loc := storetest.Locator(t, bucket)
+	// A tombstone alone: records, expiry set and heads, no usage hash.
+	tomb := store.Batch{Courier: "sim-swift", Withdraw: []store.Withdrawal{{Locator: loc, Version: 1}}}
+	if _, err := s.Apply(t.Context(), tomb, testNow); err != nil {
+		t.Fatal(err)
+	}
+	if r.Client.Exists(t.Context(), s.usageKey(bucket)).Val() != 0 {
+		t.Fatal("a tombstone started a usage hash: the test would prove nothing")
+	}
+	// A record of another courier starts the usage hash; the furthest
+	// expiry (the tombstone's) does not move.
+	rec := storetest.Record(t, "sim-panda", bucket, 1, testNow.Add(time.Hour))
+	if _, err := s.Apply(t.Context(), store.Batch{Courier: "sim-panda", Records: []crypto.SealedRecord{rec}}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	checkKeys(t, s, bucket, 2, 24*time.Hour+keyGrace)
+	if ttl := r.Client.PTTL(t.Context(), s.usageKey(bucket)).Val(); ttl <= 0 {
+		t.Fatalf("the usage hash started under an expiry set that had one does not expire (PTTL %v)", ttl)
+	}
+	// The tombstone goes (a newer record, expiring sooner): the keys
+	// follow the furthest expiry down.
+	sooner := storetest.Record(t, "sim-swift", bucket, 2, testNow.Add(2*time.Hour))
+	sooner.Locator = loc
+	if _, err := s.Apply(t.Context(), store.Batch{Courier: "sim-swift", Records: []crypto.SealedRecord{sooner}}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	checkKeys(t, s, bucket, 2, 2*time.Hour+keyGrace)
 }

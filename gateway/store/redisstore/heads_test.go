@@ -41,6 +41,11 @@ func TestBucketsWrittenBeforeTheHeadsHashFollowTheRule(t *testing.T) {
 	for c, n := range used {
 		r.Client.HSet(ctx, s.usageKey(bucket), c, strconv.Itoa(n))
 	}
+	// Set to expire as the script left them: within the window the
+	// changes below would keep, so only the heads hash needs an expiry.
+	for _, k := range []string{s.recordsKey(bucket), s.expiryKey(bucket), s.usageKey(bucket)} {
+		r.Client.PExpire(ctx, k, 140*time.Minute)
+	}
 
 	later := testNow.Add(10 * time.Minute) // dying has expired
 	newer := alone
@@ -93,6 +98,9 @@ func TestBucketsWrittenBeforeTheHeadsHashFollowTheRule(t *testing.T) {
 	if n := r.Client.HLen(ctx, s.recordsKey(bucket)).Val(); n != 2 {
 		t.Errorf("%d locators in the records hash, want 2 (the expired one swept)", n)
 	}
+	if ttl := r.Client.PTTL(ctx, s.headsKey(bucket)).Val(); ttl <= 0 {
+		t.Errorf("the heads hash started beside an older bucket does not expire (PTTL %v)", ttl)
+	}
 	checkUsage(t, s, bucket, "sim-swift", len(newer.Ciphertext)+len(shared.Ciphertext))
 	checkUsage(t, s, bucket, "sim-panda", len(neighbour.Ciphertext))
 }
@@ -110,4 +118,27 @@ func holds(recs []crypto.SealedRecord, w crypto.SealedRecord) bool {
 		}
 	}
 	return false
+}
+
+// A put at a new locator of a bucket written before the heads hash
+// existed starts that hash, which expires with the bucket's other keys.
+func TestAHeadsHashStartedBesideOlderKeysExpires(t *testing.T) {
+	r := redistest.Single(t)
+	s := New(r.Client, testLimits, WithKeyPrefix(r.Prefix(t)))
+	ctx := t.Context()
+	const bucket = 10
+	old := storetest.Record(t, "sim-swift", bucket, 1, testNow.Add(2*time.Hour))
+	r.Client.HSet(ctx, s.recordsKey(bucket), string(old.Locator), encodeValue(encodeRecord(&old, old.ExpiresAt)))
+	r.Client.ZAdd(ctx, s.expiryKey(bucket), redis.Z{Score: float64(expiryScore(old.ExpiresAt)), Member: string(old.Locator) + old.Courier})
+	r.Client.HSet(ctx, s.usageKey(bucket), old.Courier, strconv.Itoa(len(old.Ciphertext)))
+	for _, k := range []string{s.recordsKey(bucket), s.expiryKey(bucket), s.usageKey(bucket)} {
+		r.Client.PExpire(ctx, k, 2*time.Hour+keyGrace+keySlack/2)
+	}
+	fresh := storetest.Record(t, "sim-swift", bucket, 1, testNow.Add(time.Hour))
+	if stored, err := storedOf(s.Apply(ctx, puts(fresh), testNow)); err != nil || stored != 1 {
+		t.Fatalf("stored %d, err %v", stored, err)
+	}
+	if ttl := r.Client.PTTL(ctx, s.headsKey(bucket)).Val(); ttl <= 0 {
+		t.Fatalf("the heads hash does not expire (PTTL %v)", ttl)
+	}
 }

@@ -24,7 +24,8 @@ import (
 //	ARGV[7]  how many more records the courier may keep in all
 //	ARGV[8]  how many more ciphertext bytes the courier may keep in all
 //	ARGV[9]  courier_bucket_bytes
-//	ARGV[10…] five per item, in batch order:
+//	ARGV[10] how much longer than ARGV[3] the keys may outlive their last entry, in ms
+//	ARGV[11…] five per item, in batch order:
 //	         'P', locator, framed record entry (expiry capped), its score, its head
 //	         'E', locator, version (8 bytes), expiry key (capped), score
 //	         'W', locator, version (8 bytes), '', ''
@@ -32,9 +33,9 @@ import (
 // It first drops the entries of every courier that expired before this
 // millisecond (from the four keys), then applies each item by the store
 // rule (store.Store), refusing what would take the courier past ARGV[7],
-// ARGV[8] or ARGV[9]. Last, if anything changed, it sets the keys to
-// expire after the furthest expiry left, so an abandoned bucket goes away
-// by itself. It returns three values per item: an outcome code
+// ARGV[8] or ARGV[9]. Last, if anything changed, it makes the keys
+// expire ARGV[3] to ARGV[3] + ARGV[10] after the furthest expiry left, so
+// an abandoned bucket goes away by itself. It returns three values per item: an outcome code
 // (outcomeCodes), and for a stored item the score and ciphertext bytes of
 // the record it replaced, extended or withdrew (” and 0 when none), from
 // which the caller keeps the courier's totals (usage.go).
@@ -53,6 +54,10 @@ var applyScript = redis.NewScript(`
 local now_ms, now_key, grace = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local courier, kept_key, kept_score = ARGV[4], ARGV[5], ARGV[6]
 local allow_records, allow_bytes, bucket_limit = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local slack = tonumber(ARGV[10])
+-- Whether a key may have been made without an expiry: a heads hash
+-- started (beside entries older than it, say), a usage hash started.
+local new_keys = false
 local RECORD, TOMBSTONE = 1, 2
 local STORED, STALE, OVER_RECORDS, OVER_BYTES, OVER_BUCKET = 1, 2, 3, 4, 5
 
@@ -120,11 +125,17 @@ local function find(heads, c)
 end
 -- load returns the heads at loc and, when they had to be made from the
 -- entries (a value older than the heads hash), the framed entries.
+local heads_checked = false
 local function load(loc)
   local h = redis.call('HGET', KEYS[4], loc)
   if h then return split_heads(h), nil end
+  if not heads_checked then -- the heads hash may be about to start
+    heads_checked = true
+    if redis.call('EXISTS', KEYS[4]) == 0 then new_keys = true end
+  end
   local v = redis.call('HGET', KEYS[1], loc)
   if not v then return {}, nil end
+  new_keys = true
   local entries = split_framed(v)
   local heads = {}
   for i, f in ipairs(entries) do heads[i] = head_of(f) end
@@ -191,7 +202,7 @@ local function usage()
 end
 local grown_records, grown_bytes = 0, 0
 local out = {}
-for i = 10, #ARGV, 5 do
+for i = 11, #ARGV, 5 do
   local op, loc, a, b, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local member = loc .. courier
   local heads, entries = load(loc)
@@ -246,15 +257,24 @@ for i = 10, #ARGV, 5 do
   out[#out + 1] = old_score
   out[#out + 1] = old_size
 end
-if used then add_usage(courier, used - used0) end
+if used then
+  add_usage(courier, used - used0)
+  if used0 == 0 and used > 0 then new_keys = true end
+end
 
 -- Only a change can move the furthest expiry: a batch retried in full
--- leaves the keys as they are.
+-- leaves the keys as they are. The keys live from grace to grace + slack
+-- past it; they are set again only outside that window, or when one may
+-- be new (the expiry set of an empty bucket has no expiry yet), so that
+-- most changes cost no PEXPIRE at all.
 if changed then
   local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
   if #last > 0 then
-    local ttl = math.min(tonumber(last[2]) - now_ms, 1e13) + grace
-    for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ttl) end
+    local want = math.min(tonumber(last[2]) - now_ms, 1e13) + grace
+    local left = redis.call('PTTL', KEYS[2])
+    if new_keys or left < want or left > want + slack then
+      for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], want + slack / 2) end
+    end
   end
 end
 return out
@@ -269,9 +289,14 @@ const (
 	codeOverBucket
 )
 
-// keyGrace is how long a bucket's keys outlive its last entry: the
-// margin for gateways whose clocks run behind Redis's.
-const keyGrace = time.Minute
+// keyGrace is how long a bucket's keys outlive its last entry at least:
+// the margin for gateways whose clocks run behind Redis's. keySlack is how
+// much longer they may: the script sets their expiry again only when it
+// falls outside that window.
+const (
+	keyGrace = time.Minute
+	keySlack = time.Hour
+)
 
 // item is one put, extension or withdrawal sent to applyScript.
 type item struct {
@@ -304,7 +329,7 @@ type scriptArgs struct {
 // EVALSHA; with load true it is EVAL, which also caches the script on
 // the node that was missing it.
 func (s *Store) queueApply(ctx context.Context, pipe redis.Pipeliner, p bucketItems, a *scriptArgs, load bool) *redis.Cmd {
-	args := make([]any, 0, 9+5*len(p.items))
+	args := make([]any, 0, 10+5*len(p.items))
 	args = append(args,
 		strconv.FormatInt(a.now.UnixMilli(), 10),
 		appendExpiryKey(nil, a.now),
@@ -314,7 +339,8 @@ func (s *Store) queueApply(ctx context.Context, pipe redis.Pipeliner, p bucketIt
 		strconv.FormatInt(expiryScore(a.tombstoneKept), 10),
 		strconv.FormatInt(a.allowRecords, 10),
 		strconv.FormatInt(a.allowBytes, 10),
-		strconv.FormatInt(a.courierBucketBytes, 10))
+		strconv.FormatInt(a.courierBucketBytes, 10),
+		strconv.FormatInt(keySlack.Milliseconds(), 10))
 	for _, it := range p.items {
 		args = append(args, it.op, it.args[0], it.args[1], it.args[2], it.args[3])
 	}
