@@ -30,6 +30,9 @@ func init() {
 // Validator checks requests and responses against the document.
 type Validator struct {
 	router routers.Router
+	// routed finds the operation of a request gin has routed, by gin's
+	// route template, without the router's regular expressions.
+	routed map[routeKey]*ginRoute
 	// requestOptions leave authentication to gateway/signing, and never
 	// let validation rewrite a body with schema defaults.
 	requestOptions *openapi3filter.Options
@@ -54,6 +57,7 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 	}
 	return &Validator{
 		router: router,
+		routed: ginRoutes(&anyHost),
 		requestOptions: &openapi3filter.Options{
 			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 			SkipSettingDefaults: true,
@@ -92,7 +96,7 @@ func (v *Validator) MiddlewareLeavingBody() gin.HandlerFunc {
 func (v *Validator) middleware(opts *openapi3filter.Options) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req := c.Request
-		route, pathParams, err := v.router.FindRoute(req)
+		route, pathParams, err := v.findRoute(c)
 		if err != nil {
 			v.abortUnrouted(c, err)
 			return
@@ -151,6 +155,70 @@ func checkBodyFraming(input *openapi3filter.RequestValidationInput, body *openap
 			Reason: fmt.Sprintf("%s %q", prefixInvalidContentType, req.Header.Get("Content-Type"))}
 	}
 	return nil
+}
+
+// routeKey is a gin route: a method and gin's path template.
+type routeKey struct{ method, path string }
+
+// ginRoute is an operation of the document as gin routes it: the route
+// the document's router would find, and where its path parameters are.
+type ginRoute struct {
+	route    routers.Route
+	segments []string // of the path template, "" where a parameter is
+	params   []string // the parameters' names, by segment ("" for a literal)
+}
+
+// ginRoutes indexes every operation of doc by its gin route.
+func ginRoutes(doc *openapi3.T) map[routeKey]*ginRoute {
+	out := map[routeKey]*ginRoute{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			r := &ginRoute{route: routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}}
+			for _, seg := range strings.Split(path, "/") {
+				if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+					r.segments, r.params = append(r.segments, ""), append(r.params, seg[1:len(seg)-1])
+				} else {
+					r.segments, r.params = append(r.segments, seg), append(r.params, "")
+				}
+			}
+			out[routeKey{method, ginPath(path)}] = r
+		}
+	}
+	return out
+}
+
+// findRoute finds the operation of c's request and its path parameters,
+// as the document's router does: from gin's route when gin routed the
+// request and the escaped path has the template's literal segments and a
+// value for each parameter (the router's values are escaped too), else
+// by the router itself. Matching regular expressions for every request
+// cost as much as validating it.
+func (v *Validator) findRoute(c *gin.Context) (*routers.Route, map[string]string, error) {
+	if r, ok := v.routed[routeKey{c.Request.Method, c.FullPath()}]; ok {
+		if params, ok := r.match(c.Request.URL.EscapedPath()); ok {
+			route := r.route
+			return &route, params, nil
+		}
+	}
+	return v.router.FindRoute(c.Request)
+}
+
+// match returns the path parameters of an escaped path of r's template.
+func (r *ginRoute) match(escaped string) (map[string]string, bool) {
+	segments := strings.Split(escaped, "/")
+	if len(segments) != len(r.segments) {
+		return nil, false
+	}
+	params := make(map[string]string, len(r.params))
+	for i, seg := range segments {
+		switch name := r.params[i]; {
+		case name == "" && seg != r.segments[i], name != "" && seg == "":
+			return nil, false
+		case name != "":
+			params[name] = seg
+		}
+	}
+	return params, true
 }
 
 // abortUnrouted answers a request the document has no operation for.

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/gin-gonic/gin"
 
 	"github.com/trackgate/trackgate/crypto"
@@ -350,4 +353,64 @@ func withType(h map[string]string, contentType string) map[string]string {
 func withoutKey(h map[string]string, name string) map[string]string {
 	delete(h, name)
 	return h
+}
+
+// The route found from gin's routing is the one the document's router
+// finds, path parameters (escaped, as the router leaves them) included,
+// for every operation and for values that need escaping.
+func TestRoutesFoundFromGinAreTheRoutersRoutes(t *testing.T) {
+	doc := mustLoad(t)
+	v, err := NewValidator(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type found struct {
+		fast, slow     *routers.Route
+		fastP, slowP   map[string]string
+		fastOK, slowOK bool
+	}
+	var got found
+	engine := gin.New()
+	for _, r := range Operations(doc, "") {
+		engine.Handle(r.Method, r.Path, func(c *gin.Context) {
+			var err1, err2 error
+			got.fast, got.fastP, err1 = v.findRoute(c)
+			got.slow, got.slowP, err2 = v.router.FindRoute(c.Request)
+			got.fastOK, got.slowOK = err1 == nil, err2 == nil
+		})
+	}
+	values := []string{"sim-swift", "0", "AAAAAAAAAAAAAAAAAAAAAA", "a%20b", "%2e%2E", "%61", "caf%C3%A9", "x%2Fy"}
+	tried := 0
+	for _, r := range Operations(doc, "") {
+		for _, value := range values {
+			var path []string
+			for _, seg := range strings.Split(r.Path, "/") {
+				if strings.HasPrefix(seg, ":") {
+					seg = value
+				}
+				path = append(path, seg)
+			}
+			got = found{}
+			req := httptest.NewRequest(r.Method, strings.Join(path, "/"), nil)
+			engine.ServeHTTP(httptest.NewRecorder(), req)
+			if got.fast == nil && !got.fastOK && got.slow == nil {
+				continue // gin routed it elsewhere, or not at all
+			}
+			tried++
+			if value == "sim-swift" { // no escaping: found without the router
+				gr := v.routed[routeKey{r.Method, r.Path}]
+				if _, ok := gr.match(req.URL.EscapedPath()); gr == nil || !ok {
+					t.Errorf("%s %s is not found from gin's route", r.Method, req.URL.Path)
+				}
+			}
+			if got.fastOK != got.slowOK || got.fast.Path != got.slow.Path || got.fast.Method != got.slow.Method ||
+				got.fast.Operation != got.slow.Operation || got.fast.PathItem != got.slow.PathItem ||
+				got.fast.Spec != got.slow.Spec || got.fast.Server != got.slow.Server || !maps.Equal(got.fastP, got.slowP) {
+				t.Errorf("%s %s: found %+v %v, the router %+v %v", r.Method, req.URL.RequestURI(), got.fast, got.fastP, got.slow, got.slowP)
+			}
+		}
+	}
+	if tried < len(Operations(doc, "")) {
+		t.Fatalf("only %d requests compared", tried)
+	}
 }
