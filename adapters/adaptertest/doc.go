@@ -24,4 +24,10 @@
 // lists the failures that apply to it in Harness.Failures. The checks
 // are also exported one by one (CheckView, CheckViewJSON, CheckError)
 // for an adapter's own tests and fuzz targets.
+//
+// Fakes built from a carrier's documentation pass; real answers differ.
+// RealAnswers runs an adapter over answers others published (kept
+// verbatim under the adapter's testdata, each cited in a README.md) and
+// compares what it reads with what a careful reader of each answer
+// expects, written by hand in a want file next to it.
 package adaptertest
