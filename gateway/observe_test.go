@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/delivery/deliverytest"
 	"github.com/trackgate/trackgate/gateway/telemetry"
 )
 
@@ -303,5 +305,49 @@ func TestRequestIDFromAnUntrustedClientIsReplaced(t *testing.T) {
 	_, header, _ := h.do(http.MethodGet, "/healthz", nil, http.Header{telemetry.RequestIDHeader: {"client-chosen-id"}})
 	if got := header.Get(telemetry.RequestIDHeader); got == "client-chosen-id" || !telemetry.SafeRequestID(got) {
 		t.Errorf("answered %q", got)
+	}
+}
+
+// TestWebhookFiguresMoveWithDeliveries: a receiver that fails keeps a
+// delivery in the queue (depth 1) and counts failed attempts and
+// retries; once it answers, the queue drains and the delivery counts.
+func TestWebhookFiguresMoveWithDeliveries(t *testing.T) {
+	metrics, scrape := withMetrics(t)
+	h, s := newSubscriptionHarness(t, metrics)
+	recv := deliverytest.NewReceiver(t, hookSecretA)
+	recv.SetFail(1)
+	before := scrape()
+	if d := before.series["trackgate_webhook_queue_depth{}"]; d != 0 {
+		t.Fatalf("queue depth %v before any subscription", d)
+	}
+	expires := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	rec := h.sealParcel("alpha", "PARCEL000001", 1, expires)
+	h.subscribeOver(s.secretA, [][]byte{rec.Locator}, recv.URL, hookSecretA)
+	if status, _ := h.publishBatch("alpha", api.Records{Records: []crypto.SealedRecord{rec}}); status != http.StatusOK {
+		t.Fatalf("publish: %d", status)
+	}
+	// An attempt counts when it ends, so the figures are awaited.
+	var failing scraped
+	retried := deliverytest.WaitFor(5*time.Second, func() bool {
+		failing = scrape()
+		m := moved(before, failing, "trackgate_webhook_attempts_total", "trackgate_webhook_retries_total")
+		return m[`trackgate_webhook_attempts_total{outcome="failed"}`] >= 2 && m["trackgate_webhook_retries_total{}"] >= 1
+	})
+	if !retried {
+		t.Fatalf("failed attempts and retries moved by %v, want at least 2 and 1",
+			moved(before, failing, "trackgate_webhook_attempts_total", "trackgate_webhook_retries_total"))
+	}
+	if d := failing.series["trackgate_webhook_queue_depth{}"]; d != 1 {
+		t.Errorf("queue depth %v while the receiver fails, want 1", d)
+	}
+	recv.SetFail(0)
+	if !deliverytest.WaitFor(5*time.Second, func() bool { return recv.Distinct() == 1 }) {
+		t.Fatal("the delivery never arrived once the receiver answered")
+	}
+	if !deliverytest.WaitFor(2*time.Second, func() bool { return scrape().series["trackgate_webhook_queue_depth{}"] == 0 }) {
+		t.Errorf("queue depth %v after the delivery, want 0", scrape().series["trackgate_webhook_queue_depth{}"])
+	}
+	if got := moved(before, scrape(), "trackgate_webhook_attempts_total")[`trackgate_webhook_attempts_total{outcome="delivered"}`]; got != 1 {
+		t.Errorf("delivered attempts moved by %v, want 1", got)
 	}
 }

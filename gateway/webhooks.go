@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
@@ -52,8 +53,21 @@ func (g *Gateway) newWebhooks() (*delivery.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: webhooks: %w", ErrConfig, err)
 	}
+	g.cfg.Metrics.Webhooks().WatchQueue(func() float64 {
+		// Read at every scrape: a slow backend must not hold the scrape.
+		ctx, cancel := context.WithTimeout(context.Background(), queueDepthTimeout)
+		defer cancel()
+		n, err := e.Depth(ctx)
+		if err != nil {
+			return math.NaN() // unknown, not zero: an alert on depth must not clear
+		}
+		return float64(n)
+	})
 	return e, nil
 }
+
+// queueDepthTimeout bounds the read of the webhook queue's depth.
+const queueDepthTimeout = time.Second
 
 // deliverPublished queues the webhook deliveries of a publish before the
 // gateway acknowledges it: every record stored and every withdrawal

@@ -93,6 +93,10 @@ type Queue interface {
 	Finish(ctx context.Context, a *Attempt, o Outcome, now time.Time) error
 	// Promote makes ready the lanes whose retry time has come.
 	Promote(ctx context.Context, now time.Time) error
+	// Depth returns how many deliveries wait in every lane, ready, held
+	// by an attempt or waiting to retry: the queue depth operators watch.
+	// It reads counters, never the deliveries, so it is cheap.
+	Depth(ctx context.Context) (int64, error)
 }
 
 // OutcomeKind is what became of an attempt.

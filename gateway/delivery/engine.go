@@ -185,3 +185,9 @@ func (s *tenantSlots) total() int {
 	defer s.mu.Unlock()
 	return s.n
 }
+
+// Depth returns how many deliveries wait in the backend's queue (shared
+// by every gateway on a Redis backend).
+func (e *Engine) Depth(ctx context.Context) (int64, error) {
+	return e.backend.Depth(ctx)
+}

@@ -67,7 +67,7 @@ func TestWebhookMetricsAppearOnlyOnceAnEngineAsks(t *testing.T) {
 			t.Errorf("%s missing from %s", name, names())
 		}
 	}
-	if err := testutil.GatherAndCompare(reg, strings.NewReader("# HELP trackgate_webhook_queue_depth Webhook deliveries waiting in this gateway's queue.\n# TYPE trackgate_webhook_queue_depth gauge\ntrackgate_webhook_queue_depth 7\n"), "trackgate_webhook_queue_depth"); err != nil {
+	if err := testutil.GatherAndCompare(reg, strings.NewReader("# HELP trackgate_webhook_queue_depth Webhook deliveries waiting in the queue (one queue shared by every gateway on a Redis backend).\n# TYPE trackgate_webhook_queue_depth gauge\ntrackgate_webhook_queue_depth 7\n"), "trackgate_webhook_queue_depth"); err != nil {
 		t.Error(err)
 	}
 }

@@ -21,7 +21,7 @@ import (
 // none — and calls Attempt once per POST to a receiver with its outcome
 // and duration, Retry when a failed delivery is scheduled again,
 // DeadLetter when one is given up, and WatchQueue once with a function
-// returning the deliveries waiting in this gateway's queue (called at
+// returning the deliveries waiting in the queue (called at
 // every scrape; it must be quick and must not block on the network for
 // long). Labels are outcomes only: never a tenant, subscription, callback
 // URL or locator. A figure that needs another label or metric is added
@@ -98,7 +98,7 @@ func (w *WebhookMetrics) WatchQueue(depth func() float64) {
 	w.queueOnce.Do(func() {
 		w.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: Namespace, Subsystem: "webhook", Name: "queue_depth",
-			Help: "Webhook deliveries waiting in this gateway's queue.",
+			Help: "Webhook deliveries waiting in the queue (one queue shared by every gateway on a Redis backend).",
 		}, depth))
 	})
 }

@@ -172,6 +172,15 @@ func (f *fixture) wantCounts(tenant, id string, want delivery.Counts) {
 	}
 }
 
+// wantDepth checks the backend's queue depth: every delivery waiting in
+// every lane of the fixture's backend.
+func (f *fixture) wantDepth(want int64) {
+	f.t.Helper()
+	if got, err := f.b.Depth(f.ctx); err != nil || got != want {
+		f.t.Fatalf("queue depth %d, %v; want %d", got, err, want)
+	}
+}
+
 func wantErr(t *testing.T, err, want error, what string) {
 	t.Helper()
 	if !errors.Is(err, want) {

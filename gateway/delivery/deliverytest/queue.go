@@ -50,6 +50,7 @@ var queueCases = []testCase{
 		f.enqueue(0, update("swift", loc, 2), update("swift", loc, 3))
 		f.enqueue(1, update("swift", loc, 4))
 		f.wantCounts("shop-a", s.ID, delivery.Counts{Delivered: 3, Pending: 1})
+		f.wantDepth(1)
 	}},
 	{"AnUpdateGoesBeforeTheWithdrawalOfItsVersion", func(f *fixture) {
 		loc := locator()
@@ -73,10 +74,17 @@ var queueCases = []testCase{
 		l1, l2 := locator(), locator()
 		f.subscribe("shop-a", l1, l2)
 		f.subscribe("shop-b", l1)
+		f.wantDepth(0)
 		f.enqueue(3, update("swift", l1, 1), update("swift", l2, 1))
-		if got := f.claim(10); len(got) != 3 {
+		f.wantDepth(3)
+		got := f.claim(10)
+		if len(got) != 3 {
 			f.t.Fatalf("claimed %d attempts of 3 lanes", len(got))
 		}
+		f.wantDepth(3) // held, not yet delivered
+		f.finish(got[0], delivery.OutcomeDelivered, time.Time{})
+		f.finish(got[1], delivery.OutcomeRetry, f.now.Add(time.Minute))
+		f.wantDepth(2) // one delivered; one waiting to retry
 	}},
 	{"ClaimHandsOutAtMostMax", func(f *fixture) {
 		f.subscribe("shop-a", locator(), locator(), locator(), locator(), locator())
@@ -123,6 +131,7 @@ var queueCases = []testCase{
 		err := f.b.Finish(f.ctx, &a, delivery.Outcome{Kind: delivery.OutcomeDelivered}, f.now)
 		wantErr(f.t, err, delivery.ErrStale, "Finish after End")
 		f.wantCounts("shop-a", s.ID, delivery.Counts{})
+		f.wantDepth(0)
 	}},
 	{"ALaneHeldTooLongIsClaimedByAnother", func(f *fixture) {
 		loc := locator()

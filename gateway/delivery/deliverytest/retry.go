@@ -60,6 +60,7 @@ var retryCases = []testCase{
 			f.t.Fatal("the next version did not go after a dead letter")
 		}
 		f.wantCounts("shop-a", s.ID, delivery.Counts{Pending: 1, Dead: 1})
+		f.wantDepth(1)
 		dead, err := f.b.DeadLetters(f.ctx, "shop-a", s.ID, 10, f.now, keep)
 		if err != nil || len(dead) != 1 {
 			f.t.Fatalf("dead letters %+v, %v", dead, err)
@@ -75,6 +76,7 @@ var retryCases = []testCase{
 			f.t.Fatalf("Replay: %d, %v", n, err)
 		}
 		f.wantCounts("shop-a", s.ID, delivery.Counts{Pending: 3})
+		f.wantDepth(3)
 		f.finish(v2[0], delivery.OutcomeDelivered, time.Time{})
 		var order []uint64
 		for range 2 {

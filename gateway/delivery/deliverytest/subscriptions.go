@@ -97,6 +97,7 @@ var subscriptionCases = []testCase{
 		s := f.subscribe("shop-a", loc)
 		other := f.subscribe("shop-b", loc)
 		f.enqueue(4, update("swift", loc, 1), update("swift", loc, 2))
+		f.wantDepth(4)
 		_, _, err := f.b.End(f.ctx, "shop-b", s.ID, delivery.EndedDeleted, f.now, keep)
 		wantErr(f.t, err, delivery.ErrNotFound, "End by another tenant")
 		ended, now, err := f.b.End(f.ctx, "shop-a", s.ID, delivery.EndedDeleted, f.now.Add(time.Minute), keep)
@@ -107,6 +108,7 @@ var subscriptionCases = []testCase{
 			f.t.Fatalf("ended subscription %+v", ended)
 		}
 		f.wantCounts("shop-a", s.ID, delivery.Counts{})
+		f.wantDepth(2) // the other subscription's two
 		if _, again, err := f.b.End(f.ctx, "shop-a", s.ID, delivery.EndedExpired, f.now, keep); err != nil || again {
 			f.t.Fatalf("a second End: ended now %v, %v", again, err)
 		}

@@ -144,3 +144,14 @@ func (b *Backend) Promote(_ context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// Depth implements delivery.Queue: the subscriptions' pending counts.
+func (b *Backend) Depth(context.Context) (int64, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var n int64
+	for _, s := range b.subs {
+		n += s.s.Counts.Pending
+	}
+	return n, nil
+}

@@ -22,6 +22,7 @@
 //	                              delivery finished), and "i"‖order -> a queued delivery (JSON)
 //	{q<k>}:ready          STREAM  lanes ready, one entry per lane at most; consumer group "gateways"
 //	{q<k>}:retry          ZSET    lane -> when it is ready again (unix ms)
+//	{q<k>}:pending        STRING  how many deliveries wait in the shard's lanes (Depth)
 //
 // A lane is "<subscription>|<courier>|<locator b64>". Its token is the id
 // of its stream entry while it is ready or held, "r" while it waits in

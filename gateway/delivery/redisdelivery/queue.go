@@ -3,6 +3,7 @@ package redisdelivery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -299,4 +300,26 @@ func (b *Backend) forgetConsumers(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Depth implements delivery.Queue: the shards' pending counters, kept by
+// the scripts that add and remove deliveries, read in one pipeline.
+func (b *Backend) Depth(ctx context.Context) (int64, error) {
+	pipe := b.client.Pipeline()
+	cmds := make([]*redis.StringCmd, Shards)
+	for k := range Shards {
+		cmds[k] = pipe.Get(ctx, b.shard(k)+"pending")
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return 0, failure("read the queue depth", err)
+	}
+	var n int64
+	for _, c := range cmds {
+		v, err := c.Int64()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return 0, failure("read the queue depth", err)
+		}
+		n += v
+	}
+	return n, nil
 }

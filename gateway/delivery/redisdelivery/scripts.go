@@ -52,6 +52,7 @@ for i = 2, #ARGV, 5 do
       redis.call('HSET', lk, f, item, 'sub', sub, 'courier', courier)
       redis.call('SADD', sk .. ':lanes', lane)
       redis.call('HINCRBY', sk, 'pending', 1)
+      redis.call('INCR', P .. 'pending')
       n = n + 1
       if not meta[2] or meta[2] == '' then ready(KEYS[1], lk, lane) end
     end
@@ -98,6 +99,7 @@ local function begin(lane, token)
     end
     redis.call('HDEL', lk, f) -- overtaken: a later version finished first
     redis.call('HINCRBY', sk, 'pending', -1)
+    redis.call('DECR', P .. 'pending')
   end
 end
 local entries = {}
@@ -152,7 +154,10 @@ if kind == 'R' or kind == 'F' then
   redis.call('ZADD', KEYS[2], ARGV[8], lane)
   return 1
 end
-if redis.call('HDEL', lk, f) == 1 then redis.call('HINCRBY', sk, 'pending', -1) end
+if redis.call('HDEL', lk, f) == 1 then
+  redis.call('HINCRBY', sk, 'pending', -1)
+  redis.call('DECR', P .. 'pending')
+end
 if string.byte(order, 1) == 1 and after(order, meta[3]) then redis.call('HSET', lk, 'last', order) end
 if kind == 'D' then
   redis.call('HINCRBY', sk, 'delivered', 1)
@@ -191,6 +196,8 @@ local sk = ARGV[1] .. 's:' .. ARGV[2]
 local st = redis.call('HMGET', sk, 'state', 'tenant')
 if not st[1] or (ARGV[3] ~= '' and st[2] ~= ARGV[3]) then return 'notfound' end
 if st[1] ~= 'active' then return 'ended' end
+local pending = tonumber(redis.call('HGET', sk, 'pending') or '0')
+if pending > 0 then redis.call('DECRBY', ARGV[1] .. 'pending', pending) end
 redis.call('HSET', sk, 'state', 'ended', 'reason', ARGV[4], 'ended', ARGV[5], 'pending', 0)
 for _, lane in ipairs(redis.call('SMEMBERS', sk .. ':lanes')) do
   redis.call('DEL', ARGV[1] .. 'l:' .. lane)
@@ -271,6 +278,7 @@ for _, id in ipairs(ids) do
     redis.call('HSET', lk, 'i' .. order, item, 'sub', ARGV[2])
     redis.call('SADD', KEYS[1] .. ':lanes', lane)
     redis.call('HINCRBY', KEYS[1], 'pending', 1)
+    redis.call('INCR', ARGV[1] .. 'pending')
     n = n + 1
     local tok = redis.call('HGET', lk, 'token')
     if not tok or tok == '' then ready(KEYS[5], lk, lane) end
