@@ -2,8 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -18,6 +20,7 @@ type benchFlags struct {
 	json        bool
 	only        []string
 	redisServer string
+	cpuProfile  string
 }
 
 func newBenchCmd(e env) *cobra.Command {
@@ -56,7 +59,8 @@ is reported, not an error: bench fails only when something it runs fails. It
 needs redis-server (Debian package redis-server).`,
 		Example: `  trackgate bench
   trackgate bench --only bucket-read,record-read
-  trackgate bench --long --json > bench.json`,
+  trackgate bench --long --json > bench.json
+  trackgate bench --only evaluate --cpuprofile evaluate.pprof`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runBench(cmd, f) },
 	}
@@ -65,6 +69,7 @@ needs redis-server (Debian package redis-server).`,
 	fl.BoolVar(&f.json, "json", false, "print the report as JSON, with the machine it ran on")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these figures (comma-separated or repeated): "+strings.Join(benchmark.Scenarios(), ", "))
 	fl.StringVar(&f.redisServer, "redis-server", "", "the redis-server program to start (default: redis-server in PATH)")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (measured sides and baselines; Redis excluded) to this file, for go tool pprof")
 	return cmd
 }
 
@@ -76,6 +81,17 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	gin.SetMode(gin.ReleaseMode) // no route dump on stdout for every gateway and host
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if f.cpuProfile != "" {
+		out, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	report, err := benchmark.Run(ctx, benchmark.Options{
 		Profile: profile, Only: f.only, RedisServer: f.redisServer, Progress: cmd.ErrOrStderr(),
 	})

@@ -22,3 +22,10 @@ func TestBenchWithoutRedisServerNamesTheDebianPackage(t *testing.T) {
 		t.Errorf("stderr is not one sentence: %q", got.stderr)
 	}
 }
+
+func TestBenchCPUProfileToAnUnwritablePathFailsFirst(t *testing.T) {
+	got := runCLI(t, nil, "bench", "--cpuprofile", filepath.Join(t.TempDir(), "no-such-dir", "cpu.pprof"))
+	if got.code != exitFailure || !strings.Contains(got.stderr, "--cpuprofile") || got.stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and a sentence naming --cpuprofile", got.code, got.stdout, got.stderr)
+	}
+}
