@@ -68,8 +68,11 @@
 // courier (default zto) and timeout (per attempt, default 10s); with
 // "watchlist" and "poll" it comes wrapped in a watchlist.Watchlist.
 //
-// Sources: ZOP's SDK (above); ZTO clients that call the track query
-// (e.g. Com.Scm.Express ZtoRouteSearchRequest: billCode, mobilePhone) and
+// Sources: ZOP's SDK (above); ZTO clients that call the track query (a
+// C# client's ZtoRouteSearchRequest, namespace
+// Com.Scm.Express.My.Shipper.ZTO.RouteSearch.V2: billCode, mobilePhone;
+// PHP clients reading status, message and result) and
 // traceInterfaceNewTraces (sytpb/XExpressDemo src/ZTO/nodejs/demo2.js);
-// the real answers in testdata/real, cited in their README.
+// the real answers in testdata/real, cited in their README. No published
+// answer of the track query and no published error answer were found.
 package zto

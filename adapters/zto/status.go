@@ -17,9 +17,10 @@ type mapping struct {
 // (out for delivery), 签收 (signed for), 问题件 (problem parcel), 退件
 // (sent back), and, for parcels left with a third party, ARRIVAL (put in
 // a third-party locker or station) and SIGNED (taken out of it), as a
-// ZTO client documents them (xmu-oomall's ZtoRouteResultParam); 第三方签收
-// (signed for by a station) and 退件签收 (the return signed for) as
-// another client (veil's zto_client) tests for them.
+// mock of ZTO's trace API documents them (Java package
+// cn.edu.xmu.oomall.mockexpress, ZtoRouteResultParam); 第三方签收 (signed
+// for by a station) and 退件签收 (the return signed for) as a Python
+// client on the veil framework (zto_client) tests for them.
 var scanTypes = map[string]mapping{
 	"收件":      {adapters.StatusInTransit, "picked_up"},
 	"发件":      {adapters.StatusInTransit, "departed_facility"},
