@@ -50,7 +50,8 @@
 // remark goes through scrub.Text after the courier's name and phone JDL
 // gives in fields of their own are taken out, and after the name JDL's
 // templates put after 分配给. Dropped: couriers, operators, phones, street
-// addresses, districts, sites.
+// addresses, districts, sites. The answer carries no ETA (JDL has
+// another API for the promised date, which the adapter does not call).
 //
 // The adapter is registered as "jdl" with the options app_key, app_secret
 // and access_token (required), customer_code (required for order origins

@@ -60,7 +60,7 @@
 // of their own (dispOrRecMan, signMan, operateUser, their phones) are
 // taken out of it, and after the names ZTO's templates put after 的
 // ("的 李坤 （…）"). Dropped: couriers, signers, phones, site phones,
-// previous and next sites, weights.
+// previous and next sites, weights. The answers carry no ETA.
 //
 // The adapter is registered as "zto" with the options app_key and
 // app_secret (required), service (track or new_traces), base_url
