@@ -50,10 +50,14 @@
 // (and is then ranked FedEx first). Detect returns every candidate,
 // ranked, and the user pins the courier. The shapes are those in common
 // use (the carriers' published formats; the patterns of open-source
-// aggregators): SF + 12–13 digits; JD + 2 letters or digits + 11 digits;
-// YT + 13 digits; ZTO 14 digits from 73–76 or 78, or 12 digits from 5 or
-// 7; STO 77 + 10–13 digits, or 12 digits from 3; Yunda 13 digits from 43
-// or 46 or from 5, or 15 digits from 3 or 4.
+// aggregators): SF + 12–13 digits; JD + 2 letters or digits + 11 digits
+// (JDVA…, JDX0…, JD00…), or JD's older V + a letter + 11 digits
+// (VB44006699225 in a JD merchant's client, VA45306123456 in a JD SDK's
+// example); YT + 13 digits; ZTO 14 digits from 73–76 or 78, or 12
+// digits from 2–9 (the prefixes of an aggregator's list,
+// chinagoods' UDFLogisticNoValid, run from 2x to 9x; real ZTO answers
+// carry 358…, 633… and 778…); STO 77 + 10–13 digits, or 12 digits from
+// 3; Yunda 13 digits from 43 or 46 or from 5, or 15 digits from 3 or 4.
 //
 // # Ranking
 //

@@ -90,7 +90,7 @@ func TestDetectWithoutGatewayUsesBuiltInRules(t *testing.T) {
 		{"771234567890", []builtInMatch{
 			{"fedex", "Express 12-digit", `^[0-9]{12}$`, "fedex-mod11"},
 			{"sto", "77 + 10–13 digits", `^77[0-9]{10,13}$`, ""},
-			{"zto", "12-digit 5/7", `^[57][0-9]{11}$`, ""},
+			{"zto", "12-digit 2–9", `^[2-9][0-9]{11}$`, ""},
 		}},
 		{"sf 1234 5678 9012 3", []builtInMatch{{"sf-express", "SF + 12–13 digits", `^SF[0-9]{12,13}$`, ""}}},
 	}
@@ -105,7 +105,7 @@ func TestDetectWithoutGatewayPrintsATable(t *testing.T) {
 	got := runCLI(t, nil, "detect", "771234567890")
 	lines := strings.Split(strings.TrimSpace(got.stdout), "\n")
 	want := []string{"COURIER FORMAT CHECK DIGIT", "fedex Express 12-digit fedex-mod11, verified",
-		"sto 77 + 10–13 digits none (prefix and length only)", "zto 12-digit 5/7 none (prefix and length only)"}
+		"sto 77 + 10–13 digits none (prefix and length only)", "zto 12-digit 2–9 none (prefix and length only)"}
 	if got.code != exitOK || len(lines) != len(want) {
 		t.Fatalf("exit %d, stdout:\n%s", got.code, got.stdout)
 	}

@@ -1,0 +1,103 @@
+package jdl
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/crypto"
+)
+
+// answer is the trace query's answer: {"code": 0, "msg": "成功", "data":
+// {"waybillCode": "…", "traceDetails": [detail…]}, "requestId": …,
+// "success": true}, as JDL's gateway returns its APIs' answers and as
+// clients read it (fuzui/aggregatelogistics, JingdongResult and
+// JingdongRouteResult).
+type answer struct {
+	Code    *code           `json:"code"`
+	Success *bool           `json:"success"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// traceData is the data of a successful answer.
+type traceData struct {
+	WaybillCode  string   `json:"waybillCode"`
+	TraceDetails []detail `json:"traceDetails"`
+}
+
+// code is a JDL result code, which clients see as numbers and strings.
+type code string
+
+func (c *code) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*c = code(strings.TrimSpace(s))
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		*c = "unrecognized"
+		return nil
+	}
+	*c = code(n.String())
+	return nil
+}
+
+// errMalformed is an answer that is not JDL's JSON.
+var errMalformed = fmt.Errorf("%w: malformed answer", adapters.ErrUnavailable)
+
+// decodeDetails reads JDL's answer and returns the traces of tn. A code
+// other than 0 is ErrUnavailable: JDL's published error codes were not
+// found, so none is taken for a configuration error (the gateway's HTTP
+// 401 and 403 are; see statusError). Only the code, never JDL's message,
+// goes into the error.
+func decodeDetails(body []byte, tn string) ([]detail, error) {
+	var a answer
+	if err := json.Unmarshal(body, &a); err != nil || a.Code == nil {
+		return nil, errMalformed
+	}
+	if *a.Code != "0" || a.Success != nil && !*a.Success {
+		return nil, fmt.Errorf("%w: JDL answered code %s", adapters.ErrUnavailable, safeCode(*a.Code))
+	}
+	if t := bytes.TrimSpace(a.Data); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return nil, nil
+	}
+	var d traceData
+	if err := json.Unmarshal(a.Data, &d); err != nil {
+		return nil, errMalformed
+	}
+	if d.WaybillCode != "" && !sameNumber(d.WaybillCode, tn) {
+		return nil, nil // an answer about another parcel says nothing of this one
+	}
+	var mine []detail
+	for _, t := range d.TraceDetails {
+		if t.WaybillCode == "" || sameNumber(t.WaybillCode, tn) {
+			mine = append(mine, t)
+		}
+	}
+	return mine, nil
+}
+
+func sameNumber(waybillCode, tn string) bool {
+	n, err := crypto.NormalizeTrackingNumber(waybillCode)
+	return err == nil && n == tn
+}
+
+// safeCode keeps an error code short and plain, whatever JDL put there.
+func safeCode(c code) string {
+	if !plainCode(string(c)) {
+		return "unrecognized"
+	}
+	return string(c)
+}
+
+// plainCode reports whether c looks like a code (1000, -1, E01): up to 8
+// ASCII letters, digits and a leading minus, too short for a phone.
+func plainCode(c string) bool {
+	c = strings.TrimPrefix(c, "-")
+	return c != "" && len(c) <= 8 && strings.IndexFunc(c, func(r rune) bool {
+		return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
+	}) < 0
+}

@@ -1,0 +1,78 @@
+// Package zto is the adapter for ZTO Express (中通快递): it looks parcels
+// up with a trace query of ZTO's open platform (ZOP, open.zto.com) and
+// turns the traces into a tracking view.
+//
+// Two trace services are supported (option "service"):
+//
+//   - track (default): POST {base}/zto.merchant.waybill.track.query with
+//     the JSON body {"billCode": "…", "mobilePhone": "1234"}, where
+//     mobilePhone, the last four digits of the sender's or recipient's
+//     phone, lets a merchant see parcels not its own. The answer is
+//     {"status": true, "statusCode": …, "message": …, "result": [trace…]},
+//     each trace with scanType, scanDate (milliseconds), desc, and
+//     scanSite {name, city, prov, …}.
+//   - new_traces: POST {base}/traceInterfaceNewTraces with the form
+//     company_id, msg_type=NEW_TRACES, data=["…"], the older query many
+//     merchants still use. The answer is {"status": true, "msg": "",
+//     "data": [{"billCode": "…", "traces": [trace…]}]}, scanSite a name,
+//     scanCity and scanProv beside it, scanDate China time.
+//
+// Both are signed as ZTO's own SDK signs (github.com/ZTO-Express/
+// zopsdk-java, ZopClient and ZopDigestUtil):
+//
+//	x-companyid:  the app key (also sent as x-appKey)
+//	x-datadigest: base64(md5(body + app secret))
+//
+// where body is the JSON body, or for the form "k=v&k=v" in the order
+// sent and not URL-encoded. The answer's shape, not the service called,
+// decides how it is read, so either service's answers are read alike.
+//
+// With the track service Lookup tries each phone_last4 factor of the
+// ParcelRef as mobilePhone until one brings traces, and reports that
+// factor in Parcel.Factors (no factor at all queries without one). The
+// new_traces service takes no phone: the factors the courier's systems
+// hold are the parcel's. No traces is adapters.ErrNotFound. An answer
+// with status false is ErrMisconfigured for ZOP's request codes S01–S05,
+// S10–S12 (a bad digest, key, message type or parameter) and
+// ErrUnavailable otherwise; only the code, never ZTO's message, goes into
+// the error.
+//
+// Mapping (status.go, phrases.go): the trace's scanType first (收件,
+// 发件, 到件, 派件, 签收, 问题件, 退件, 退件签收, 第三方签收, ARRIVAL,
+// SIGNED); a scan type not in the table is read from the words of desc
+// (a local phrase table standing in for adapters/phrases): 驿站, 快递柜
+// and the like with 代收 or 待取 are available_for_pickup (substatus
+// available_for_pickup:locker or :station), 已签收 is delivered, 派件 out
+// for delivery, 揽收 picked up, 问题件 and 异常 exceptions, 拒收 and
+// 退回 exceptions on the way back, 退件签收 returned. A trace that says
+// nothing known is in transit with the raw scan type in the substatus.
+// The parcel's status comes from the whole history: nothing moves it out
+// of delivered or returned but another final scan (real answers hold
+// arrival and delivery scans after the signature), and an informational
+// trace never moves it back.
+//
+// Times: scanDate in milliseconds is an instant; as text it is China time
+// without an offset (UTC+8, no daylight saving), and is given +08:00.
+// Places: the city and province ZTO files the scan under (scanCity and
+// scanProv, or scanSite's city and prov), kept in ZTO's own writing
+// ("潍坊市", "山东"), never the site's name, a street or a phone. desc
+// goes through scrub.Text after the names and phones ZTO gives in fields
+// of their own (dispOrRecMan, signMan, operateUser, their phones) are
+// taken out of it, and after the names ZTO's templates put after 的
+// ("的 李坤 （…）"). Dropped: couriers, signers, phones, site phones,
+// previous and next sites, weights. The answers carry no ETA.
+//
+// The adapter is registered as "zto" with the options app_key and
+// app_secret (required), service (track or new_traces), base_url
+// (default ProductionURL; the sandbox is https://japi-test.zto.com),
+// courier (default zto) and timeout (per attempt, default 10s); with
+// "watchlist" and "poll" it comes wrapped in a watchlist.Watchlist.
+//
+// Sources: ZOP's SDK (above); ZTO clients that call the track query (a
+// C# client's ZtoRouteSearchRequest, namespace
+// Com.Scm.Express.My.Shipper.ZTO.RouteSearch.V2: billCode, mobilePhone;
+// PHP clients reading status, message and result) and
+// traceInterfaceNewTraces (sytpb/XExpressDemo src/ZTO/nodejs/demo2.js);
+// the real answers in testdata/real, cited in their README. No published
+// answer of the track query and no published error answer were found.
+package zto

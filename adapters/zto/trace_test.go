@@ -1,0 +1,59 @@
+package zto
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+)
+
+func TestScanDateReadsMillisAndChinaTime(t *testing.T) {
+	want := time.Date(2026, 11, 18, 8, 20, 5, 0, time.UTC)
+	for _, in := range []string{`1794990005000`, `"1794990005000"`, `"2026-11-18 16:20:05"`, `"2026/11/18 16:20:05"`, `" 2026-11-18 16:20:05.0 "`} {
+		var d scanDate
+		if err := json.Unmarshal([]byte(in), &d); err != nil || !d.Equal(want) {
+			t.Errorf("scanDate %s = %v, %v; want %v", in, d.Time, err, want)
+		}
+		if s := d.Format(time.RFC3339); s != "2026-11-18T16:20:05+08:00" {
+			t.Errorf("scanDate %s formats as %s; want +08:00", in, s)
+		}
+	}
+	for _, in := range []string{`null`, `""`, `"yesterday"`, `0`, `{}`, `true`} {
+		var d scanDate
+		if err := json.Unmarshal([]byte(in), &d); err != nil || !d.IsZero() {
+			t.Errorf("scanDate %s = %v, %v; want no date", in, d.Time, err)
+		}
+	}
+}
+
+func TestSiteIsANameOrAnObject(t *testing.T) {
+	var a, b struct{ S site }
+	json.Unmarshal([]byte(`{"S":"郑州鑫泰"}`), &a)
+	json.Unmarshal([]byte(`{"S":{"name":"金华浦江县","city":"金华市","prov":"浙江"}}`), &b)
+	if a.S != (site{Name: "郑州鑫泰"}) || b.S != (site{Name: "金华浦江县", City: "金华市", Prov: "浙江"}) {
+		t.Errorf("sites %+v, %+v", a.S, b.S)
+	}
+}
+
+func TestLocationOfKeepsCityAndProvinceOnly(t *testing.T) {
+	cases := []struct {
+		t    trace
+		want *adapters.Location
+	}{
+		{trace{ScanCity: "潍坊市", ScanProv: "山东", ScanSite: site{Name: "潍坊青州"}}, &adapters.Location{City: "潍坊市", Region: "山东", Country: "CN"}},
+		{trace{ScanSite: site{Name: "上海徐汇", City: "上海市", Prov: "上海"}}, &adapters.Location{City: "上海市", Region: "上海", Country: "CN"}},
+		{trace{ScanProv: "浙江省"}, &adapters.Location{Region: "浙江省", Country: "CN"}},
+		{trace{ScanCity: "香港", ScanProv: "香港"}, &adapters.Location{City: "香港", Region: "香港", Country: "HK"}},
+		// A site's name is a depot, not a city.
+		{trace{ScanSite: site{Name: "上海"}}, nil},
+		{trace{ScanCity: "世纪大道100号", ScanProv: ""}, nil},
+		{trace{}, nil},
+	}
+	for _, tc := range cases {
+		got := locationOf(tc.t)
+		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+			t.Errorf("locationOf(%+v) = %+v; want %+v", tc.t, got, tc.want)
+		}
+	}
+}
