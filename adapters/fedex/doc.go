@@ -22,7 +22,9 @@
 // Statuses (status.go) come from each scan's eventType, FedEx's scan
 // code, not its derivedStatusCode, which FedEx sets to DL for a return to
 // the shipper and to IT for out for delivery; derivedStatusCode is read
-// only for a code the table does not know. OC → info_received; PU →
+// only for a code the table does not know. OC → info_received (the
+// status before it when the shipment information reaches FedEx after the
+// parcel did); PU →
 // in_transit (picked_up); arrivals, departures and the like → in_transit;
 // customs: CP, CU, BR → in_transit (customs), CC → in_transit
 // (customs_cleared), CD (clearance delay) → exception (customs_hold); OD

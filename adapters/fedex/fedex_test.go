@@ -74,6 +74,7 @@ func TestEventStatus(t *testing.T) {
 		sub       string
 	}{
 		{"label", scanEvent{EventType: "OC", DerivedStatusCode: "IN"}, "", false, adapters.StatusInfoReceived, ""},
+		{"label after the pickup", scanEvent{EventType: "OC", DerivedStatusCode: "IN"}, adapters.StatusInTransit, false, adapters.StatusInTransit, ""},
 		{"picked up", scanEvent{EventType: "PU"}, adapters.StatusInfoReceived, false, adapters.StatusInTransit, subPickedUp},
 		{"out for delivery though derived IT", scanEvent{EventType: "OD", DerivedStatusCode: "IT"}, adapters.StatusInTransit, false, adapters.StatusOutForDelivery, ""},
 		{"ready for pickup", scanEvent{EventType: "HP", EventDescription: "Ready for recipient pickup"}, adapters.StatusInTransit, false, adapters.StatusAvailableForPickup, subHoldAtLocation},

@@ -152,6 +152,11 @@ func eventStatus(e scanEvent, previous adapters.Status, hasPrevious, wasReturnin
 		}
 		return previous, m.substatus
 	}
+	if m.status == adapters.StatusInfoReceived && hasPrevious && previous != adapters.StatusPending {
+		// Shipment information that reaches FedEx after the parcel did
+		// does not take it back to a label.
+		return previous, ""
+	}
 	words := strings.ToLower(e.EventDescription + " " + e.ExceptionDescription)
 	switch m.status {
 	case adapters.StatusException:
