@@ -21,9 +21,14 @@
 //   - a Lookup whose context has ended fails, and not as not found.
 //
 // An adapter fed by the courier's own pushes rather than a carrier's API
-// lists the failures that apply to it in Harness.Failures. The checks
-// are also exported one by one (CheckView, CheckViewJSON, CheckError)
-// for an adapter's own tests and fuzz targets.
+// (adapters/webhook) has no carrier to fake: RunPush pushes realistic
+// histories, salted with personal data, through the adapter's intake and
+// checks the parcels Lookup then gives — not found for parcels never
+// pushed, stable views and versions when a courier retries, events
+// pushed out of order, and malformed batches refused as a whole, naming
+// the field at fault and changing nothing. The checks are also exported
+// one by one (CheckView, CheckViewJSON, CheckError) for an adapter's own
+// tests and fuzz targets.
 //
 // Fakes built from a carrier's documentation pass; real answers differ.
 // RealAnswers runs an adapter over answers others published (kept

@@ -69,7 +69,8 @@ type Harness struct {
 	// Failures are the failure scenarios (all but Found) the adapter's
 	// carrier can play; nil means all of them, as for every adapter that
 	// calls a carrier's API. An adapter fed by the courier's own pushes
-	// (webhooks) lists the few that apply to it, such as NotFound.
+	// (webhooks) lists the few that apply to it, such as NotFound, or
+	// better runs RunPush, which drives it through its intake.
 	Failures []Scenario
 }
 

@@ -150,3 +150,40 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+// TestRealFedExNumbersAreFedExFirst runs the numbers of the real FedEx
+// answers in adapters/fedex/testdata/real (their README cites where
+// each comes from): every one FedEx knew is detected as FedEx before any
+// other courier, by a verified check digit, and the one FedEx answered
+// "not found" fails FedEx's check digit.
+func TestRealFedExNumbersAreFedExFirst(t *testing.T) {
+	known := map[string]string{
+		"122816215025810":      "Ground 15-digit",
+		"449044304137821":      "Ground 15-digit",
+		"231300687629630":      "Ground 15-digit",
+		"377101283611590":      "Ground 15-digit",
+		"076288115212522":      "Ground 15-digit",
+		"843119172384577":      "Ground 15-digit",
+		"61292701078443410536": "SmartPost 20-digit",
+		"776094337676":         "Express 12-digit",
+		"738488882438":         "Express 12-digit", // a FedEx Ground parcel with a 12-digit number
+	}
+	for number, format := range known {
+		got, err := Detect(number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || got[0].Courier != "fedex" || got[0].Format != format || !got[0].Verified {
+			t.Errorf("Detect(%s) = %+v; want FedEx %s first, verified", number, got, format)
+		}
+	}
+	got, err := Detect("647719948679")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range got {
+		if m.Courier == "fedex" {
+			t.Errorf("Detect(647719948679), a number FedEx does not know, = %+v", got)
+		}
+	}
+}

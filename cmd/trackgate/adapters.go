@@ -5,6 +5,7 @@ package main
 // simulator is imported by courier.go, which the embedded demo needs anyway.
 import (
 	_ "github.com/trackgate/trackgate/adapters/dhl"
+	_ "github.com/trackgate/trackgate/adapters/fedex"
 	_ "github.com/trackgate/trackgate/adapters/jdl"
 	_ "github.com/trackgate/trackgate/adapters/sfexpress"
 	_ "github.com/trackgate/trackgate/adapters/ups"

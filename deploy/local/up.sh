@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 #
-# up.sh RUN_DIR [--cluster] [--speed N]
+# up.sh RUN_DIR [--cluster] [--speed N] [--replicas N]
 #
 # Starts a production-shaped trackgate deployment on loopback, everything
 # under RUN_DIR (a new or empty directory):
@@ -12,7 +12,12 @@
 #     (pull), on free ports. All three simulate one world on one clock
 #     (same seed, start and wall_start); --speed sets how many simulated
 #     seconds pass per second (default 60). Push hosts publish to gateway 1;
-#     gateway 2 serves the same records from the shared Redis;
+#     gateway 2 serves the same records from the shared Redis. With
+#     --replicas N (default 1) each courier runs N host processes with the
+#     same keys, listed under the courier's hosts in the gateway config: the
+#     first is named after the courier, the others COURIER-r2 … COURIER-rN;
+#     push replicas each publish their partition of the parcels, from an
+#     outbox of their own;
 #   - two gateways, on 127.0.0.1:18081 and 127.0.0.1:18082, sharing Redis.
 #
 # It returns once every process answers and one parcel of each courier
@@ -33,8 +38,8 @@ repo=$(cd -- "$here/../.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
-usage="usage: ${0##*/} RUN_DIR [--cluster] [--speed N]"
-run_dir='' cluster=false speed=60
+usage="usage: ${0##*/} RUN_DIR [--cluster] [--speed N] [--replicas N]"
+run_dir='' cluster=false speed=60 replicas=1
 while (($# > 0)); do
 	case $1 in
 	--cluster) cluster=true ;;
@@ -44,6 +49,12 @@ while (($# > 0)); do
 		shift
 		;;
 	--speed=*) speed=${1#--speed=} ;;
+	--replicas)
+		(($# >= 2)) || die "--replicas needs a number; $usage"
+		replicas=$2
+		shift
+		;;
+	--replicas=*) replicas=${1#--replicas=} ;;
 	-h | --help)
 		say "$usage"
 		exit 0
@@ -58,6 +69,7 @@ while (($# > 0)); do
 done
 [[ -n $run_dir ]] || die "$usage"
 [[ $speed =~ ^[0-9]+([.][0-9]+)?$ && ! $speed =~ ^0+([.]0+)?$ ]] || die "--speed $speed is not a positive number"
+[[ $replicas =~ ^[1-8]$ ]] || die "--replicas $replicas is not a number of host processes per courier from 1 to 8"
 [[ $run_dir != *[[:cntrl:]]* ]] || die "RUN_DIR must not hold control characters"
 
 # Tools, each missing one named with its fix.
@@ -110,8 +122,16 @@ for c in "${couriers[@]}"; do
 	"$tg" keys gen --out "$run_dir/keys/$c/oprf" --kind oprf >/dev/null
 	# Every host signs its answers, pull hosts too.
 	courier_pub[$c]=$(public_key_of "$("$tg" keys gen --out "$run_dir/keys/$c" --kind signing)")
+done
+# replica_names COURIER: the names of its host processes, first to last.
+replica_names() {
+	local i
+	printf '%s\n' "$1"
+	for ((i = 2; i <= replicas; i++)); do printf '%s-r%d\n' "$1" "$i"; done
+}
+for c in "${couriers[@]}"; do
 	if [[ ${courier_mode[$c]} == push ]]; then
-		mkdir -p -- "$run_dir/state/$c"
+		while read -r r; do mkdir -p -- "$run_dir/state/$r"; done < <(replica_names "$c")
 	fi
 done
 
@@ -163,10 +183,12 @@ else
 fi
 
 # --- configs --------------------------------------------------------------
-declare -A courier_port=()
+declare -A courier_port=() # by host process name
 for c in "${couriers[@]}"; do
-	alloc_port
-	courier_port[$c]=$port
+	while read -r r; do
+		alloc_port
+		courier_port[$r]=$port
+	done < <(replica_names "$c")
 done
 
 # The simulated clock: 10:00 today in China, when couriers are out, at the
@@ -187,15 +209,24 @@ sed_args=(
 )
 for c in "${couriers[@]}"; do
 	block="/^  - id: $c([[:space:]]|\$)/,/^  - id: /"
-	sed_args+=(-e "${block}s|^    host: .*|    host: http://127.0.0.1:${courier_port[$c]}|")
+	if ((replicas == 1)); then
+		sed_args+=(-e "${block}s|^    host: .*|    host: http://127.0.0.1:${courier_port[$c]}|")
+	else
+		host_list=$(replica_names "$c" | while read -r r; do printf 'http://127.0.0.1:%s, ' "${courier_port[$r]}"; done)
+		sed_args+=(-e "${block}s|^    host: .*|    hosts: [${host_list%, }]|")
+	fi
 	sed_args+=(-e "${block}s|REPLACE-WITH-THE-COURIER-HOSTS-SIGNING-PUBLIC-KEY|${courier_pub[$c]}|")
 done
 sed -E "${sed_args[@]}" "$here/gateway.example.yaml" >"$gateway_config"
 
-for c in "${couriers[@]}"; do
+# write_courier_config COURIER REPLICA INDEX: the host file of one replica
+# (INDEX from 0); its outbox is its own, its keys the courier's.
+write_courier_config() {
+	local c=$1 r=$2 index=$3
 	sed_args=(
 		-e "s|sim-swift|$c|g"
-		-e "s|^listen: .*|listen: 127.0.0.1:${courier_port[$c]}|"
+		-e "s|^outbox: state/$c/|outbox: ../state/$r/|"
+		-e "s|^listen: .*|listen: 127.0.0.1:${courier_port[$r]}|"
 		-e "s|^mode: .*|mode: ${courier_mode[$c]}|"
 		-e "s|^factor: .*|factor: ${courier_factor[$c]}|"
 		-e "s|^    seed: .*|    seed: \"$sim_seed\"|"
@@ -211,8 +242,17 @@ for c in "${couriers[@]}"; do
 	)
 	if [[ ${courier_mode[$c]} == pull ]]; then
 		sed_args+=(-e '/^  url:/d' -e '/^  # Where records are published/d' -e '/^  # gateway is on loopback/d' -e '/^outbox:/d')
+	elif ((replicas > 1)); then
+		sed_args+=(-e "s|^# partition:|partition:|" -e "s|^#   index: .*|  index: $index|" -e "s|^#   count: .*|  count: $replicas|")
 	fi
-	sed "${sed_args[@]}" "$here/courier.example.yaml" >"$run_dir/config/$c.yaml"
+	sed "${sed_args[@]}" "$here/courier.example.yaml" >"$run_dir/config/$r.yaml"
+}
+for c in "${couriers[@]}"; do
+	index=0
+	while read -r r; do
+		write_courier_config "$c" "$r" "$index"
+		index=$((index + 1))
+	done < <(replica_names "$c")
 done
 
 # A changed example must not leave a placeholder or a default behind.
@@ -223,11 +263,20 @@ grep -q '^  padding_secret_env: ' -- "$gateway_config" ||
 	die "gateway.example.yaml lost its '# padding_secret_env:' line, which up.sh fills in"
 grep -q '^    wall_start: ' -- "$run_dir/config/sim-swift.yaml" ||
 	die "courier.example.yaml lost its '# wall_start:' line, which up.sh fills in"
+if ((replicas > 1)); then
+	grep -q '^  count: ' -- "$run_dir/config/sim-swift.yaml" ||
+		die "courier.example.yaml lost its commented partition block, which up.sh fills in for --replicas"
+	grep -q '^    hosts: \[' -- "$gateway_config" ||
+		die "gateway.example.yaml lost a courier's 'host:' line, which up.sh turns into hosts for --replicas"
+fi
 
 # --- processes ------------------------------------------------------------
+mapfile -t hosts < <(for c in "${couriers[@]}"; do replica_names "$c"; done)
 for c in "${couriers[@]}"; do
-	record_proc "$run_dir" "$c" courier "${courier_mode[$c]}" "127.0.0.1:${courier_port[$c]}" http:/healthz "$run_dir" \
-		"$tg" courier --config "$run_dir/config/$c.yaml"
+	while read -r r; do
+		record_proc "$run_dir" "$r" courier "${courier_mode[$c]}" "127.0.0.1:${courier_port[$r]}" http:/healthz "$run_dir" \
+			"$tg" courier --config "$run_dir/config/$r.yaml"
+	done < <(replica_names "$c")
 done
 # The secret goes through the environment, not the command line.
 with_padding_secret=(sh -c 'TRACKGATE_PADDING_SECRET=$(cat -- "$0") && export TRACKGATE_PADDING_SECRET && exec "$@"' "$padding_secret")
@@ -258,8 +307,8 @@ wait_ready "$run_dir" "$deadline" "${redis_names[@]}"
 # Courier hosts before gateways: a gateway assembles its directory from
 # the hosts' keys when it starts. Push hosts retry until gateway 1 is up.
 say "Starting courier hosts …"
-for c in "${couriers[@]}"; do launch "$run_dir" "$c"; done
-wait_ready "$run_dir" "$deadline" "${couriers[@]}"
+for h in "${hosts[@]}"; do launch "$run_dir" "$h"; done
+wait_ready "$run_dir" "$deadline" "${hosts[@]}"
 
 say "Starting gateways …"
 launch "$run_dir" gateway-1
@@ -297,7 +346,10 @@ say "trackgate local topology up in $((SECONDS - started_at)) s: $run_dir"
 say "  gateways:   http://${GATEWAY_ADDRS[0]}  http://${GATEWAY_ADDRS[1]}"
 say "  redis:      ${redis_addrs[*]} ($($cluster && echo "3-master cluster" || echo "one server"))"
 for c in "${couriers[@]}"; do
-	line=$(printf '  %-11s %s host on 127.0.0.1:%s' "$c:" "${courier_mode[$c]}" "${courier_port[$c]}")
+	ports=$(replica_names "$c" | while read -r r; do printf '127.0.0.1:%s ' "${courier_port[$r]}"; done)
+	line=$(printf '  %-11s %s host' "$c:" "${courier_mode[$c]}")
+	((replicas == 1)) || line+=" ×$replicas"
+	line+=" on ${ports% }"
 	[[ ${courier_mode[$c]} == push ]] && line+=", publishing to gateway 1"
 	say "$line"
 done

@@ -77,6 +77,17 @@ func (p publicSet) holds(r *crypto.SealedRecord) bool {
 	return ok && bytes.Equal(got.Ciphertext, r.Ciphertext)
 }
 
+// only returns the records of p that are also in keep, byte for byte.
+func (p publicSet) only(keep publicSet) publicSet {
+	out := publicSet{}
+	for k, r := range p {
+		if other, ok := keep[k]; ok && bytes.Equal(other.Ciphertext, r.Ciphertext) {
+			out[k] = r
+		}
+	}
+	return out
+}
+
 func samePublic(a, b publicSet) bool {
 	if len(a) != len(b) {
 		return false

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,6 +61,8 @@ type topology struct {
 	redis    []string
 	samples  []api.DemoParcel
 	http     *http.Client
+	// replicas is the number of host processes of each courier.
+	replicas int
 	// seen collects every tracking number and factor the test used or was
 	// shown, for the privacy check at the end.
 	seen *secrets
@@ -87,7 +90,10 @@ func requireTools(t *testing.T) {
 func up(t *testing.T, args ...string) *topology {
 	t.Helper()
 	requireTools(t)
-	top := &topology{dir: t.TempDir(), http: &http.Client{Timeout: httpTimeout}, seen: newSecrets()}
+	top := &topology{dir: t.TempDir(), http: &http.Client{Timeout: httpTimeout}, seen: newSecrets(), replicas: 1}
+	if i := slices.Index(args, "--replicas"); i >= 0 && i+1 < len(args) {
+		top.replicas, _ = strconv.Atoi(args[i+1])
+	}
 	t.Cleanup(func() {
 		if _, err := runScript(scriptTimeout, "down.sh", top.dir); err != nil {
 			t.Errorf("down.sh: %v", err)
