@@ -264,10 +264,10 @@ func (d *Description) checkRequest(c *checker) {
 		}
 		d.body = &requestBody{}
 		switch {
-		case (b.JSON == nil) == (b.Form == nil):
+		case (b.JSON.Kind == 0) == (b.Form == nil):
 			c.add(0, "request.body: give exactly one of json and form")
-		case b.JSON != nil:
-			d.body.json = d.jsonValue(c, "request.body.json", b.JSON)
+		case b.JSON.Kind != 0:
+			d.body.json = d.jsonValue(c, "request.body.json", &b.JSON)
 			sendsNumber = sendsNumber || d.body.json.uses("number")
 		default:
 			for _, name := range sortedKeys(b.Form) {

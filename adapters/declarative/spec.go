@@ -84,7 +84,7 @@ type requestSpec struct {
 // values are templates or {json: …} (a field holding JSON, as SF
 // Express's msgData).
 type bodySpec struct {
-	JSON *yaml.Node           `yaml:"json"`
+	JSON yaml.Node            `yaml:"json"`
 	Form map[string]yaml.Node `yaml:"form"`
 }
 
