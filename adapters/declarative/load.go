@@ -126,7 +126,7 @@ func Load(name string, data []byte) (*Description, error) {
 	var c checker
 	d.check(&c)
 	if len(c.problems) > 0 {
-		return nil, fmt.Errorf("%s:\n  %s", name, strings.Join(c.problems, "\n  "))
+		return nil, fmt.Errorf("%s: %s", name, strings.Join(c.problems, "; "))
 	}
 	return d, nil
 }
@@ -144,7 +144,7 @@ func describeYAMLError(err error) error {
 	for i, e := range te.Errors {
 		lines[i] = unknownField.ReplaceAllString(e, "unknown key $1")
 	}
-	return errors.New(strings.Join(lines, "\n  "))
+	return errors.New(strings.Join(lines, "; "))
 }
 
 // checker gathers a description's problems.

@@ -170,7 +170,7 @@ var errorClasses = map[string]error{
 func (c *errorClass) UnmarshalYAML(n *yaml.Node) error {
 	c.err, c.line = errorClasses[n.Value], n.Line
 	if n.Kind != yaml.ScalarNode || c.err == nil {
-		return lineError(n, fmt.Sprintf("%q is not an error class; use not_found, unavailable or misconfigured", n.Value))
+		return lineError(n, fmt.Sprintf("%q is not an error class: use not_found, unavailable or misconfigured", n.Value))
 	}
 	return nil
 }
@@ -180,7 +180,7 @@ type tgStatus adapters.Status
 
 func (s *tgStatus) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode || !adapters.Status(n.Value).Valid() {
-		return lineError(n, fmt.Sprintf("%q is not a tg1 status; use one of %s", n.Value, statusNames()))
+		return lineError(n, fmt.Sprintf("%q is not a tg1 status: use one of %s", n.Value, statusNames()))
 	}
 	*s = tgStatus(n.Value)
 	return nil
@@ -194,7 +194,7 @@ type statusOrKeep string
 
 func (s *statusOrKeep) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode || n.Value != keep && !adapters.Status(n.Value).Valid() {
-		return lineError(n, fmt.Sprintf("%q is not a tg1 status nor keep; use one of %s, keep", n.Value, statusNames()))
+		return lineError(n, fmt.Sprintf("%q is not a tg1 status nor keep: use one of %s, keep", n.Value, statusNames()))
 	}
 	*s = statusOrKeep(n.Value)
 	return nil
