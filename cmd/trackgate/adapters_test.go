@@ -28,7 +28,7 @@ import (
 )
 
 func TestBinaryOffersTheRealAdapters(t *testing.T) {
-	for _, name := range []string{"dhl", "sfexpress", "simulator", "ups", "webhook"} {
+	for _, name := range []string{"declarative", "dhl", "sfexpress", "simulator", "ups", "webhook"} {
 		if !slices.Contains(adapters.Names(), name) {
 			t.Errorf("adapter %q is not registered; registered: %q", name, adapters.Names())
 		}
