@@ -27,10 +27,11 @@ var phraseRules = []phraseRule{
 	{adapters.StatusReturned, "", []string{"returned to sender", "returned to the sender", "returned to shipper", "returned to the shipper", "an den absender zurückgeschickt", "已退回", "退件签收"}},
 	{adapters.StatusAttemptFailed, "", []string{"delivery attempt", "attempted delivery", "could not be delivered", "not delivered", "unable to deliver", "recipient not", "consignee not available", "nobody at home", "not at home", "konnte nicht zugestellt", "派送不成功", "无法派送"}},
 	{adapters.StatusAvailableForPickup, "", []string{"ready for pickup", "ready for pick up", "ready for pick-up", "available for pickup", "available for pick up", "ready for collection", "awaiting collection", "can be picked up", "zur abholung bereit", "待取件", "已到达自提点", "已放入快递柜"}},
-	{adapters.StatusOutForDelivery, "", []string{"out for delivery", "with delivery courier", "on the delivery vehicle", "loaded onto the delivery vehicle", "zustellfahrzeug geladen", "派送中", "正在派送", "派件中"}},
+	{adapters.StatusException, "", []string{"shipment is on hold", "shipment on hold"}},
+	{adapters.StatusOutForDelivery, "", []string{"out for delivery", "out with courier for delivery", "with delivery courier", "on the delivery vehicle", "loaded onto the delivery vehicle", "zustellfahrzeug geladen", "派送中", "正在派送", "派件中"}},
 	{adapters.StatusDelivered, "", []string{"delivered", "zugestellt", "已签收", "签收成功"}},
 	{adapters.StatusInfoReceived, "", []string{"label created", "shipment information received", "elektronisch angekündigt", "已下单", "电子面单"}},
-	{adapters.StatusInTransit, "", []string{"shipment picked up", "shipment accepted", "picked up", "已揽收", "已收取快件"}},
+	{adapters.StatusInTransit, "", []string{"shipment picked up", "shipment accepted", "picked up", "arrived at", "departed", "processed at", "processed for clearance", "clearance processing complete", "clearance event", "customs clearance status updated", "已揽收", "已收取快件"}},
 }
 
 // classifyPhrase reads the status an event's text says, if it says one.

@@ -91,6 +91,7 @@ var countryNames = map[string]string{
 	"PAKISTAN": "PK", "INDIA": "IN", "UNITED ARAB EMIRATES": "AE", "CANADA": "CA",
 	"MEXICO": "MX", "AUSTRALIA": "AU", "BAHRAIN": "BH", "CZECH REPUBLIC": "CZ",
 	"CZECHIA": "CZ", "DENMARK": "DK", "SWEDEN": "SE", "IRELAND": "IE", "PORTUGAL": "PT",
+	"BANGLADESH": "BD", "PHILIPPINES": "PH", "PHILIPPINES, THE": "PH",
 }
 
 // zoneOf is the time zone of a place, or nil when the place does not
@@ -119,7 +120,7 @@ var countryZones = map[string]string{
 	"SE": "Europe/Stockholm", "IE": "Europe/Dublin", "CN": "Asia/Shanghai",
 	"HK": "Asia/Hong_Kong", "JP": "Asia/Tokyo", "KR": "Asia/Seoul",
 	"SG": "Asia/Singapore", "PK": "Asia/Karachi", "IN": "Asia/Kolkata",
-	"AE": "Asia/Dubai", "BH": "Asia/Bahrain",
+	"AE": "Asia/Dubai", "BH": "Asia/Bahrain", "BD": "Asia/Dhaka", "PH": "Asia/Manila",
 }
 
 // usStateZones are the zones of the US states, by the zone of most of
