@@ -4,6 +4,7 @@ package main
 // each registers in its init function (see docs/adapters.md). The
 // simulator is imported by courier.go, which the embedded demo needs anyway.
 import (
+	_ "github.com/trackgate/trackgate/adapters/declarative"
 	_ "github.com/trackgate/trackgate/adapters/dhl"
 	_ "github.com/trackgate/trackgate/adapters/fedex"
 	_ "github.com/trackgate/trackgate/adapters/jdl"

@@ -28,7 +28,7 @@ import (
 )
 
 func TestBinaryOffersTheRealAdapters(t *testing.T) {
-	for _, name := range []string{"dhl", "fedex", "jdl", "sfexpress", "simulator", "ups", "webhook", "zto"} {
+	for _, name := range []string{"declarative", "dhl", "fedex", "jdl", "sfexpress", "simulator", "ups", "webhook", "zto"} {
 		if !slices.Contains(adapters.Names(), name) {
 			t.Errorf("adapter %q is not registered; registered: %q", name, adapters.Names())
 		}

@@ -1,0 +1,355 @@
+package declarative
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/adaptertest"
+)
+
+// The tests of adapters/dhl, ported to the DHL description: the
+// declarative adapter reads DHL as the Go adapter does.
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, adaptertest.Harness{
+		Courier: "dhl",
+		Ref:     foundRef,
+		Open: func(t *testing.T, s adaptertest.Scenario) adapters.Source {
+			_, src := startFake(t, s, foundShipment)
+			return src
+		},
+		PII:        foundPII,
+		RetryAfter: retryAfter,
+		EventTimes: foundEventTimes,
+		Status:     adapters.StatusDelivered,
+	})
+}
+
+func lookupFound(t *testing.T, body string) adapters.View {
+	t.Helper()
+	_, src := startFake(t, adaptertest.Found, body)
+	p, err := src.Lookup(context.Background(), foundRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := adaptertest.CheckView(p.View, "dhl", foundNumber, foundPII); err != nil {
+		t.Fatal(err)
+	}
+	return p.View
+}
+
+func TestFoundShipmentMapsDHLsHistory(t *testing.T) {
+	v := lookupFound(t, foundShipment)
+	want := []struct {
+		status adapters.Status
+		city   string
+	}{
+		{adapters.StatusInfoReceived, "LONDON"},
+		{adapters.StatusInTransit, "LONDON-HEATHROW"},
+		{adapters.StatusInTransit, "AMSTERDAM"},
+		{adapters.StatusOutForDelivery, "AMSTERDAM"}, // "Oderweg 2, AMSTERDAM": the street is gone
+		{adapters.StatusDelivered, "AMSTERDAM"},
+	}
+	if len(v.Events) != len(want) {
+		t.Fatalf("%d events; want %d", len(v.Events), len(want))
+	}
+	for i, w := range want {
+		e := v.Events[i]
+		if e.Status != w.status || e.Location == nil || e.Location.City != w.city {
+			t.Errorf("event %d: %s in %+v; want %s in %s", i, e.Status, e.Location, w.status, w.city)
+		}
+	}
+	if v.ETA != nil {
+		t.Errorf("a delivered shipment shows an ETA %+v", v.ETA)
+	}
+	if got := v.Events[4].Description; got != "Delivered - Signed for by: [name]" {
+		t.Errorf("delivery text %q; want the signer masked", got)
+	}
+}
+
+// inTransit edits foundShipment into one still on its way.
+func inTransit(t *testing.T, edit func(sh map[string]any)) string {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(foundShipment), &doc); err != nil {
+		t.Fatal(err)
+	}
+	sh := doc["shipments"].([]any)[0].(map[string]any)
+	events := sh["events"].([]any)
+	sh["events"] = events[2:] // up to arrival at the sort facility
+	sh["status"] = events[2]
+	delete(sh["details"].(map[string]any), "proofOfDelivery")
+	edit(sh)
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	cases := []struct {
+		name string
+		edit func(sh map[string]any)
+		want *adapters.ETA
+	}{
+		{"time frame first", func(map[string]any) {}, &adapters.ETA{
+			From: time.Date(2026, 11, 20, 9, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
+		{"estimated time alone", func(sh map[string]any) { delete(sh, "estimatedDeliveryTimeFrame") }, &adapters.ETA{
+			From: time.Date(2026, 11, 20, 18, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
+		{"a frame that ends before it starts falls back", func(sh map[string]any) {
+			sh["estimatedDeliveryTimeFrame"] = map[string]any{"estimatedFrom": "2026-11-21T09:00:00+01:00", "estimatedThrough": "2026-11-20T09:00:00+01:00"}
+		}, &adapters.ETA{From: time.Date(2026, 11, 20, 18, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
+		{"none", func(sh map[string]any) {
+			delete(sh, "estimatedDeliveryTimeFrame")
+			delete(sh, "estimatedTimeOfDelivery")
+		}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := lookupFound(t, inTransit(t, tc.edit))
+			if v.Status != adapters.StatusInTransit {
+				t.Fatalf("status %s; want in_transit", v.Status)
+			}
+			switch {
+			case tc.want == nil && v.ETA != nil:
+				t.Errorf("ETA %+v; want none", v.ETA)
+			case tc.want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.want.From) || !v.ETA.To.Equal(tc.want.To)):
+				t.Errorf("ETA %+v; want %+v", v.ETA, tc.want)
+			}
+			if b, _ := json.Marshal(v.ETA); v.ETA != nil && !strings.Contains(string(b), "+01:00") {
+				t.Errorf("ETA %s lost DHL's offset", b)
+			}
+		})
+	}
+}
+
+// dhlEvent is an event of DHL's answer, as adapters/dhl's tests write one.
+type dhlEvent struct{ StatusCode, Status, Description string }
+
+// eventStatus maps one DHL event as the DHL description reads it.
+func eventStatus(t *testing.T, e dhlEvent, previous adapters.Status) (adapters.Status, string) {
+	t.Helper()
+	d, err := Carrier("dhl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := map[string]any{"timestamp": "2026-11-20T10:31:00+01:00", "statusCode": e.StatusCode, "status": e.Status, "description": e.Description}
+	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
+	ev, _ := m.event(&d.spec.Answer.Event, raw, nil)
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	return d.spec.Status.eventStatus(ev.code, ev.classify, previous, "")
+}
+
+func TestEventStatus(t *testing.T) {
+	cases := []struct {
+		e        dhlEvent
+		previous adapters.Status
+		want     adapters.Status
+		sub      string
+	}{
+		{dhlEvent{StatusCode: "pre-transit", Description: "Shipment information received"}, adapters.StatusPending, adapters.StatusInfoReceived, ""},
+		{dhlEvent{StatusCode: "transit", Description: "Arrived at Sort Facility"}, adapters.StatusPending, adapters.StatusInTransit, ""},
+		{dhlEvent{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, adapters.StatusPending, adapters.StatusOutForDelivery, ""},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment is out for delivery"}, adapters.StatusPending, adapters.StatusOutForDelivery, ""},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, adapters.StatusPending, adapters.StatusAvailableForPickup, ""},
+		{dhlEvent{StatusCode: "delivered", Description: "Delivered"}, adapters.StatusPending, adapters.StatusDelivered, ""},
+		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, adapters.StatusPending, adapters.StatusReturned, ""},
+		{dhlEvent{StatusCode: "failure", Description: "Customs clearance delayed"}, adapters.StatusPending, adapters.StatusException, ""},
+		{dhlEvent{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, adapters.StatusPending, adapters.StatusAttemptFailed, ""},
+		{dhlEvent{StatusCode: "failure", Description: "The shipment could not be delivered"}, adapters.StatusPending, adapters.StatusAttemptFailed, ""},
+		{dhlEvent{StatusCode: "failure", Description: "Shipment returned to shipper"}, adapters.StatusPending, adapters.StatusReturned, ""},
+		{dhlEvent{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, adapters.StatusPending, adapters.StatusException, "returning_to_sender"},
+		{dhlEvent{StatusCode: "unknown"}, adapters.StatusPending, adapters.StatusPending, ""},
+		{dhlEvent{StatusCode: "unknown", Description: "Delivered"}, adapters.StatusOutForDelivery, adapters.StatusOutForDelivery, ""},
+		{dhlEvent{StatusCode: "in-customs"}, adapters.StatusPending, adapters.StatusInTransit, "dhl_in-customs"},
+		{dhlEvent{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, adapters.StatusPending, adapters.StatusInTransit, "dhl_unrecognized"},
+		// Beyond adapters/dhl's table: DHL Express events without a code
+		// are read from their words, and "unknown" may say a label exists.
+		{dhlEvent{Description: "With delivery courier"}, adapters.StatusInTransit, adapters.StatusOutForDelivery, ""},
+		{dhlEvent{Description: "Processed at KARACHI - PAKISTAN"}, adapters.StatusInTransit, adapters.StatusInTransit, ""},
+		{dhlEvent{StatusCode: "unknown", Status: "LABEL CREATED"}, adapters.StatusPending, adapters.StatusInfoReceived, ""},
+	}
+	for _, tc := range cases {
+		st, sub := eventStatus(t, tc.e, tc.previous)
+		if st != tc.want || sub != tc.sub {
+			t.Errorf("eventStatus(%+v after %s) = %s, %q; want %s, %q", tc.e, tc.previous, st, sub, tc.want, tc.sub)
+		}
+	}
+}
+
+func TestLocalityCity(t *testing.T) {
+	cases := map[string]string{
+		"Bonn":                    "Bonn",
+		"LEIPZIG - GERMANY":       "LEIPZIG",
+		"Oderweg 2, AMSTERDAM":    "AMSTERDAM",
+		"AMSTERDAM HUB":           "AMSTERDAM HUB",
+		"Keizersgracht 123":       "",
+		"Postfiliale 502, 53113":  "",
+		"  ":                      "",
+		"Contact Jane Doe, Paris": "Paris",
+	}
+	for in, want := range cases {
+		if got := cleanLocation(parseLocality(in, "")).City; got != want {
+			t.Errorf("the city of %q = %q; want %q", in, got, want)
+		}
+	}
+}
+
+// signerNames runs the DHL description's personal expression on a
+// shipment.
+func signerNames(t *testing.T, shipment string) []string {
+	t.Helper()
+	d, err := Carrier("dhl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sh any
+	if err := json.Unmarshal([]byte(shipment), &sh); err != nil {
+		t.Fatal(err)
+	}
+	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
+	names := personalNames(m.all(&d.spec.Answer.Personal, sh))
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	return names
+}
+
+func TestSignerNamesAreMaskedWhereverDHLRepeatsThem(t *testing.T) {
+	names := signerNames(t, `{"details":{"proofOfDelivery":{"signed":{"type":"Person","name":"Jessica Miller","givenName":"Jessica","familyName":"Miller"}}}}`)
+	for _, in := range []string{"Delivered - Signed for by: JESSICA MILLER", "Delivered to miller at the door", "Left with jessica"} {
+		got := maskNames(in, names)
+		if strings.Contains(strings.ToLower(got), "jessica") || strings.Contains(strings.ToLower(got), "miller") {
+			t.Errorf("maskNames(%q) = %q", in, got)
+		}
+	}
+	if got := maskNames("Millerstrasse hub", names); got != "Millerstrasse hub" {
+		t.Errorf("maskNames masked inside a word: %q", got)
+	}
+	if got := maskNames("Signed by LI", signerNames(t, `{"details":{"proofOfDelivery":{"signed":"LI"}}}`)); got != "Signed by **" {
+		t.Errorf("a short name became %q; want it masked without growing the text", got)
+	}
+	// DHL Express puts "Delivered" where the signer's name goes: the
+	// delivery's own text stays.
+	if got := maskNames("Delivered", signerNames(t, `{"details":{"proofOfDelivery":{"signed":{"@type":"Person","name":"Delivered"}}}}`)); got != "Delivered" {
+		t.Errorf("the delivery's text became %q", got)
+	}
+	if names := signerNames(t, `{"details":{"receiver":{"@type":"Person","organizationName":"EXPRESS","familyName":"Doe","givenName":"John"}}}`); !slices.Equal(names, []string{"John", "Doe"}) {
+		t.Errorf("names of the receiver: %q", names)
+	}
+}
+
+func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
+	fake := &fakeDHL{scenario: adaptertest.Found, body: foundShipment}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	src := openDHL(t, srv, map[string]string{"api_key": fakeKey, "service": "express"})
+	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
+		t.Fatal(err)
+	}
+	if q := fake.queries[0]; q != "service=express&trackingNumber=1234567890" {
+		t.Errorf("query %q", q)
+	}
+}
+
+func TestAShipmentWithNothingDatedIsMalformed(t *testing.T) {
+	_, src := startFake(t, adaptertest.Found, `{"shipments":[{"id":"1234567890","status":{"statusCode":"transit"},"events":[]}]}`)
+	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrUnavailable) {
+		t.Errorf("err = %v; want ErrUnavailable", err)
+	}
+	_, src = startFake(t, adaptertest.Found, `{"shipments":[]}`)
+	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrNotFound) {
+		t.Errorf("no shipments: err = %v; want ErrNotFound", err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(foundShipment))
+	f.Add([]byte(`{"shipments":[{"id":"1","status":{"statusCode":"unknown","timestamp":"2026-11-20"}}]}`))
+	f.Add([]byte(`{"shipments":[{"id":1234567890,"events":[{"timestamp":"2021-04-26T11:42:00","description":"Delivered","location":{"address":{"addressLocality":"NEW YORK, NY - USA"}}}]}]}`))
+	d, err := Carrier("dhl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := d.read(context.Background(), "dhl", foundNumber, []any{foundNumber, ""}, body)
+		if err != nil {
+			return
+		}
+		if p.Version == 0 {
+			t.Fatal("version 0")
+		}
+		if err := adaptertest.CheckView(p.View, "dhl", foundNumber, nil); err != nil {
+			t.Fatalf("view from %s: %v", body, err)
+		}
+	})
+}
+
+func TestOpenRefusesBadOptions(t *testing.T) {
+	t.Setenv("DHL_API_KEY", "")
+	for name, options := range map[string]map[string]string{
+		"no key":              {"carrier": "dhl", "base_url": "https://api-eu.dhl.com"},
+		"unknown option":      {"carrier": "dhl", "api_key": "k", "apikey": "k"},
+		"bad base URL":        {"carrier": "dhl", "api_key": "k", "base_url": "api-eu.dhl.com"},
+		"bad timeout":         {"carrier": "dhl", "api_key": "k", "timeout": "0"},
+		"no description":      {"api_key": "k"},
+		"two descriptions":    {"carrier": "dhl", "file": "dhl.yaml", "api_key": "k"},
+		"unknown carrier":     {"carrier": "dhl-express", "api_key": "k"},
+		"key in an empty env": {"carrier": "dhl", "api_key_env": "DHL_API_KEY"},
+	} {
+		if _, err := adapters.Open(AdapterName, options); err == nil {
+			t.Errorf("%s: Open(%v) succeeded", name, options)
+		}
+	}
+	if _, err := adapters.Open(AdapterName, map[string]string{"carrier": "dhl", "api_key": "k"}); err != nil {
+		t.Errorf("Open with a key: %v", err)
+	}
+	t.Setenv("TG_TEST_DHL_KEY", "k")
+	if _, err := adapters.Open(AdapterName, map[string]string{"carrier": "dhl", "api_key_env": "TG_TEST_DHL_KEY"}); err != nil {
+		t.Errorf("Open with the key in the environment: %v", err)
+	}
+}
+
+func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
+	fake, src := startFake(t, adaptertest.Found, foundShipment)
+	fake.first = []adaptertest.Scenario{adaptertest.RateLimited}
+	fake.retryAfter = "3"
+	var waits []time.Duration
+	src.client.Sleep = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return ctx.Err()
+	}
+	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
+		t.Fatalf("Lookup after a 429: %v", err)
+	}
+	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.queries) != 2 {
+		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.queries))
+	}
+}
+
+func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
+	body := `{"shipments":[{"id":"1234567890","events":[
+		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Shipment on hold"},
+		{"timestamp":"2026-11-18T08:00:00Z","statusCode":"transit","description":"Processed"},
+		{"timestamp":"2026-11-17T08:00:00Z","statusCode":"pre-transit","description":"Label created"}]}]}`
+	v := lookupFound(t, body)
+	got := []adapters.Status{}
+	for _, e := range v.Events {
+		got = append(got, e.Status)
+	}
+	want := []adapters.Status{adapters.StatusInfoReceived, adapters.StatusInTransit, adapters.StatusInTransit}
+	if !slices.Equal(got, want) || v.Status != adapters.StatusInTransit {
+		t.Errorf("statuses %v, view %s; want %v, in_transit", got, v.Status, want)
+	}
+}
