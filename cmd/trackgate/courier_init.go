@@ -89,7 +89,7 @@ be set or replaced with --option NAME=VALUE.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.id, "id", "", "the courier id, as the gateway registers it: 2 to 32 lower-case letters, digits or '-' (required)")
-	fl.StringVar(&f.adapter, "adapter", "", "the adapter, by the name it registers (required; 'trackgate courier init --help' errors list this binary's)")
+	fl.StringVar(&f.adapter, "adapter", "", "the adapter, by the name it registers (required): "+strings.Join(adapters.Names(), ", "))
 	fl.StringVar(&f.name, "name", "", "the courier's name as shoppers see it (default: the id)")
 	fl.StringVar(&f.mode, "mode", api.ModePush, "push (the host publishes records to the gateway) or pull (the gateway asks the host)")
 	fl.StringVar(&f.factor, "factor", crypto.FactorNone, "none, or phone_last4 (shoppers give the last 4 digits of a phone number)")

@@ -83,6 +83,8 @@ type finding struct {
 
 // doctorReport gathers the findings of one run.
 type doctorReport struct {
+	// OK: every check passed.
+	OK       bool      `json:"ok"`
 	Findings []finding `json:"checks"`
 	Problems int       `json:"problems"`
 	// badInput: a file did not load (exit 2).
@@ -188,6 +190,7 @@ func (d *doctor) checkRedis(ctx context.Context) {
 
 // print writes the report: a line per finding and a summary, or JSON.
 func (r *doctorReport) print(w io.Writer, asJSON bool) error {
+	r.OK = r.Problems == 0
 	if asJSON {
 		if r.Findings == nil {
 			r.Findings = []finding{}

@@ -190,7 +190,7 @@ func TestDoctorPassesAHealthyDeployment(t *testing.T) {
 			}
 			d.start(t)
 			code, r, stderr := doctorJSON(t, time.Now, "--config", d.gwFile, "--courier", d.hostFile)
-			if code != exitOK || r.Problems != 0 {
+			if code != exitOK || r.Problems != 0 || !r.OK {
 				t.Fatalf("exit %d, %d problems: %+v\n%s", code, r.Problems, r.Findings, stderr)
 			}
 			var checks []string
@@ -373,8 +373,8 @@ func TestDoctorNamesEachMismatch(t *testing.T) {
 				d.start(t)
 			}
 			code, r, stderr := doctorJSON(t, func() time.Time { return time.Now().Add(tt.now) }, args...)
-			if code != exitFailure {
-				t.Errorf("exit %d, want %d; stderr %q", code, exitFailure, stderr)
+			if code != exitFailure || r.OK {
+				t.Errorf("exit %d, ok %v; want %d and not ok; stderr %q", code, r.OK, exitFailure, stderr)
 			}
 			if got := r.problemChecks(); !slices.Equal(got, tt.want) || r.Problems != len(tt.want) {
 				t.Errorf("problems %v (%d), want %v: %+v", got, r.Problems, tt.want, r.Findings)
