@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -121,15 +120,11 @@ func runCourierInit(e env, dir string, f courierInitFlags) error {
 		return err
 	}
 	keysDir := filepath.Join(dir, courierKeysDir)
-	paths := []string{
-		filepath.Join(keysDir, oprfKeyFile), filepath.Join(keysDir, signingKeyFile),
-		filepath.Join(dir, courierFile), filepath.Join(dir, gatewayEntryFile),
-	}
-	if ci.watchlist != "" {
-		paths = append(paths, ci.watchlist)
-	}
-	for _, p := range paths {
-		if _, err := os.Lstat(p); err == nil {
+	oprfPath, signingPath := filepath.Join(keysDir, oprfKeyFile), filepath.Join(keysDir, signingKeyFile)
+	hostPath, entryPath := filepath.Join(dir, courierFile), filepath.Join(dir, gatewayEntryFile)
+	// Every file first, so that a refusal writes nothing.
+	for _, p := range []string{oprfPath, signingPath, hostPath, entryPath, ci.watchlist} {
+		if _, err := os.Lstat(p); p != "" && err == nil {
 			return fmt.Errorf("refusing to replace %s, which already exists: courier init writes only new files, and wrote nothing; choose a new directory, or move the old files away", p)
 		}
 	}
@@ -142,32 +137,28 @@ func runCourierInit(e env, dir string, f courierInitFlags) error {
 	if err := runKeysGen(e, keysGenFlags{out: keysDir, kind: "all", valid: f.valid}); err != nil {
 		return err
 	}
-	signing, err := keyfile.LoadSigning(paths[1])
+	signing, err := keyfile.LoadSigning(signingPath)
 	if err != nil {
 		return err
 	}
-	oprf, err := keyfile.LoadOPRF(paths[0])
+	oprf, err := keyfile.LoadOPRF(oprfPath)
 	if err != nil {
 		return err
-	}
-	signingPub := signing.Public().(ed25519.PublicKey)
-	if ci.gatewayKey != nil && ci.gatewayKey.Equal(signingPub) {
-		return errors.New("--gateway-key is this courier's own new key; give the gateway's")
 	}
 	if ci.watchlist != "" {
 		if err := writeNewFile(ci.watchlist, nil, 0o600); err != nil {
 			return err
 		}
 	}
-	if err := writeNewFile(paths[2], []byte(ci.courierYAML()), 0o600); err != nil {
+	if err := writeNewFile(hostPath, []byte(ci.courierYAML()), 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Wrote %s (the courier host's configuration, mode 0600)\n", paths[2])
-	entry := ci.gatewayEntry(signingPub, oprf.Key.Public().KeyID())
-	if err := writeNewFile(paths[3], []byte(entry), 0o644); err != nil {
+	fmt.Fprintf(e.stdout, "Wrote %s (the courier host's configuration, mode 0600)\n", hostPath)
+	entry := ci.gatewayEntry(signing.Public().(ed25519.PublicKey), oprf.Key.Public().KeyID())
+	if err := writeNewFile(entryPath, []byte(entry), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Wrote %s (the gateway's entry for %s)\n", paths[3], f.id)
+	fmt.Fprintf(e.stdout, "Wrote %s (the gateway's entry for %s)\n", entryPath, f.id)
 	ci.printNextSteps(e, entry)
 	return nil
 }
