@@ -52,8 +52,12 @@ exports traces, continuing the gateway's.
 
 The file is checked completely before anything starts; a mistake is reported
 with the field it is in and how to fix it. courier prints one line once it
-listens, and stops gracefully on SIGINT or SIGTERM.`,
-		Example: `  trackgate courier --config /etc/trackgate/sim-swift.yaml
+listens, and stops gracefully on SIGINT or SIGTERM.
+
+'courier init DIR' writes a new courier's keys, a commented file for its
+host and the gateway's entry for it.`,
+		Example: `  trackgate courier init acme --id acme-post --adapter webhook
+  trackgate courier --config /etc/trackgate/sim-swift.yaml
   trackgate courier --config courier.yaml --addr 127.0.0.1:19011 --log-format json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCourier(cmd, e, f) },
@@ -64,6 +68,7 @@ listens, and stops gracefully on SIGINT or SIGTERM.`,
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.admin.register(fl)
+	cmd.AddCommand(newCourierInitCmd(e))
 	return cmd
 }
 

@@ -3,7 +3,8 @@
 // (courier), tracks a parcel through a gateway (track, detect), receives
 // its updates as webhooks (webhook listen), makes, rotates and shows the
 // key files couriers and gateways need (keys), prints a gateway's
-// transparency report (report), and measures a deployment on loopback
+// transparency report (report), checks a deployment's files and hosts
+// against each other (doctor), and measures a deployment on loopback
 // against baselines (bench).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
@@ -100,7 +101,8 @@ This one binary runs the gateway (serve) and courier hosts (courier), tracks a
 parcel through a gateway (track, detect), receives its updates as signed
 webhooks (webhook listen), makes, rotates and shows the key files that
 courier hosts and gateways need (keys), prints a gateway's transparency report
-(report), and measures a whole deployment on loopback against baselines
+(report), checks a deployment's files and courier hosts against each other
+(doctor), and measures a whole deployment on loopback against baselines
 (bench).
 
 Exit status: 0 on success, 1 when the command failed (for example nothing was
@@ -122,7 +124,7 @@ when track found nothing because a courier was unavailable (try again).`,
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
 	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newWebhookCmd(e), newKeysCmd(e),
-		newSimulatorCmd(e), newReportCmd(e), newBenchCmd(e))
+		newSimulatorCmd(e), newReportCmd(e), newBenchCmd(e), newDoctorCmd(e))
 	return root
 }
 

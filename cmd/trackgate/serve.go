@@ -32,6 +32,7 @@ type serveFlags struct {
 	logFormat  string
 	logLevel   string
 	shop       string
+	couriers   []string
 	admin      adminFlags
 }
 
@@ -64,6 +65,15 @@ a known stage when serve starts: on its way with an ETA, at a pickup point,
 held by customs on an onward leg, refused and returning, on an international
 flight) and a few sample parcels of the day's world.
 
+With --courier FILE (repeatable) it also runs the courier host a courier host's
+file describes — as 'trackgate courier init' writes it — inside this process
+beside the simulated ones, so that a new adapter can be tried through a gateway
+on one machine: its adapter with its options, its OPRF and signing keys. The
+gateway calls it directly and, in push mode, it publishes straight to the
+gateway, so the file's listen address, gateway section and outbox are not used.
+Its bucket_bits is the deployment's (unless --bucket-bits says otherwise, when
+they must agree), and the welcome names it.
+
 It registers a demo tenant, "demo", with a secret key made at start and
 printed once everything answers: a marketplace's server subscribes with it to a
 parcel's locators (trackgate webhook listen --secret-key …) and gets every
@@ -86,6 +96,7 @@ SIGINT or SIGTERM.`,
 		Example: `  trackgate serve
   trackgate serve --addr 127.0.0.1:9090 --speed 600 --log-format json
   trackgate serve --shop localhost:8081
+  trackgate serve --courier acme/courier.yaml
   trackgate serve --admin-addr 127.0.0.1:9090
   trackgate serve --config /etc/trackgate/gateway.yaml
   trackgate serve --config gateway.yaml --addr 127.0.0.1:18082`,
@@ -107,6 +118,7 @@ SIGINT or SIGTERM.`,
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.admin.register(fl)
+	fl.StringArrayVar(&f.couriers, "courier", nil, "also run the courier host this file describes (as 'courier init' writes it) in the embedded default, to try its adapter (repeatable)")
 	fl.StringVar(&f.shop, "shop", "", "also serve a demo marketplace page on this host:port (e.g. localhost:8081), a tenant of the gateway embedding the widget with its own key")
 	return cmd
 }
@@ -133,8 +145,13 @@ func serve(cmd *cobra.Command, e env, f serveFlags) error {
 		return err
 	}
 	defer obs.close()
+	plugged, bucketBits, err := openPluggedCouriers(ctx, f.couriers, e, f.bucketBits, cmd.Flags().Changed("bucket-bits"), logger)
+	if err != nil {
+		return err
+	}
+	defer closePluggedCouriers(plugged, logger)
 	cfg := embedded.Config{
-		Seed: f.seed, Speed: f.speed, ParcelsPerCourier: f.parcels, BucketBits: f.bucketBits, Logger: logger,
+		Seed: f.seed, Speed: f.speed, ParcelsPerCourier: f.parcels, BucketBits: bucketBits, Logger: logger,
 	}
 	var shop *demoShop
 	if f.shop != "" {
@@ -149,11 +166,13 @@ func serve(cmd *cobra.Command, e env, f serveFlags) error {
 		if shop != nil {
 			shop.register(c)
 		}
+		registerPluggedCouriers(c, plugged)
 	}
 	d, err := embedded.Build(cfg)
 	if err != nil {
 		return fmt.Errorf("build the embedded default: %w", err)
 	}
+	attachPluggedCouriers(d, plugged)
 	listener, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
@@ -170,7 +189,7 @@ func serve(cmd *cobra.Command, e env, f serveFlags) error {
 			}
 			return err
 		}
-		printWelcome(cmd.OutOrStdout(), url, d)
+		printWelcome(cmd.OutOrStdout(), url, d, plugged)
 		if shop != nil {
 			fmt.Fprintf(cmd.OutOrStdout(), "Demo shop (another origin, tenant %q with its own key): %s/\n\n", shopTenantID, shop.origin)
 		}
@@ -186,8 +205,9 @@ func serve(cmd *cobra.Command, e env, f serveFlags) error {
 // printWelcome says where the gateway listens and what to track: the
 // demo parcels, the same every day (the README names them), then a few of
 // the day's simulated world.
-func printWelcome(w io.Writer, url string, d *embedded.Deployment) {
-	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(d.Hosts))
+func printWelcome(w io.Writer, url string, d *embedded.Deployment, plugged []*pluggedCourier) {
+	fmt.Fprintf(w, "trackgate gateway on %s — embedded default: memory store, %d simulated couriers in process\n", url, len(simulator.Profiles()))
+	printPluggedCouriers(w, plugged)
 	fmt.Fprintf(w, "Track a parcel in a browser: %s/\nAPI reference: %s/docs\n", url, url)
 	fmt.Fprintf(w, "Transparency report: TRACKGATE_REPORT_KEY=%s go run ./cmd/trackgate report --gateway %s\n", d.ReportKey, url)
 	fmt.Fprintf(w, "Subscriptions: --secret-key %s (tenant %q, made at start; this gateway also delivers to http:// and loopback callbacks, for development)\n",

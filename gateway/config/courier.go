@@ -69,6 +69,7 @@ type Courier struct {
 	Timeouts     HTTPTimeouts `yaml:"timeouts"`
 
 	keys       []loadedKey
+	inProcess  bool // loaded with InProcess
 	signingKey ed25519.PrivateKey
 	gatewayKey ed25519.PublicKey
 	gatewayTLS *tls.Config
@@ -136,6 +137,7 @@ func parseCourier(data []byte, dir string, o loadOptions) (*Courier, error) {
 		return nil, err
 	}
 	c.withDefaults()
+	c.inProcess = o.inProcess
 	if err := c.check(dir, o); err != nil {
 		return nil, err
 	}
@@ -185,11 +187,15 @@ func (c *Courier) check(dir string, o loadOptions) error {
 	if err := c.loadOPRFKeys(dir, o.now()); err != nil {
 		return err
 	}
-	pk, err := parsePublicKey("gateway.public_key", c.Gateway.PublicKey, "the gateway's signing key")
-	if err != nil {
-		return err
+	// A host in the gateway's own process is called and publishes without
+	// signatures; it knows no gateway key.
+	if !o.inProcess {
+		pk, err := parsePublicKey("gateway.public_key", c.Gateway.PublicKey, "the gateway's signing key")
+		if err != nil {
+			return err
+		}
+		c.gatewayKey = pk
 	}
-	c.gatewayKey = pk
 	if err := c.loadSigningKey(dir); err != nil {
 		return err
 	}
@@ -199,12 +205,15 @@ func (c *Courier) check(dir string, o loadOptions) error {
 	if crypto.CheckCourierID(c.Gateway.ID) != nil {
 		return fieldErr("gateway.id", "%q must be the gateway's gateway_id: 2 to 32 lower-case letters, digits or '-' (default gateway)", c.Gateway.ID)
 	}
+	var err error
 	if c.serverTLS, err = c.TLS.load("tls", dir); err != nil {
 		return err
 	}
-	if c.Mode == api.ModePush {
+	switch {
+	case o.inProcess: // gateway.url, gateway.tls and outbox are not used
+	case c.Mode == api.ModePush:
 		err = c.checkPush(dir)
-	} else {
+	default:
 		err = c.checkPull()
 	}
 	if err != nil {

@@ -39,9 +39,10 @@ type CourierHost struct {
 // Build makes the courier host the file describes: it opens the adapter
 // with its options, uses the OPRF keys not yet expired (warning about the
 // others), and in push mode opens the outbox, which publishes through a
-// signed courierhost.HTTPPublisher to the gateway. ctx is not retained.
-// opts add metrics (HTTP requests by route, the outbox's depth) and
-// tracing.
+// signed courierhost.HTTPPublisher to the gateway; a host in the
+// gateway's own process publishes through WithPublisher's publisher
+// instead. ctx is not retained. opts add metrics (HTTP requests by
+// route, the outbox's depth) and tracing.
 func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOption) (*CourierHost, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -82,7 +83,14 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 	if o.registry != nil {
 		cfg.Metrics = telemetry.NewHTTPMetrics(o.registry)
 	}
-	if c.Mode == api.ModePush {
+	switch {
+	case c.Mode != api.ModePush:
+	case o.publisher != nil:
+		cfg.Publisher = o.publisher
+	case c.inProcess:
+		_ = h.Close()
+		return nil, errors.New("build the courier host: a push-mode host in the gateway's process publishes through the gateway: give WithPublisher")
+	default:
 		publisher := courierhost.HTTPPublisher{
 			GatewayURL: c.Gateway.URL,
 			Courier:    c.Courier,
@@ -98,9 +106,9 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 		if o.registry != nil {
 			o.registry.MustRegister(outboxGauge(h.Outbox))
 		}
-		if c.Partition != nil {
-			cfg.Partition = courierhost.Partition{Index: c.Partition.Index, Count: c.Partition.Count}
-		}
+	}
+	if c.Mode == api.ModePush && c.Partition != nil {
+		cfg.Partition = courierhost.Partition{Index: c.Partition.Index, Count: c.Partition.Count}
 	}
 	h.Host, err = courierhost.New(cfg)
 	if err != nil {
@@ -109,10 +117,12 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 	}
 	gatewayKey := c.gatewayKey
 	// Seen nonces are kept in this process: a lone host, or replicas
-	// behind a load balancer that keeps a gateway on one replica.
+	// behind a load balancer that keeps a gateway on one replica. A host
+	// loaded InProcess knows no gateway key, so its Handler answers
+	// every request 401.
 	h.Handler = h.Host.Handler(&signing.Verifier{
 		Keys: func(id string) (ed25519.PublicKey, bool) {
-			return gatewayKey, id == GatewayKeyID
+			return gatewayKey, id == GatewayKeyID && gatewayKey != nil
 		},
 		Audience: c.Courier,
 		Nonces:   signing.NewMemoryNonces(0, nil),

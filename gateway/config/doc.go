@@ -31,6 +31,11 @@
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.
+//     inprocess.go: a host run inside the gateway's own process
+//     (trackgate serve --courier), which needs no gateway section.
+//   - inspect.go: what a loaded file holds besides its fields (the public
+//     halves of its keys, the clients Build dials with), for the tools
+//     that check a deployment against it (trackgate doctor).
 //
 // The documented examples are deploy/local/gateway.example.yaml and
 // deploy/local/courier.example.yaml.

@@ -9,8 +9,9 @@ import (
 type LoadOption func(*loadOptions)
 
 type loadOptions struct {
-	getenv func(string) string
-	now    func() time.Time
+	getenv    func(string) string
+	now       func() time.Time
+	inProcess bool
 }
 
 // WithGetenv reads environment variables through getenv (default os.Getenv).

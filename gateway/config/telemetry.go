@@ -3,6 +3,7 @@ package config
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/trackgate/trackgate/gateway/courierhost"
 	"github.com/trackgate/trackgate/gateway/telemetry"
 )
 
@@ -10,8 +11,9 @@ import (
 type BuildOption func(*buildOptions)
 
 type buildOptions struct {
-	registry prometheus.Registerer
-	tracing  *telemetry.Tracing
+	registry  prometheus.Registerer
+	tracing   *telemetry.Tracing
+	publisher courierhost.Publisher // WithPublisher
 }
 
 func newBuildOptions(opts []BuildOption) buildOptions {

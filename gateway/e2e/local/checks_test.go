@@ -68,19 +68,29 @@ func (top *topology) checkGatewaysAgree(t *testing.T) {
 		}
 		same = func(a, b publicSet) bool { return len(a) == len(b) && samePublic(a.only(pushed), b.only(pushed)) }
 	}
+	// A bucket whose answers differ (a record changed between the reads,
+	// or the gateways' pull caches are of different moments) is read
+	// again in the next pass, after the pull cache has expired: one wait
+	// per pass, not per bucket.
+	pending := make([]uint32, 0, 1<<dir.BucketBits)
 	for b := uint32(0); b < 1<<dir.BucketBits; b++ {
-		agreed := false
-		for try := 0; try < tries && !agreed; try++ {
-			if try > 0 {
-				time.Sleep(2100 * time.Millisecond) // past the pull cache
-			}
+		pending = append(pending, b)
+	}
+	passes := 0
+	for try := 0; try < tries && len(pending) > 0; try++ {
+		if try > 0 {
+			time.Sleep(2100 * time.Millisecond) // past the pull cache
+		}
+		passes++
+		var again []uint32
+		for _, b := range pending {
 			first, missing := top.bucket(t, gw1, b)
 			other, _ := top.bucket(t, gw2, b)
-			again, _ := top.bucket(t, gw1, b)
-			if len(missing) > 0 || !same(first, again) || !same(first, other) {
+			repeat, _ := top.bucket(t, gw1, b)
+			if len(missing) > 0 || !same(first, repeat) || !same(first, other) {
+				again = append(again, b)
 				continue
 			}
-			agreed = true
 			seen += len(first)
 			// Every eighth bucket: one real record by its locator, from
 			// both (a dummy's locator has none).
@@ -103,14 +113,15 @@ func (top *topology) checkGatewaysAgree(t *testing.T) {
 				break
 			}
 		}
-		if !agreed {
-			t.Errorf("bucket %s: the gateways answered differently %d times in a row", crypto.FormatBucket(b), tries)
-		}
+		pending = again
+	}
+	for _, b := range pending {
+		t.Errorf("bucket %s: the gateways answered differently %d times in a row", crypto.FormatBucket(b), tries)
 	}
 	if seen < 1000 || singles == 0 {
 		t.Errorf("compared %d records in buckets and %d single records; too few to prove anything", seen, singles)
 	}
-	t.Logf("gateways agree on the directory, on %d records and dummies in %d buckets and on %d single records", seen, 1<<dir.BucketBits, singles)
+	t.Logf("gateways agree on the directory, on %d records and dummies in %d buckets and on %d single records (%d passes)", seen, 1<<dir.BucketBits, singles, passes)
 }
 
 // wantUnavailable checks a 503 answer with Retry-After, as RFC 9457
