@@ -1,0 +1,42 @@
+package phrases
+
+import "github.com/trackgate/trackgate/adapters"
+
+// Advance returns the status of a parcel that was in status current
+// after an event of status next, so that a status is decided from the
+// whole history rather than from its last line:
+//
+//   - an informational event ("") changes nothing, nor does pending once
+//     anything is known;
+//   - a final status (delivered, returned, expired) is kept against the
+//     steps of a journey that come before it — info_received, in_transit,
+//     out_for_delivery, available_for_pickup, attempt_failed — which
+//     after it are late or repeated scans, not news;
+//   - returned is kept against delivered (a returned parcel is delivered
+//     to its sender); expired gives way to either, and never replaces
+//     them;
+//   - anything else, an exception above all, is the new status.
+//
+// current "" is a parcel with no history yet.
+func Advance(current, next adapters.Status) adapters.Status {
+	switch {
+	case next == "":
+		return current
+	case next == adapters.StatusPending && current != "":
+		return current
+	case current == adapters.StatusReturned && next == adapters.StatusDelivered:
+		return current
+	case current.Final() && next == adapters.StatusExpired:
+		return current
+	case current.Final() && !next.Final() && next != adapters.StatusException:
+		return current
+	}
+	return next
+}
+
+// Moves reports whether an event of status next gives a parcel in status
+// current a new status (Advance returns next): the event whose substatus
+// the view shows.
+func Moves(current, next adapters.Status) bool {
+	return next != "" && Advance(current, next) == next && (next != current || current == "")
+}
