@@ -205,7 +205,7 @@ func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatal(err)
 	}
-	if q := fake.queries[0]; q != "service=express&trackingNumber=1234567890" {
+	if q := fake.Tracks()[0].Query; q != "service=express&trackingNumber=1234567890" {
 		t.Errorf("query %q", q)
 	}
 }
@@ -264,8 +264,8 @@ func TestOpenRefusesBadOptions(t *testing.T) {
 
 func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	fake, src := startFake(t, adaptertest.Found, foundShipment)
-	fake.first = []adaptertest.Scenario{adaptertest.RateLimited}
-	fake.retryAfter = "3"
+	fake.First = []adaptertest.Scenario{adaptertest.RateLimited}
+	fake.RetryAfter = "3"
 	var waits []time.Duration
 	src.cfg.Client.Sleep = func(ctx context.Context, d time.Duration) error {
 		waits = append(waits, d)
@@ -274,8 +274,8 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatalf("Lookup after a 429: %v", err)
 	}
-	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.queries) != 2 {
-		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.queries))
+	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.Tracks()) != 2 {
+		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.Tracks()))
 	}
 }
 

@@ -192,7 +192,7 @@ func TestTokenIsCachedAndRenewedBeforeItExpires(t *testing.T) {
 	if n := len(fake.tokens); n != 2 {
 		t.Fatalf("%d tokens fetched once the token was near expiry; want 2", n)
 	}
-	if got := fake.trackHdr.Get("Authorization"); got != "Bearer "+fake.tokens[1] {
+	if got := fake.trackHdr().Get("Authorization"); got != "Bearer "+fake.tokens[1] {
 		t.Errorf("track sent %q; want the new token", got)
 	}
 }
@@ -255,7 +255,7 @@ func TestTrackSendsUPSsHeadersAndAsksForNoSignature(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatal(err)
 	}
-	h := fake.trackHdr
+	h := fake.trackHdr()
 	if len(h.Get("transId")) == 0 || len(h.Get("transId")) > 32 || h.Get("transactionSrc") != DefaultTransactionSrc {
 		t.Errorf("transId %q, transactionSrc %q", h.Get("transId"), h.Get("transactionSrc"))
 	}
@@ -264,8 +264,8 @@ func TestTrackSendsUPSsHeadersAndAsksForNoSignature(t *testing.T) {
 func TestLookupOfAnUnusableNumberCallsNobody(t *testing.T) {
 	fake, src, _ := startFake(t, adaptertest.Found, foundPackage)
 	_, err := src.Lookup(context.Background(), adapters.ParcelRef{TrackingNumber: "1Z?"})
-	if !errors.Is(err, adapters.ErrNotFound) || len(fake.tokens) != 0 || fake.tracks != 0 {
-		t.Errorf("err %v after %d token and %d track requests; want ErrNotFound and no request", err, len(fake.tokens), fake.tracks)
+	if !errors.Is(err, adapters.ErrNotFound) || len(fake.tokens) != 0 || len(fake.Tracks()) != 0 {
+		t.Errorf("err %v after %d token and %d track requests; want ErrNotFound and no request", err, len(fake.tokens), len(fake.Tracks()))
 	}
 }
 
