@@ -7,7 +7,8 @@ import "github.com/trackgate/trackgate/adapters"
 // whole history rather than from its last line:
 //
 //   - an informational event ("") changes nothing, nor does pending once
-//     anything is known;
+//     anything is known, nor info_received once the carrier has the
+//     parcel (its data arriving after the parcel is late news);
 //   - a final status (delivered, returned, expired) is kept against the
 //     steps of a journey that come before it — info_received, in_transit,
 //     out_for_delivery, available_for_pickup, attempt_failed — which
@@ -23,6 +24,8 @@ func Advance(current, next adapters.Status) adapters.Status {
 	case next == "":
 		return current
 	case next == adapters.StatusPending && current != "":
+		return current
+	case next == adapters.StatusInfoReceived && current != "" && current != adapters.StatusPending:
 		return current
 	case current == adapters.StatusReturned && next == adapters.StatusDelivered:
 		return current

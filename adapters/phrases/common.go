@@ -134,7 +134,7 @@ var Common = Table{
 		"已下单", "下单成功", "等待揽收", "待揽收", "待揽件", "等待揽件", "电子信息", "订单已提交",
 	}},
 	{Class: Class{adapters.StatusInTransit, PickedUp}, Phrases: []string{
-		"picked up", "pickup scan", "pick up scan", "collected from the sender", "collected from sender",
+		"picked up", "pickup scan", "pick up scan", "collected from the sender", "collected from sender", "shipment accepted",
 		"已收取", "已收件", "收件成功", "揽收", "揽件", "已揽",
 	}},
 

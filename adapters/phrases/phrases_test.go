@@ -137,6 +137,9 @@ func TestAdvanceNeverMovesAParcelBackwards(t *testing.T) {
 		{transit, "", transit},
 		{transit, pending, transit},
 		{info, transit, transit},
+		{transit, info, transit}, // the data arrives after the parcel
+		{pending, info, info},
+		{"", info, info},
 		{out, transit, transit}, // back to the depot after a day out: news
 		{out, failed, failed},
 		{failed, out, out},

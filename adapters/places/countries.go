@@ -322,7 +322,13 @@ var countryByName = func() map[string]string {
 // ("USA", "CHINA MAINLAND", "Netherlands, The", "HONG KONG SAR, CHINA")
 // or its Chinese name; false when it names no country.
 func Country(name string) (string, bool) {
-	code, ok := countryByName[normalName(name)]
+	n := normalName(name)
+	if code, ok := countryByName[n]; ok {
+		return code, true
+	}
+	// "PHILIPPINES, THE", "The Gambia"
+	n = strings.TrimSuffix(strings.TrimPrefix(n, "THE "), " THE")
+	code, ok := countryByName[n]
 	return code, ok
 }
 

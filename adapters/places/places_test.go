@@ -29,6 +29,7 @@ func TestParseReadsCarriersLocalities(t *testing.T) {
 		{"EAST MIDLANDS - UK", "", loc("EAST MIDLANDS", "", "GB")},
 		{"SEOUL - KOREA, REPUBLIC OF (SOUTH K.)", "", loc("SEOUL", "", "KR")},
 		{"AMSTERDAM - NETHERLANDS, THE", "", loc("AMSTERDAM", "", "NL")},
+		{"MANILA - PHILIPPINES, THE", "", loc("MANILA", "", "PH")},
 		// DHL eCommerce and parcel services.
 		{"Henderson, NV, US", "US", loc("Henderson", "NV", "US")},
 		{"Henderson, NV, US", "", loc("Henderson", "NV", "US")},
