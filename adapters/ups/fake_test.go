@@ -74,7 +74,7 @@ const foundPackage = `{
   }
 }`
 
-var foundPII = []string{"JOHN SMITH", "Mary Johnson", "100 Main St", "Peachtree Center", "R0lGODlh", "iVBORw0KGgo", "ORDER-4471", "Front Door", "30303", "07470"}
+var foundPII = []string{"JOHN SMITH", "Mary Johnson", "100 Main St", "Peachtree Center", "R0lGODlh", "iVBORw0KGgo", "ORDER-4471", "30303", "07470"}
 
 var foundEventTimes = []string{
 	"2026-11-17T18:30:00-05:00", // gmtDate/gmtTime "23:30:00" at -05:00
@@ -82,7 +82,7 @@ var foundEventTimes = []string{
 	"2026-11-19T01:47:00-06:00", // gmtTime "74700": 07:47 UTC
 	"2026-11-19T03:41:00-06:00", // gmtTime "09:41:00"
 	"2026-11-20T08:12:00-05:00", // gmtOffset alone: local time at that offset
-	"2026-11-20T14:30:00Z",      // no gmt fields: read as UTC
+	"2026-11-20T14:30:00-05:00", // no gmt fields: local to Atlanta, GA
 }
 
 // upsErrors writes UPS's error answer.
