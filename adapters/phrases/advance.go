@@ -37,9 +37,10 @@ func Advance(current, next adapters.Status) adapters.Status {
 	return next
 }
 
-// Moves reports whether an event of status next gives a parcel in status
-// current a new status (Advance returns next): the event whose substatus
-// the view shows.
+// Moves reports whether an event of status next sets the status of a
+// parcel in status current (Advance returns next, the same status
+// included): the latest such event is the one whose substatus the view
+// shows.
 func Moves(current, next adapters.Status) bool {
-	return next != "" && Advance(current, next) == next && (next != current || current == "")
+	return next != "" && Advance(current, next) == next
 }
