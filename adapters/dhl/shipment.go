@@ -116,35 +116,23 @@ func parcelOf(courier, tn string, sh *shipment) (adapters.Parcel, error) {
 	slices.SortStableFunc(scans, func(a, b scan) int { return a.at.Compare(b.at) })
 
 	view := adapters.View{Courier: courier, TrackingNumber: tn}
-	advance := func(c phrases.Class) {
-		if phrases.Moves(view.Status, c.Status) {
-			view.Substatus = c.Substatus
-		}
-		view.Status = phrases.Advance(view.Status, c.Status)
-	}
+	var history phrases.History
 	for _, s := range scans {
-		advance(eventStatus(s.e))
-		st := view.Status
-		if st == "" {
-			st = adapters.StatusPending // informational lines before anything is known
-		}
 		view.Events = append(view.Events, adapters.Event{
 			Time:        s.at,
-			Status:      st,
+			Status:      history.Add(eventStatus(s.e)),
 			Description: text(s.e, signer),
 			Location:    s.place,
 		})
 		view.UpdatedAt = s.at
 	}
 	if sh.Status != nil {
-		advance(eventStatus(*sh.Status))
+		history.Add(eventStatus(*sh.Status))
 		if at, ok := clock.read(sh.Status.Timestamp, locationOf(sh.Status.Location)); ok && at.After(view.UpdatedAt) {
 			view.UpdatedAt = at
 		}
 	}
-	if view.Status == "" {
-		view.Status, view.Substatus = adapters.StatusPending, ""
-	}
+	view.Status, view.Substatus = history.Status()
 	if view.UpdatedAt.IsZero() {
 		return adapters.Parcel{}, errMalformed // nothing dated: not a shipment DHL tracks
 	}

@@ -35,25 +35,16 @@ var refinements = map[string][]adapters.Status{
 // does not document is in_transit with the code in the substatus.
 func eventStatus(e event) phrases.Class {
 	code := strings.ToLower(strings.TrimSpace(e.StatusCode))
-	text, known := phrases.Classify(e.Status + " " + e.Description)
+	text := e.Status + " " + e.Description
 	if code == "" || code == "unknown" {
-		if !known {
-			return phrases.Class{}
-		}
-		return text
+		c, _ := phrases.Classify(text)
+		return c
 	}
 	st, ok := statusCodes[code]
 	if !ok {
 		return phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_" + plain(code)}
 	}
-	if known {
-		for _, allowed := range refinements[code] {
-			if text.Status == allowed {
-				return text
-			}
-		}
-	}
-	return phrases.Class{Status: st}
+	return phrases.Common.Refine(phrases.Class{Status: st}, text, refinements[code]...)
 }
 
 // dhlCode is the shape of DHL's status codes: a word or words joined by

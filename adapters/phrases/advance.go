@@ -44,3 +44,33 @@ func Advance(current, next adapters.Status) adapters.Status {
 func Moves(current, next adapters.Status) bool {
 	return next != "" && Advance(current, next) == next
 }
+
+// History decides a parcel's status event by event, oldest first, with
+// Advance, and keeps the substatus of the latest event that set it. Its
+// zero value is a parcel with no history.
+type History struct {
+	status    adapters.Status
+	substatus string
+}
+
+// Add records an event of class c and returns the parcel's status after
+// it: pending while nothing but informational lines are known.
+func (h *History) Add(c Class) adapters.Status {
+	if Moves(h.status, c.Status) {
+		h.substatus = c.Substatus
+	}
+	h.status = Advance(h.status, c.Status)
+	if h.status == "" {
+		return adapters.StatusPending
+	}
+	return h.status
+}
+
+// Status is the parcel's status and substatus: pending when nothing is
+// known.
+func (h *History) Status() (adapters.Status, string) {
+	if h.status == "" {
+		return adapters.StatusPending, ""
+	}
+	return h.status, h.substatus
+}

@@ -25,10 +25,16 @@
 // "undelivered", "held" not in "withheld"); a Chinese phrase matches
 // anywhere.
 //
+// Where a carrier does send a code, Table.Refine lets the text say more
+// than the code within the code's stage ("transit" and "Out for
+// delivery" is out_for_delivery; "transit" and "Delivered" stays
+// in_transit).
+//
 // Statuses are decided from the whole history, not from its last line:
 // Advance gives the status after an event, so that an informational line
 // never moves a parcel, and a delivered or returned parcel is not moved
-// back by a late scan of an earlier step.
+// back by a late scan of an earlier step. History applies it event by
+// event and keeps the substatus of the event that set the status.
 //
 // The package imports nothing of trackgate but adapters.
 package phrases

@@ -197,3 +197,47 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestHistoryKeepsTheLatestSubstatusThatSetTheStatus(t *testing.T) {
+	var h History
+	if st, sub := h.Status(); st != adapters.StatusPending || sub != "" {
+		t.Errorf("no history: %s/%q", st, sub)
+	}
+	steps := []struct {
+		c    Class
+		want adapters.Status
+	}{
+		{Class{}, adapters.StatusPending}, // a courtesy before anything is known
+		{Class{adapters.StatusInTransit, PickedUp}, adapters.StatusInTransit},
+		{Class{adapters.StatusInTransit, Customs}, adapters.StatusInTransit},
+		{Class{}, adapters.StatusInTransit},
+		{Class{adapters.StatusDelivered, ""}, adapters.StatusDelivered},
+		{Class{adapters.StatusInTransit, "sf_opcode_8888"}, adapters.StatusDelivered},
+	}
+	for i, s := range steps {
+		if got := h.Add(s.c); got != s.want {
+			t.Errorf("step %d: %s; want %s", i, got, s.want)
+		}
+		if i == 3 {
+			if _, sub := h.Status(); sub != Customs {
+				t.Errorf("after an informational line the substatus is %q; want customs", sub)
+			}
+		}
+	}
+	if st, sub := h.Status(); st != adapters.StatusDelivered || sub != "" {
+		t.Errorf("at the end: %s/%q; want delivered", st, sub)
+	}
+}
+
+func TestRefineStaysWithinTheCodesStage(t *testing.T) {
+	base := Class{Status: adapters.StatusInTransit}
+	if got := Common.Refine(base, "Out for delivery", adapters.StatusOutForDelivery); got.Status != adapters.StatusOutForDelivery {
+		t.Errorf("an allowed refinement: %+v", got)
+	}
+	if got := Common.Refine(base, "Delivered", adapters.StatusOutForDelivery); got != base {
+		t.Errorf("a refinement out of the stage: %+v", got)
+	}
+	if got := Common.Refine(base, "Warehouse scan", adapters.StatusOutForDelivery); got != base {
+		t.Errorf("a text the table does not know: %+v", got)
+	}
+}

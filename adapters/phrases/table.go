@@ -1,6 +1,7 @@
 package phrases
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -122,4 +123,14 @@ func wordEdge(s string, i int, p string, start bool) bool {
 
 func latinWord(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// Refine returns the class t gives text when its status is one of
+// allowed — a carrier's text saying more than its code, within the code's
+// stage — and base otherwise.
+func (t Table) Refine(base Class, text string, allowed ...adapters.Status) Class {
+	if c, ok := t.Classify(text); ok && slices.Contains(allowed, c.Status) {
+		return c
+	}
+	return base
 }

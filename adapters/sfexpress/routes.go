@@ -49,21 +49,13 @@ func parcelOf(courier, tn string, routes []route) (adapters.Parcel, error) {
 	// scans of the same second and mends any that come out of order.
 	slices.SortStableFunc(scans, func(a, b scan) int { return a.at.Compare(b.at) })
 	view := adapters.View{Courier: courier, TrackingNumber: tn}
+	var history phrases.History
 	for _, s := range scans {
-		if phrases.Moves(view.Status, s.m.status) {
-			view.Substatus = s.m.substatus
-		}
-		view.Status = phrases.Advance(view.Status, s.m.status)
-		s.event.Status = view.Status
-		if s.event.Status == "" {
-			s.event.Status = adapters.StatusPending
-		}
+		s.event.Status = history.Add(phrases.Class{Status: s.m.status, Substatus: s.m.substatus})
 		view.Events = append(view.Events, s.event)
 		view.UpdatedAt = s.at
 	}
-	if view.Status == "" {
-		view.Status = adapters.StatusPending
-	}
+	view.Status, view.Substatus = history.Status()
 	return adapters.Parcel{Version: uint64(len(routes)), View: view}, nil
 }
 

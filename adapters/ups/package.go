@@ -121,29 +121,17 @@ func parcelOf(courier, tn string, p *pkg) (adapters.Parcel, error) {
 	slices.SortStableFunc(scans, func(a, b scan) int { return a.at.Compare(b.at) })
 
 	view := adapters.View{Courier: courier, TrackingNumber: tn}
-	advance := func(c phrases.Class) {
-		if phrases.Moves(view.Status, c.Status) {
-			view.Substatus = c.Substatus
-		}
-		view.Status = phrases.Advance(view.Status, c.Status)
-	}
+	var history phrases.History
 	for _, s := range scans {
-		advance(s.class)
-		st := view.Status
-		if st == "" {
-			st = adapters.StatusPending
-		}
 		description := ""
 		if s.a.Status != nil {
 			description = strings.TrimSpace(s.a.Status.Description)
 		}
-		view.Events = append(view.Events, adapters.Event{Time: s.at, Status: st, Description: description, Location: s.place})
+		view.Events = append(view.Events, adapters.Event{Time: s.at, Status: history.Add(s.class), Description: description, Location: s.place})
 		view.UpdatedAt = s.at
 	}
-	advance(statusOf(p.CurrentStatus))
-	if view.Status == "" {
-		view.Status, view.Substatus = adapters.StatusPending, ""
-	}
+	history.Add(statusOf(p.CurrentStatus))
+	view.Status, view.Substatus = history.Status()
 
 	// What a shopper wants to know, where the view has a place for it.
 	last := func(st adapters.Status) int {

@@ -60,10 +60,9 @@ func statusOf(s *status) phrases.Class {
 		return phrases.Class{}
 	}
 	typ := strings.ToUpper(strings.TrimSpace(s.Type))
-	text, known := upsPhrases.Classify(s.Description)
 	if typ == "" || typ == "U" {
-		if known {
-			return text
+		if c, known := upsPhrases.Classify(s.Description); known {
+			return c
 		}
 		for _, c := range []string{s.StatusCode, s.Code} {
 			if m, ok := statusCodes[strings.TrimSpace(c)]; ok {
@@ -76,14 +75,7 @@ func statusOf(s *status) phrases.Class {
 	if !ok {
 		return phrases.Class{Status: adapters.StatusInTransit, Substatus: "ups_type_" + plainType(typ)}
 	}
-	if known {
-		for _, allowed := range refinements[typ] {
-			if text.Status == allowed {
-				return text
-			}
-		}
-	}
-	return m
+	return upsPhrases.Refine(m, s.Description, refinements[typ]...)
 }
 
 // upsType is the shape of a status type: one to three capitals.
