@@ -241,3 +241,14 @@ func TestRefineStaysWithinTheCodesStage(t *testing.T) {
 		t.Errorf("a text the table does not know: %+v", got)
 	}
 }
+
+func TestNormalTellsPhrasesInNormalForm(t *testing.T) {
+	for p, want := range map[string]bool{
+		"out for delivery": true, "派送中": true, "": true, "Out for delivery": false, "pick-up": false,
+		"two  spaces": false, " leading": false, "trailing ": false, "tab\there": false,
+	} {
+		if got := normal(p); got != want || want && normalize(p) != p {
+			t.Errorf("normal(%q) = %v; want %v", p, got, want)
+		}
+	}
+}

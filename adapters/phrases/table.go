@@ -74,11 +74,28 @@ func normalize(s string) string {
 
 func containsAny(s string, phrases []string) bool {
 	for _, p := range phrases {
-		if contains(s, normalize(p)) {
+		if !normal(p) {
+			p = normalize(p)
+		}
+		if contains(s, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// normal reports whether p is in the form normalize gives, without
+// allocating: Common's phrases are, a carrier's own may not be.
+func normal(p string) bool {
+	space := true // no leading space
+	for _, r := range p {
+		switch {
+		case unicode.IsUpper(r), r == '-', r == '‐', r == '–', unicode.IsSpace(r) && (r != ' ' || space):
+			return false
+		}
+		space = r == ' '
+	}
+	return !space || p == ""
 }
 
 // contains reports whether s holds phrase p; where p begins or ends with
