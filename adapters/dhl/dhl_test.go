@@ -11,6 +11,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
 func TestConformance(t *testing.T) {
@@ -130,72 +131,119 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 
 func TestEventStatus(t *testing.T) {
 	cases := []struct {
-		e        event
-		previous adapters.Status
-		has      bool
-		want     adapters.Status
-		sub      string
+		e    event
+		want phrases.Class
 	}{
-		{event{StatusCode: "pre-transit", Description: "Shipment information received"}, "", false, adapters.StatusInfoReceived, ""},
-		{event{StatusCode: "transit", Description: "Arrived at Sort Facility"}, "", false, adapters.StatusInTransit, ""},
-		{event{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, "", false, adapters.StatusOutForDelivery, ""},
-		{event{StatusCode: "transit", Description: "The shipment is out for delivery"}, "", false, adapters.StatusOutForDelivery, ""},
-		{event{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, "", false, adapters.StatusAvailableForPickup, ""},
-		{event{StatusCode: "delivered", Description: "Delivered"}, "", false, adapters.StatusDelivered, ""},
-		{event{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, "", false, adapters.StatusReturned, ""},
-		{event{StatusCode: "failure", Description: "Customs clearance delayed"}, "", false, adapters.StatusException, ""},
-		{event{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, "", false, adapters.StatusAttemptFailed, ""},
-		{event{StatusCode: "failure", Description: "The shipment could not be delivered"}, "", false, adapters.StatusAttemptFailed, ""},
-		{event{StatusCode: "failure", Description: "Shipment returned to shipper"}, "", false, adapters.StatusReturned, ""},
-		{event{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, "", false, adapters.StatusException, "returning_to_sender"},
-		{event{StatusCode: "unknown"}, "", false, adapters.StatusPending, ""},
-		{event{StatusCode: "unknown", Description: "Delivered"}, adapters.StatusOutForDelivery, true, adapters.StatusOutForDelivery, ""},
-		{event{StatusCode: "in-customs"}, "", false, adapters.StatusInTransit, "dhl_in-customs"},
-		{event{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, "", false, adapters.StatusInTransit, "dhl_unrecognized"},
+		{event{StatusCode: "pre-transit", Description: "Shipment information received"}, phrases.Class{Status: adapters.StatusInfoReceived}},
+		{event{StatusCode: "pre-transit", Status: "DELIVERED", Description: "JESSICA"}, phrases.Class{Status: adapters.StatusInfoReceived}},
+		{event{StatusCode: "transit", Description: "Arrived at Sort Facility"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{event{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{event{StatusCode: "transit", Description: "The shipment is out for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{event{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
+		{event{StatusCode: "transit", Description: "Clearance processing complete at LEIPZIG - GERMANY"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.CustomsCleared}},
+		{event{StatusCode: "transit", Description: "The shipment has been delivered"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{event{StatusCode: "delivered", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{event{StatusCode: "delivered", Description: "The shipment has been delivered to the PACKSTATION"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
+		{event{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, phrases.Class{Status: adapters.StatusReturned}},
+		{event{StatusCode: "failure", Description: "Customs clearance delayed"}, phrases.Class{Status: adapters.StatusException}},
+		{event{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
+		{event{StatusCode: "failure", Description: "The shipment could not be delivered"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
+		{event{StatusCode: "failure", Description: "Shipment returned to shipper"}, phrases.Class{Status: adapters.StatusReturned}},
+		{event{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.ReturningToSender}},
+		{event{StatusCode: "failure", Description: "Shipment is on hold"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.Held}},
+		// DHL Express: no statusCode, the text says it all.
+		{event{Description: "Shipment is out with courier for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{event{Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{event{Description: "Customs clearance status updated. Note - The Customs clearance process may start while the shipment is in transit to the destination."}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.Customs}},
+		{event{Description: "Payment is received and recorded for shipment related fees"}, phrases.Class{}},
+		{event{StatusCode: "unknown", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{event{StatusCode: "unknown"}, phrases.Class{}},
+		{event{StatusCode: "in-customs"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_in-customs"}},
+		{event{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_unrecognized"}},
 	}
 	for _, tc := range cases {
-		st, sub := eventStatus(tc.e, tc.previous, tc.has)
-		if st != tc.want || sub != tc.sub {
-			t.Errorf("eventStatus(%+v) = %s, %q; want %s, %q", tc.e, st, sub, tc.want, tc.sub)
+		if got := eventStatus(tc.e); got != tc.want {
+			t.Errorf("eventStatus(%+v) = %+v; want %+v", tc.e, got, tc.want)
 		}
 	}
 }
 
-func TestLocalityCity(t *testing.T) {
-	cases := map[string]string{
-		"Bonn":                    "Bonn",
-		"LEIPZIG - GERMANY":       "LEIPZIG",
-		"Oderweg 2, AMSTERDAM":    "AMSTERDAM",
-		"AMSTERDAM HUB":           "AMSTERDAM HUB",
-		"Keizersgracht 123":       "",
-		"Postfiliale 502, 53113":  "",
-		"  ":                      "",
-		"Contact Jane Doe, Paris": "Paris",
+func TestLocationOfParsesDHLsLocalities(t *testing.T) {
+	loc := func(locality, country string) *place {
+		p := &place{}
+		json.Unmarshal([]byte(`{"address":{"addressLocality":`+strconvQuote(locality)+`,"countryCode":`+strconvQuote(country)+`}}`), p)
+		return p
 	}
-	for in, want := range cases {
-		if got := localityCity(in); got != want {
-			t.Errorf("localityCity(%q) = %q; want %q", in, got, want)
+	cases := []struct {
+		p    *place
+		want *adapters.Location
+	}{
+		{loc("LOS ANGELES, CA - USA", "US"), &adapters.Location{City: "LOS ANGELES", Region: "CA", Country: "US"}},
+		{loc("Henderson, NV, US", ""), &adapters.Location{City: "Henderson", Region: "NV", Country: "US"}},
+		{loc("MANILA - PHILIPPINES, THE", ""), &adapters.Location{City: "MANILA", Country: "PH"}},
+		{loc("Oderweg 2, AMSTERDAM", "NL"), &adapters.Location{City: "AMSTERDAM", Country: "NL"}},
+		{loc("Contact Jane Doe, Paris", "FR"), &adapters.Location{City: "Paris", Country: "FR"}},
+		{loc("Keizersgracht 123", ""), nil},
+		{nil, nil},
+	}
+	for _, tc := range cases {
+		got := locationOf(tc.p)
+		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+			t.Errorf("locationOf(%+v) = %+v; want %+v", tc.p, got, tc.want)
 		}
 	}
 }
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func TestSignerNamesAreMaskedWhereverDHLRepeatsThem(t *testing.T) {
 	sh := &shipment{}
 	json.Unmarshal([]byte(`{"details":{"proofOfDelivery":{"signed":{"type":"Person","name":"Jessica Miller","givenName":"Jessica","familyName":"Miller"}}}}`), sh)
 	names := signerNames(sh)
 	for _, in := range []string{"Delivered - Signed for by: JESSICA MILLER", "Delivered to miller at the door", "Left with jessica"} {
-		got := maskNames(in, names)
+		got := maskNames(in, names, "DELIVERED")
 		if strings.Contains(strings.ToLower(got), "jessica") || strings.Contains(strings.ToLower(got), "miller") {
 			t.Errorf("maskNames(%q) = %q", in, got)
 		}
 	}
-	if got := maskNames("Millerstrasse hub", names); got != "Millerstrasse hub" {
+	if got := maskNames("Millerstrasse hub", names, ""); got != "Millerstrasse hub" {
 		t.Errorf("maskNames masked inside a word: %q", got)
 	}
 	sh2 := &shipment{}
 	json.Unmarshal([]byte(`{"details":{"proofOfDelivery":{"signed":"LI"}}}`), sh2)
-	if got := maskNames("Signed by LI", signerNames(sh2)); got != "Signed by **" {
+	if got := maskNames("Signed by LI", signerNames(sh2), ""); got != "Signed by **" {
 		t.Errorf("a short name became %q; want it masked without growing the text", got)
+	}
+}
+
+// A signer DHL records as a place or in the words of its own texts does
+// not rewrite the delivery event.
+func TestSignerMaskingLeavesTheDeliveryEventsOwnText(t *testing.T) {
+	for _, signed := range []string{`"FRONT DOOR"`, `"DELIVERED"`, `{"@type":"Person","name":"Delivered"}`} {
+		sh := &shipment{}
+		json.Unmarshal([]byte(`{"details":{"proofOfDelivery":{"signed":`+signed+`}}}`), sh)
+		e := event{Status: "DELIVERED", Description: "Delivered - Left at Front Door"}
+		if got := text(e, signerNames(sh)); got != "Delivered - Left at Front Door" {
+			t.Errorf("signed %s: the delivery text became %q", signed, got)
+		}
+	}
+}
+
+func TestADescriptionThatIsOnlyANameIsDropped(t *testing.T) {
+	cases := []struct {
+		e    event
+		want string
+	}{
+		{event{Status: "DELIVERED", Description: "JESSICA", Remark: "The shipment is pending completion of customs inspection."}, "The shipment is pending completion of customs inspection."},
+		{event{Status: "DELIVERED", Description: "JESSICA"}, "DELIVERED"},
+		{event{Status: "delivered", Description: "Delivered"}, "Delivered"},
+		{event{Status: "transit", Description: "Clearance Event"}, "Clearance Event"},
+		{event{Status: "transit", Description: "JESSICA"}, "JESSICA"}, // not where DHL puts a signer
+	}
+	for _, tc := range cases {
+		if got := text(tc.e, nil); got != tc.want {
+			t.Errorf("text(%+v) = %q; want %q", tc.e, got, tc.want)
+		}
 	}
 }
 
@@ -205,7 +253,7 @@ func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatal(err)
 	}
-	if q := fake.queries[0]; q != "service=express&trackingNumber=1234567890" {
+	if q := fake.Tracks()[0].Query; q != "service=express&trackingNumber=1234567890" {
 		t.Errorf("query %q", q)
 	}
 }
@@ -264,8 +312,8 @@ func TestOpenRefusesBadOptions(t *testing.T) {
 
 func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	fake, src := startFake(t, adaptertest.Found, foundShipment)
-	fake.first = []adaptertest.Scenario{adaptertest.RateLimited}
-	fake.retryAfter = "3"
+	fake.First = []adaptertest.Scenario{adaptertest.RateLimited}
+	fake.RetryAfter = "3"
 	var waits []time.Duration
 	src.cfg.Client.Sleep = func(ctx context.Context, d time.Duration) error {
 		waits = append(waits, d)
@@ -274,14 +322,14 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatalf("Lookup after a 429: %v", err)
 	}
-	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.queries) != 2 {
-		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.queries))
+	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.Tracks()) != 2 {
+		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.Tracks()))
 	}
 }
 
 func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
 	body := `{"shipments":[{"id":"1234567890","events":[
-		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Shipment on hold"},
+		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Tracking details updated"},
 		{"timestamp":"2026-11-18T08:00:00Z","statusCode":"transit","description":"Processed"},
 		{"timestamp":"2026-11-17T08:00:00Z","statusCode":"pre-transit","description":"Label created"}]}]}`
 	v := lookupFound(t, body)
@@ -292,5 +340,51 @@ func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
 	want := []adapters.Status{adapters.StatusInfoReceived, adapters.StatusInTransit, adapters.StatusInTransit}
 	if !slices.Equal(got, want) || v.Status != adapters.StatusInTransit {
 		t.Errorf("statuses %v, view %s; want %v, in_transit", got, v.Status, want)
+	}
+}
+
+// The real answers under testdata/real, each read as its want file says.
+func TestRealAnswers(t *testing.T) {
+	adaptertest.RealAnswers(t, "testdata/real", DefaultCourier, serveAnswer)
+}
+
+func TestTimesWithoutAnOffsetAreLocalToTheirPlace(t *testing.T) {
+	var sh shipment
+	json.Unmarshal([]byte(`{"destination":{"address":{"addressLocality":"LEIPZIG - GERMANY"}}}`), &sh)
+	c := newClock(&sh)
+	la := &adapters.Location{City: "LOS ANGELES", Region: "CA", Country: "US"}
+	cases := []struct {
+		in    string
+		place *adapters.Location
+		want  string
+	}{
+		{"2026-01-15T09:30:00", la, "2026-01-15T09:30:00-08:00"},
+		{"2026-07-15T09:30:00", la, "2026-07-15T09:30:00-07:00"},
+		{"2026-07-15T09:30:00+02:00", la, "2026-07-15T09:30:00+02:00"}, // an offset DHL gives stands
+		{"2026-07-15T09:30:00", nil, "2026-07-15T09:30:00+02:00"},      // the destination's zone
+		{"2026-07-15T09:30:00", &adapters.Location{Country: "US"}, "2026-07-15T09:30:00+02:00"},
+	}
+	for _, tc := range cases {
+		got, ok := c.read(tc.in, tc.place)
+		if !ok || got.Format(time.RFC3339) != tc.want {
+			t.Errorf("read(%q, %+v) = %s, %v; want %s", tc.in, tc.place, got.Format(time.RFC3339), ok, tc.want)
+		}
+	}
+	if got, _ := newClock(&shipment{}).read("2026-07-15T09:30:00", nil); got.Format(time.RFC3339) != "2026-07-15T09:30:00Z" {
+		t.Errorf("no place anywhere: %s; want UTC", got.Format(time.RFC3339))
+	}
+}
+
+func TestETAOfADayIsTheWholeDay(t *testing.T) {
+	var sh shipment
+	json.Unmarshal([]byte(`{"destination":{"address":{"countryCode":"DE"}},"estimatedTimeOfDelivery":"2026-11-20"}`), &sh)
+	got := newClock(&sh).eta(&sh)
+	if got == nil || got.From.Format(time.RFC3339) != "2026-11-20T00:00:00+01:00" || got.To.Format(time.RFC3339) != "2026-11-20T23:59:59+01:00" {
+		t.Errorf("ETA %+v; want the 20th in Germany", got)
+	}
+	sh.EstimatedTimeOfDelivery, sh.EstimatedTimeOfDeliveryRemark = "2026-11-20T14:00:00+01:00", "By End of Day"
+	got = newClock(&sh).eta(&sh)
+	if got == nil || got.From.Format(time.RFC3339) != "2026-11-20T14:00:00+01:00" || got.To.Format(time.RFC3339) != "2026-11-20T23:59:59+01:00" {
+		t.Errorf("ETA %+v; want until the end of the day", got)
 	}
 }

@@ -1,18 +1,14 @@
 package dhl
 
 import (
-	"cmp"
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
 )
 
 const (
@@ -72,89 +68,64 @@ var foundEventTimes = []string{
 }
 
 // problem writes DHL's error answer (RFC 7807).
-func problem(w http.ResponseWriter, status int, title, detail string) {
+func problem(w http.ResponseWriter, status int) {
+	title, detail := http.StatusText(status), ""
+	switch status {
+	case http.StatusNotFound:
+		title, detail = "No result found", "No shipment with given tracking number found."
+	case http.StatusUnauthorized:
+		title, detail = "Unauthorized", "Unauthorized for given resource."
+	case http.StatusTooManyRequests:
+		title, detail = "Too many requests", "Too many requests. Please retry later."
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{"title": title, "status": status, "detail": detail})
 }
 
-// fakeDHL plays the Unified API: it checks the key and answers as in its
-// scenario; Found answers body for foundNumber.
-type fakeDHL struct {
-	scenario adaptertest.Scenario
-	body     string
-	// first are scenarios played, one a request, before scenario.
-	first []adaptertest.Scenario
-	// retryAfter is the Retry-After of RateLimited (default 120 seconds).
-	retryAfter string
-
-	mu      sync.Mutex
-	queries []string // the raw query of each request
-}
-
-func (f *fakeDHL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.queries = append(f.queries, r.URL.RawQuery)
-	scenario := f.scenario
-	if len(f.first) > 0 {
-		scenario, f.first = f.first[0], f.first[1:]
-	}
-	f.mu.Unlock()
-	if r.Method != http.MethodGet || r.URL.Path != "/track/shipments" {
-		problem(w, http.StatusNotFound, "Not Found", "Resource not found")
-		return
-	}
-	if r.Header.Get("DHL-API-Key") != fakeKey {
-		problem(w, http.StatusUnauthorized, "Unauthorized", "Unauthorized for given resource.")
-		return
-	}
-	switch scenario {
-	case adaptertest.RateLimited:
-		w.Header().Set("Retry-After", cmp.Or(f.retryAfter, "120"))
-		problem(w, http.StatusTooManyRequests, "Too many requests", "Too many requests. Please retry later.")
-		return
-	case adaptertest.ServerError:
-		problem(w, http.StatusInternalServerError, "Internal Server Error", "")
-		return
-	case adaptertest.Slow:
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
+// dhlAPI plays the Unified API's ways: GET /track/shipments with the
+// number in trackingNumber and the key in the DHL-API-Key header.
+var dhlAPI = carrierfake.Carrier{
+	Track: func(r *http.Request) (string, bool) {
+		if r.Method != http.MethodGet || r.URL.Path != "/track/shipments" {
+			return "", false
 		}
-		return
-	case adaptertest.Malformed:
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"shipments":[{"id":"1234567890","status":{"statusCode":`))
-		return
-	}
-	if scenario != adaptertest.Found || r.URL.Query().Get("trackingNumber") != foundNumber {
-		problem(w, http.StatusNotFound, "No result found", "No shipment with given tracking number found.")
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(f.body))
+		return r.URL.Query().Get("trackingNumber"), true
+	},
+	Authorize: func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Header.Get("DHL-API-Key") != fakeKey {
+			problem(w, http.StatusUnauthorized)
+			return false
+		}
+		return true
+	},
+	Error:     problem,
+	Malformed: `{"shipments":[{"id":"1234567890","status":{"statusCode":`,
 }
 
-func startFake(t *testing.T, s adaptertest.Scenario, body string) (*fakeDHL, *Source) {
+// connect returns a Source for fake, with a revoked key for BadCredentials.
+func connect(t *testing.T, fake *carrierfake.Fake, s adaptertest.Scenario) *Source {
 	t.Helper()
-	fake := &fakeDHL{scenario: s, body: body}
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
 	key := fakeKey
 	if s == adaptertest.BadCredentials {
 		key = "revoked-key"
 	}
-	src, err := New(Config{
-		APIKey:  key,
-		BaseURL: srv.URL,
-		Client:  &carrierhttp.Client{HTTP: srv.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: noSleep},
-	})
+	src, err := New(Config{APIKey: key, BaseURL: fake.URL(), Client: fake.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fake, src
+	return src
 }
 
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+func startFake(t *testing.T, s adaptertest.Scenario, body string) (*carrierfake.Fake, *Source) {
+	t.Helper()
+	fake := carrierfake.Start(t, dhlAPI, s, foundNumber, []byte(body))
+	return fake, connect(t, fake, s)
+}
+
+// serveAnswer is the adaptertest.Serve of the real answers.
+func serveAnswer(t *testing.T, status int, body []byte) adapters.Source {
+	return connect(t, carrierfake.Answer(t, dhlAPI, status, body), adaptertest.Found)
+}
 
 var foundRef = adapters.ParcelRef{TrackingNumber: "12 3456 7890"}

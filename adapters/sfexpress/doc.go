@@ -20,14 +20,23 @@
 // ParcelRef until one brings routes, and reports that factor in
 // Parcel.Factors. No routes for any factor is adapters.ErrNotFound.
 //
-// Mapping, in this order (see status.go): the route's
-// secondaryStatusCode, then its firstStatusCode, then its opCode; a code
-// in none of the tables is in_transit with the raw code in the substatus,
-// and delivered is only ever read from SF's own delivered codes.
-// acceptTime is China time without an offset and becomes RFC 3339 with
-// +08:00; acceptAddress gives the city (and province) only; remark goes
-// through scrub.Text. The parcel's version is its number of routes, which
-// grows as SF adds routes.
+// Mapping of a route, in this order (see status.go): its
+// secondaryStatusCode, then its firstStatusCode, then its opCode, then
+// its text (remark, then the status names, read by phrases.Common); a
+// route whose codes are in no table and whose text says nothing is
+// in_transit with the raw code in the substatus. opCode 8000, which
+// points to the signer on SF's website after a delivery, is
+// informational. The parcel's status is decided from the whole route
+// list with phrases.Advance, not from the last route: an informational
+// route, or one of an earlier step that comes late, never undoes a
+// delivery, so polling stops. acceptTime is China time without an
+// offset and becomes RFC 3339 with +08:00. acceptAddress gives the city
+// (and province) only, through places.Parse: "广东省深圳市南山区" is
+// 深圳市 in 广东省, and the depot names older answers carry
+// ("北京海淀七街营业点") give their city or nothing, never a district or
+// a street. remark goes through scrub.Text. The parcel's version is its
+// number of routes, which grows as SF adds routes. testdata/real holds
+// answers others published, each read as its want file says.
 //
 // The adapter is registered as "sfexpress" with the options partner_id
 // and checkword (required), base_url (default ProductionURL; the sandbox

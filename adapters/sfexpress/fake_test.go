@@ -179,3 +179,36 @@ func startFake(t *testing.T, s adaptertest.Scenario) (*fakeSF, *Source) {
 func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 var foundRef = adapters.ParcelRef{TrackingNumber: "sf 1234 5678 90123", Factors: []string{senderLast4, receiverLast4}}
+
+// serveAnswer is the adaptertest.Serve of the real answers: SF's answer
+// as published, inside SF's envelope when what was published is only the
+// route query's result (it has "success" at its top).
+func serveAnswer(t *testing.T, status int, body []byte) adapters.Source {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) == nil && top["success"] != nil {
+		b, err := json.Marshal(map[string]any{
+			"apiErrorMsg": "", "apiResponseID": "000192A5C5E3F3FE", "apiResultCode": "A1000", "apiResultData": string(body),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = b
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ParseForm() != nil || r.PostForm.Get("msgDigest") != MsgDigest(r.PostForm.Get("msgData"), r.PostForm.Get("timestamp"), fakeCheckword) {
+			t.Errorf("the adapter sent a request SF would refuse: %v", r.PostForm)
+		}
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.WriteHeader(status)
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	src, err := New(Config{
+		PartnerID: fakePartner, Checkword: fakeCheckword, BaseURL: srv.URL + "/std/service",
+		Client: &carrierhttp.Client{HTTP: srv.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: noSleep},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/adaptertest"
 )
 
 func TestLocationOfKeepsNothingFinerThanACity(t *testing.T) {
@@ -18,7 +19,11 @@ func TestLocationOfKeepsNothingFinerThanACity(t *testing.T) {
 		{"北京市朝阳区建国路88号", &adapters.Location{City: "北京市", Country: "CN"}},
 		{"内蒙古自治区呼和浩特市", &adapters.Location{City: "呼和浩特市", Region: "内蒙古自治区", Country: "CN"}},
 		{"香港", &adapters.Location{City: "香港", Country: "HK"}},
-		{"澳门特别行政区", &adapters.Location{City: "澳门特别行政区", Country: "MO"}},
+		{"澳门特别行政区", &adapters.Location{City: "澳门", Country: "MO"}},
+		// Depots, as older answers give acceptAddress.
+		{"北京海淀七街营业点", &adapters.Location{City: "北京市", Country: "CN"}},
+		{"深圳福田集散中心", &adapters.Location{City: "深圳市", Country: "CN"}},
+		{"福田集散中心", nil},
 		{"科苑路15号", nil},
 		{"南山区科技园科苑路十五号三栋", nil},
 		{"广东省", &adapters.Location{Region: "广东省", Country: "CN"}},
@@ -90,5 +95,35 @@ func TestVersionGrowsWithRoutes(t *testing.T) {
 	}
 	if after.Version <= before.Version || before.Version == 0 {
 		t.Errorf("versions %d then %d; want a positive version that grows with a new route", before.Version, after.Version)
+	}
+}
+
+// The route texts of an older SF answer (published in an app's code,
+// opcode 8000 one second after the delivery): the informational route
+// does not undo the delivery, and the view's status is not the last
+// route's.
+func TestADeliveredParcelStaysDeliveredAfterAnInformationalRoute(t *testing.T) {
+	routes := []route{
+		{AcceptTime: "2019-04-05 07:43:16", AcceptAddress: "哈尔滨市", OpCode: "31", Remark: "快件到达 【哈尔滨市呼兰区裕田小区营业点】"},
+		{AcceptTime: "2019-04-05 07:58:24", AcceptAddress: "哈尔滨市", OpCode: "204", Remark: "快件交给吕国平，正在派送途中（联系电话：13945654460）"},
+		{AcceptTime: "2019-04-05 08:57:19", AcceptAddress: "哈尔滨市", OpCode: "80", Remark: "已签收,感谢使用顺丰,期待再次为您服务"},
+		{AcceptTime: "2019-04-05 08:57:22", AcceptAddress: "哈尔滨市", OpCode: "8000", Remark: `在官网"运单资料&签收图",可查看签收人信息`},
+		{AcceptTime: "2019-04-06 10:00:00", AcceptAddress: "哈尔滨市", OpCode: "8888"}, // a code SF may add
+	}
+	p, err := parcelOf("sf-express", "802498488925", routes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := p.View
+	if v.Status != adapters.StatusDelivered || v.Substatus != "" {
+		t.Errorf("view %s/%q; want delivered", v.Status, v.Substatus)
+	}
+	for i, want := range []adapters.Status{adapters.StatusInTransit, adapters.StatusOutForDelivery, adapters.StatusDelivered, adapters.StatusDelivered, adapters.StatusDelivered} {
+		if v.Events[i].Status != want {
+			t.Errorf("event %d (%s): %s; want %s", i, v.Events[i].Description, v.Events[i].Status, want)
+		}
+	}
+	if err := adaptertest.CheckView(v, "sf-express", "802498488925", []string{"吕国平", "13945654460"}); err != nil {
+		t.Error(err)
 	}
 }

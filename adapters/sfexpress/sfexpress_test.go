@@ -21,3 +21,8 @@ func TestConformance(t *testing.T) {
 		Status:     adapters.StatusDelivered,
 	})
 }
+
+// The real answers under testdata/real, each read as its want file says.
+func TestRealAnswers(t *testing.T) {
+	adaptertest.RealAnswers(t, "testdata/real", DefaultCourier, serveAnswer)
+}

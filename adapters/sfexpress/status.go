@@ -4,9 +4,11 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
-// mapping is a route's place in the tg1 taxonomy.
+// mapping is a route's place in the tg1 taxonomy; no status for an
+// informational route.
 type mapping struct {
 	status    adapters.Status
 	substatus string
@@ -22,6 +24,7 @@ var statusCodes = map[code]mapping{
 	"301":  {adapters.StatusOutForDelivery, ""},
 	"401":  {adapters.StatusDelivered, ""},
 	"1301": {adapters.StatusAvailableForPickup, ""},
+	"701":  {adapters.StatusInfoReceived, ""}, // 待揽收: at a partner point, awaiting SF's pickup
 }
 
 // opCodes maps SF's operation codes, as public clients and real route
@@ -40,14 +43,24 @@ var opCodes = map[code]mapping{
 	"605": {adapters.StatusInTransit, "customs"},
 	"44":  {adapters.StatusOutForDelivery, ""},
 	"204": {adapters.StatusOutForDelivery, ""},
-	"70":  {adapters.StatusAvailableForPickup, ""},
-	"80":  {adapters.StatusDelivered, ""}, // signed for
+	"607": {adapters.StatusInTransit, "picked_up"}, // 代理收件
+	"33":  {adapters.StatusException, ""},          // 派件异常
+	"70":  {adapters.StatusAttemptFailed, ""},      // 由于…原因 派件不成功
+	"99":  {adapters.StatusInTransit, "forwarded"}, // 应客户要求,快件正在转寄中
+	"80":  {adapters.StatusDelivered, ""},          // signed for
 }
 
-// routeStatus maps a route: by its status code first, its opCode second;
-// a route whose codes are in neither table is in transit, with the raw
-// code in the substatus so that a new code shows up without being
-// guessed at — above all never as delivered.
+// informational are opCodes that say nothing of where the parcel is:
+// 8000 points to the signer on SF's website after a delivery.
+var informational = map[code]bool{"8000": true}
+
+// routeStatus maps a route: by its status code first, its opCode second,
+// its text third (remark, then the status names, read by phrases.Common);
+// a route whose codes are in no table and whose text says nothing is in
+// transit, with the raw code in the substatus so that a new code shows up
+// without being guessed at. The parcel's status comes from the whole
+// route list (phrases.Advance): an informational route, or a late one,
+// never undoes a delivery.
 func routeStatus(r route) mapping {
 	for _, c := range []code{r.SecondaryStatusCode, r.FirstStatusCode} {
 		if m, ok := statusCodes[c]; ok {
@@ -57,8 +70,16 @@ func routeStatus(r route) mapping {
 			return m
 		}
 	}
+	if informational[r.OpCode] {
+		return mapping{}
+	}
 	if m, ok := opCodes[r.OpCode]; ok {
 		return m
+	}
+	for _, text := range []string{r.Remark, r.SecondaryStatusName, r.FirstStatusName} {
+		if c, ok := phrases.Classify(text); ok {
+			return mapping{c.Status, c.Substatus}
+		}
 	}
 	for _, raw := range []struct {
 		kind string

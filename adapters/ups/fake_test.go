@@ -1,10 +1,10 @@
 package ups
 
 import (
-	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +12,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
 )
 
 const (
@@ -74,7 +74,7 @@ const foundPackage = `{
   }
 }`
 
-var foundPII = []string{"JOHN SMITH", "Mary Johnson", "100 Main St", "Peachtree Center", "R0lGODlh", "iVBORw0KGgo", "ORDER-4471", "Front Door", "30303", "07470"}
+var foundPII = []string{"JOHN SMITH", "Mary Johnson", "100 Main St", "Peachtree Center", "R0lGODlh", "iVBORw0KGgo", "ORDER-4471", "30303", "07470"}
 
 var foundEventTimes = []string{
 	"2026-11-17T18:30:00-05:00", // gmtDate/gmtTime "23:30:00" at -05:00
@@ -82,7 +82,7 @@ var foundEventTimes = []string{
 	"2026-11-19T01:47:00-06:00", // gmtTime "74700": 07:47 UTC
 	"2026-11-19T03:41:00-06:00", // gmtTime "09:41:00"
 	"2026-11-20T08:12:00-05:00", // gmtOffset alone: local time at that offset
-	"2026-11-20T14:30:00Z",      // no gmt fields: read as UTC
+	"2026-11-20T14:30:00-05:00", // no gmt fields: local to Atlanta, GA
 }
 
 // upsErrors writes UPS's error answer.
@@ -92,30 +92,55 @@ func upsErrors(w http.ResponseWriter, status int, code, message string) {
 	json.NewEncoder(w).Encode(map[string]any{"response": map[string]any{"errors": []any{map[string]any{"code": code, "message": message}}}})
 }
 
-// fakeUPS plays UPS's OAuth and Track APIs.
-type fakeUPS struct {
-	t        *testing.T
-	scenario adaptertest.Scenario
-	body     string
-	// expiresIn is the token lifetime it grants, as UPS sends it.
-	expiresIn string
-
-	mu       sync.Mutex
-	tokens   []string        // issued, in order
-	revoked  map[string]bool // tokens refused from now on
-	tracks   int
-	gate     chan struct{} // when set, token requests wait for it
-	trackHdr http.Header
+// upsError writes UPS's error answer for an HTTP status.
+func upsError(w http.ResponseWriter, status int) {
+	switch status {
+	case http.StatusNotFound:
+		upsErrors(w, status, "TW0001", "Tracking Information Not Found")
+	case http.StatusTooManyRequests:
+		upsErrors(w, status, "429", "Too Many Requests")
+	default:
+		upsErrors(w, status, fmt.Sprint(status), "Resource is not available")
+	}
 }
 
-func (f *fakeUPS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.Method == http.MethodPost && r.URL.Path == "/security/v1/oauth/token":
-		f.serveToken(w, r)
-	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/track/v1/details/"):
-		f.serveTrack(w, r, strings.TrimPrefix(r.URL.Path, "/api/track/v1/details/"))
-	default:
-		upsErrors(w, http.StatusNotFound, "404", "Not Found")
+// fakeUPS plays UPS's OAuth API, and its Track API through a
+// carrierfake.Fake that accepts the tokens it issued.
+type fakeUPS struct {
+	*carrierfake.Fake
+	// expiresIn is the token lifetime it grants, as UPS sends it.
+	expiresIn string
+	gate      chan struct{} // when set, token requests wait for it
+
+	mu      sync.Mutex
+	tokens  []string        // issued, in order
+	revoked map[string]bool // tokens refused from now on
+}
+
+func newFakeUPS() *fakeUPS {
+	return &fakeUPS{expiresIn: `"14399"`, revoked: map[string]bool{}}
+}
+
+// carrier is the Track API's ways: GET /api/track/v1/details/{number}
+// with a bearer token the fake issued and UPS's transaction headers.
+func (f *fakeUPS) carrier() carrierfake.Carrier {
+	return carrierfake.Carrier{
+		Track: func(r *http.Request) (string, bool) {
+			if r.Method != http.MethodGet {
+				return "", false
+			}
+			return strings.CutPrefix(r.URL.Path, "/api/track/v1/details/")
+		},
+		Authorize: f.authorize,
+		Error:     upsError,
+		Malformed: "<html><body>Service Temporarily Unavailable</body></html>", MalformedType: "text/html",
+		Other: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost || r.URL.Path != "/security/v1/oauth/token" {
+				upsError(w, http.StatusNotFound)
+				return
+			}
+			f.serveToken(w, r)
+		}),
 	}
 }
 
@@ -143,50 +168,29 @@ func (f *fakeUPS) serveToken(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (f *fakeUPS) serveTrack(w http.ResponseWriter, r *http.Request, number string) {
+func (f *fakeUPS) authorize(w http.ResponseWriter, r *http.Request) bool {
 	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	f.mu.Lock()
-	f.tracks++
-	f.trackHdr = r.Header.Clone()
-	valid := !f.revoked[tok]
-	issued := false
-	for _, t := range f.tokens {
-		issued = issued || t == tok
-	}
+	valid := slices.Contains(f.tokens, tok) && !f.revoked[tok]
 	f.mu.Unlock()
-	if !issued || !valid {
+	if !valid {
 		upsErrors(w, http.StatusUnauthorized, "250002", "Invalid Authentication Information.")
-		return
+		return false
 	}
 	if r.Header.Get("transId") == "" || r.Header.Get("transactionSrc") == "" {
 		upsErrors(w, http.StatusBadRequest, "TV0001", "Missing transId or transactionSrc")
-		return
+		return false
 	}
-	switch f.scenario {
-	case adaptertest.RateLimited:
-		w.Header().Set("Retry-After", "120")
-		upsErrors(w, http.StatusTooManyRequests, "429", "Too Many Requests")
-		return
-	case adaptertest.ServerError:
-		upsErrors(w, http.StatusServiceUnavailable, "503", "Resource is not available")
-		return
-	case adaptertest.Slow:
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-		return
-	case adaptertest.Malformed:
-		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte("<html><body>Service Temporarily Unavailable</body></html>"))
-		return
+	return true
+}
+
+// trackHdr is the header of the last track request.
+func (f *fakeUPS) trackHdr() http.Header {
+	tracks := f.Tracks()
+	if len(tracks) == 0 {
+		return nil
 	}
-	if f.scenario != adaptertest.Found || number != foundNumber {
-		upsErrors(w, http.StatusNotFound, "TW0001", "Tracking Information Not Found")
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(f.body))
+	return tracks[len(tracks)-1].Header
 }
 
 // fakeClock is a settable clock for the token's expiry.
@@ -209,25 +213,38 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 func startFake(t *testing.T, s adaptertest.Scenario, body string) (*fakeUPS, *Source, *fakeClock) {
 	t.Helper()
-	fake := &fakeUPS{t: t, scenario: s, body: body, expiresIn: `"14399"`, revoked: map[string]bool{}}
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
+	fake := newFakeUPS()
+	fake.Fake = carrierfake.Start(t, fake.carrier(), s, foundNumber, []byte(body))
+	src, clock := connect(t, fake, s)
+	return fake, src, clock
+}
+
+// connect returns a Source for fake, with an expired secret for
+// BadCredentials, and its clock.
+func connect(t *testing.T, fake *fakeUPS, s adaptertest.Scenario) (*Source, *fakeClock) {
+	t.Helper()
 	secret := fakeSecret
 	if s == adaptertest.BadCredentials {
 		secret = "expired-secret"
 	}
 	clock := &fakeClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
 	src, err := New(Config{
-		ClientID: fakeClientID, ClientSecret: secret, BaseURL: srv.URL,
-		Client: &carrierhttp.Client{HTTP: srv.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: noSleep},
+		ClientID: fakeClientID, ClientSecret: secret, BaseURL: fake.URL(),
+		Client: fake.Client(),
 		Now:    clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fake, src, clock
+	return src, clock
 }
 
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+// serveAnswer is the adaptertest.Serve of the real answers.
+func serveAnswer(t *testing.T, status int, body []byte) adapters.Source {
+	fake := newFakeUPS()
+	fake.Fake = carrierfake.Answer(t, fake.carrier(), status, body)
+	src, _ := connect(t, fake, adaptertest.Found)
+	return src
+}
 
 var foundRef = adapters.ParcelRef{TrackingNumber: "1Z 999 AA1 0123 4567 84"}

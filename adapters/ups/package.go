@@ -1,20 +1,21 @@
 package ups
 
 import (
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/places"
 	"github.com/trackgate/trackgate/adapters/scrub"
 	"github.com/trackgate/trackgate/crypto"
 )
 
-// trackAPIResponse is UPS's answer. deliveryInformation (receivedBy,
-// signature, deliveryPhoto), packageAddress and referenceNumber are left
-// out on purpose: they are personal data and never decoded.
+// trackAPIResponse is UPS's answer. Of deliveryInformation only the
+// location is decoded ("Front Door"); receivedBy, signature,
+// deliveryPhoto, packageAddress and referenceNumber are personal data
+// and never decoded.
 type trackAPIResponse struct {
 	TrackResponse *struct {
 		Shipment []struct {
@@ -37,6 +38,15 @@ type pkg struct {
 		StartTime string `json:"startTime"`
 		EndTime   string `json:"endTime"`
 	} `json:"deliveryTime"`
+	DeliveryInformation *struct {
+		Location string `json:"location"`
+	} `json:"deliveryInformation"`
+	AccessPointInformation *struct {
+		PickupByDate string `json:"pickupByDate"`
+	} `json:"accessPointInformation"`
+	Service *struct {
+		Description string `json:"description"`
+	} `json:"service"`
 }
 
 type activity struct {
@@ -89,13 +99,17 @@ func (r *trackAPIResponse) pkg(tn string) *pkg {
 // parcelOf turns UPS's package into a parcel numbered tn.
 func parcelOf(courier, tn string, p *pkg) (adapters.Parcel, error) {
 	type scan struct {
-		at time.Time
-		a  activity
+		at    time.Time
+		class phrases.Class
+		a     activity
+		place *adapters.Location
+		zone  *time.Location
 	}
+	zones := activityZones(p.Activity)
 	var scans []scan
-	for _, a := range p.Activity {
-		if at, ok := activityTime(a); ok {
-			scans = append(scans, scan{at, a})
+	for i, a := range p.Activity {
+		if at, ok := activityTime(a, zones[i]); ok {
+			scans = append(scans, scan{at, statusOf(a.Status), a, locationOf(a), zones[i]})
 		}
 	}
 	if len(scans) == 0 {
@@ -107,132 +121,67 @@ func parcelOf(courier, tn string, p *pkg) (adapters.Parcel, error) {
 	slices.SortStableFunc(scans, func(a, b scan) int { return a.at.Compare(b.at) })
 
 	view := adapters.View{Courier: courier, TrackingNumber: tn}
-	activities := make([]activity, len(scans))
-	for i, s := range scans {
-		activities[i] = s.a
-		var st adapters.Status
-		if i == 0 {
-			st, _ = statusOf(s.a.Status, "", false)
-		} else {
-			st, _ = statusOf(s.a.Status, view.Events[i-1].Status, true)
-		}
+	var history phrases.History
+	for _, s := range scans {
 		description := ""
 		if s.a.Status != nil {
-			description = scrub.Text(strings.TrimSpace(s.a.Status.Description))
+			description = strings.TrimSpace(s.a.Status.Description)
 		}
-		view.Events = append(view.Events, adapters.Event{Time: s.at, Status: st, Description: description, Location: locationOf(s.a)})
+		view.Events = append(view.Events, adapters.Event{Time: s.at, Status: history.Add(s.class), Description: description, Location: s.place})
+		view.UpdatedAt = s.at
 	}
-	last := view.Events[len(view.Events)-1]
-	view.Status, view.UpdatedAt = last.Status, last.Time
-	if p.CurrentStatus != nil {
-		view.Status, view.Substatus = statusOf(p.CurrentStatus, last.Status, true)
+	history.Add(statusOf(p.CurrentStatus))
+	view.Status, view.Substatus = history.Status()
+
+	// What a shopper wants to know, where the view has a place for it.
+	last := func(st adapters.Status) int {
+		for i := len(scans) - 1; i >= 0; i-- {
+			if scans[i].class.Status == st {
+				return i
+			}
+		}
+		return -1
 	}
+	if i := last(adapters.StatusDelivered); i >= 0 && p.DeliveryInformation != nil {
+		addNote(&view.Events[i], "Delivery location", p.DeliveryInformation.Location)
+	}
+	if i := last(adapters.StatusAvailableForPickup); i >= 0 && p.AccessPointInformation != nil {
+		if by, ok := dateTime(p.AccessPointInformation.PickupByDate, "000000", time.UTC); ok {
+			addNote(&view.Events[i], "Pick up by", by.Format(time.DateOnly))
+		}
+	}
+	if p.Service != nil {
+		addNote(&view.Events[0], "Service", p.Service.Description)
+	}
+	for i := range view.Events {
+		view.Events[i].Description = scrub.Text(view.Events[i].Description)
+	}
+
 	if !view.Status.Final() {
-		view.ETA = eta(p, latestZone(activities))
+		// The latest activity's zone is the best guess at the delivery
+		// address's.
+		zone := scans[len(scans)-1].zone
+		if zone == nil {
+			zone = time.UTC
+		}
+		view.ETA = eta(p, zone)
 	}
 	return adapters.Parcel{Version: uint64(len(view.Events)) + 1, View: view}, nil
 }
 
-// activityTime is when an activity happened: the instant from gmtDate and
-// gmtTime shown at gmtOffset; else date and time read at gmtOffset; else
-// date and time read as UTC.
-func activityTime(a activity) (time.Time, bool) {
-	zone, hasZone := offsetZone(a.GMTOffset)
-	if utc, ok := dateTime(a.GMTDate, a.GMTTime, time.UTC); ok {
-		if hasZone {
-			return utc.In(zone), true
-		}
-		return utc, true
+// addNote appends "label: value" to e's description, when value is a
+// short plain text.
+func addNote(e *adapters.Event, label, value string) {
+	value = strings.Join(strings.Fields(value), " ")
+	if value == "" || len(value) > 60 || scrub.Has(value) {
+		return
 	}
-	if !hasZone {
-		zone = time.UTC
+	if e.Description == "" {
+		e.Description = label + ": " + value
+		return
 	}
-	return dateTime(a.Date, a.Time, zone)
+	e.Description += " — " + label + ": " + value
 }
-
-// dateTime reads UPS's "YYYYMMDD" and "HHMMSS" — also "HMMSS" and
-// "HH:MM:SS", as gmtTime comes — at loc.
-func dateTime(date, clock string, loc *time.Location) (time.Time, bool) {
-	date, clock = strings.TrimSpace(date), strings.ReplaceAll(strings.TrimSpace(clock), ":", "")
-	if len(date) != 8 || clock == "" || len(clock) > 6 {
-		return time.Time{}, false
-	}
-	clock = strings.Repeat("0", 6-len(clock)) + clock
-	t, err := time.ParseInLocation("20060102150405", date+clock, loc)
-	return t, err == nil
-}
-
-// offsetPattern is gmtOffset: "-05:00", "+08:00".
-var offsetPattern = regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})$`)
-
-func offsetZone(s string) (*time.Location, bool) {
-	m := offsetPattern.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return nil, false
-	}
-	h, _ := strconv.Atoi(m[2])
-	min, _ := strconv.Atoi(m[3])
-	if h > 14 || min > 59 {
-		return nil, false
-	}
-	secs := (h*60 + min) * 60
-	if m[1] == "-" {
-		secs = -secs
-	}
-	return time.FixedZone("", secs), true
-}
-
-// latestZone is the zone of the latest activity that has a gmtOffset
-// (activities oldest first), UTC when none has: the best guess at the
-// local time of the delivery address.
-func latestZone(activities []activity) *time.Location {
-	for i := len(activities) - 1; i >= 0; i-- {
-		if zone, ok := offsetZone(activities[i].GMTOffset); ok {
-			return zone
-		}
-	}
-	return time.UTC
-}
-
-// eta is the delivery window UPS expects: the rescheduled delivery date,
-// else the scheduled one, with the deliveryTime window (the whole day
-// when there is none), at loc.
-func eta(p *pkg, loc *time.Location) *adapters.ETA {
-	var date string
-	for _, want := range []string{"RDD", "SDD"} {
-		for _, d := range p.DeliveryDate {
-			if strings.TrimSpace(d.Type) == want && date == "" {
-				date = d.Date
-			}
-		}
-	}
-	if date == "" {
-		return nil
-	}
-	from, ok := dateTime(date, "000000", loc)
-	if !ok {
-		return nil
-	}
-	to := from.Add(24*time.Hour - time.Second)
-	if dt := p.DeliveryTime; dt != nil {
-		if t, ok := dateTime(date, dt.StartTime, loc); ok {
-			from = t
-		}
-		if t, ok := dateTime(date, dt.EndTime, loc); ok {
-			to = t
-		}
-	}
-	if to.Before(from) {
-		return nil
-	}
-	return &adapters.ETA{From: from, To: to}
-}
-
-// countryCode is an ISO 3166-1 alpha-2 code.
-var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
-
-// regionCode is a state or province as UPS gives it: GA, ON, NRW.
-var regionCode = regexp.MustCompile(`^[A-Z]{2,3}$`)
 
 // locationOf is the city, state and country of an activity, never more.
 func locationOf(a activity) *adapters.Location {
@@ -240,21 +189,16 @@ func locationOf(a activity) *adapters.Location {
 		return nil
 	}
 	ad := a.Location.Address
-	loc := &adapters.Location{City: strings.TrimSpace(ad.City)}
-	if strings.ContainsAny(loc.City, "0123456789@") || scrub.Has(loc.City) {
+	country := ad.CountryCode
+	if strings.TrimSpace(country) == "" {
+		country = ad.Country
+	}
+	loc := places.Fields(ad.City, ad.StateProvince, country)
+	if loc != nil && scrub.Has(loc.City) {
 		loc.City = ""
-	}
-	if r := strings.ToUpper(strings.TrimSpace(ad.StateProvince)); regionCode.MatchString(r) {
-		loc.Region = r
-	}
-	for _, c := range []string{ad.CountryCode, ad.Country} {
-		if c = strings.ToUpper(strings.TrimSpace(c)); countryCode.MatchString(c) {
-			loc.Country = c
-			break
+		if *loc == (adapters.Location{}) {
+			return nil
 		}
-	}
-	if *loc == (adapters.Location{}) {
-		return nil
 	}
 	return loc
 }

@@ -5,87 +5,77 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
 // statusTypes maps UPS's status type (from its Tracking API
-// documentation); U (unknown) is handled apart, as it says nothing about
-// where the package is.
-var statusTypes = map[string]struct {
-	status    adapters.Status
-	substatus string
-}{
-	"D":  {adapters.StatusDelivered, ""},
-	"I":  {adapters.StatusInTransit, ""},
-	"M":  {adapters.StatusInfoReceived, ""},
-	"MV": {adapters.StatusInfoReceived, ""},
-	"X":  {adapters.StatusException, ""},
-	"P":  {adapters.StatusInTransit, "picked_up"},
+// documentation). U (unknown), and no type at all — currentStatus comes
+// without one — leave the status to its text and code.
+var statusTypes = map[string]phrases.Class{
+	"D":  {Status: adapters.StatusDelivered},
+	"I":  {Status: adapters.StatusInTransit},
+	"M":  {Status: adapters.StatusInfoReceived},
+	"MV": {Status: adapters.StatusInfoReceived},
+	"X":  {Status: adapters.StatusException},
+	"P":  {Status: adapters.StatusInTransit, Substatus: phrases.PickedUp},
 }
 
-// Phrases of UPS's English descriptions that refine a status type, in
-// lower case.
-var (
-	outForDelivery = []string{"out for delivery"}
-	atAccessPoint  = []string{"ready for pickup", "ready for pick up", "available for pickup", "held for pickup", "awaiting pickup at", "delivered to ups access point", "at the ups access point"}
-	attempted      = []string{"delivery attempt", "attempted delivery", "delivery was attempted", "first attempt", "second attempt", "final attempt", "receiver was not available", "not available for delivery"}
-	returned       = []string{"returned to the sender", "returned to sender", "returned to the shipper", "returned to shipper"}
-	returning      = []string{"returning to", "being returned", "will be returned", "to be returned"}
-)
+// refinements are the classes of a status's text that may refine each
+// type: the text says more than the type, within its stage. X covers
+// UPS's informational messages too — "Your package has cleared customs
+// and is on the way" is no exception — so its text may say in_transit.
+var refinements = map[string][]adapters.Status{
+	"D": {adapters.StatusReturned, adapters.StatusAvailableForPickup},
+	"I": {adapters.StatusInTransit, adapters.StatusOutForDelivery, adapters.StatusAvailableForPickup},
+	"X": {adapters.StatusException, adapters.StatusAttemptFailed, adapters.StatusReturned,
+		adapters.StatusAvailableForPickup, adapters.StatusInTransit},
+}
 
-// statusOf maps a UPS status. previous is the status before it and
-// hasPrevious whether there was one: type U keeps it (pending when there
-// is none). An unknown type is in transit with the type in the substatus.
-func statusOf(s *status, previous adapters.Status, hasPrevious bool) (adapters.Status, string) {
-	if s == nil || strings.TrimSpace(s.Type) == "" || strings.EqualFold(strings.TrimSpace(s.Type), "U") {
-		if hasPrevious {
-			return previous, ""
-		}
-		return adapters.StatusPending, ""
+// statusCodes are UPS's three-digit status codes (statusCode, or code
+// where currentStatus puts it), for a status whose type and text say
+// nothing: the codes of the answers UPS and others published.
+var statusCodes = map[string]phrases.Class{
+	"003": {Status: adapters.StatusInfoReceived},
+	"005": {Status: adapters.StatusInTransit},
+	"011": {Status: adapters.StatusDelivered},
+	"021": {Status: adapters.StatusOutForDelivery},
+	"038": {Status: adapters.StatusInTransit, Substatus: phrases.PickedUp},
+}
+
+// upsPhrases are UPS's own wordings, before the common ones.
+var upsPhrases = append(phrases.Table{
+	{Class: phrases.Class{Status: adapters.StatusInfoReceived}, Phrases: []string{"ready for ups"}},
+	{Class: phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.CustomsCleared}, Phrases: []string{
+		"released by the customs agency", "released by the government agency",
+	}},
+}, phrases.Common...)
+
+// statusOf maps a UPS status to a class: by its type, refined by its
+// text where the type allows it; by its text, then its code, where it has
+// no type or U (informational, with no status, when neither says
+// anything). An unknown type is in transit with the type in the
+// substatus.
+func statusOf(s *status) phrases.Class {
+	if s == nil {
+		return phrases.Class{}
 	}
 	typ := strings.ToUpper(strings.TrimSpace(s.Type))
-	m, known := statusTypes[typ]
-	if !known {
-		return adapters.StatusInTransit, "ups_type_" + plainType(typ)
+	if typ == "" || typ == "U" {
+		if c, known := upsPhrases.Classify(s.Description); known {
+			return c
+		}
+		for _, c := range []string{s.StatusCode, s.Code} {
+			if m, ok := statusCodes[strings.TrimSpace(c)]; ok {
+				return m
+			}
+		}
+		return phrases.Class{}
 	}
-	words := strings.ToLower(s.Description)
-	switch typ {
-	case "I":
-		switch {
-		case containsAny(words, outForDelivery):
-			return adapters.StatusOutForDelivery, ""
-		case containsAny(words, atAccessPoint):
-			return adapters.StatusAvailableForPickup, ""
-		}
-	case "X":
-		switch {
-		case containsAny(words, returned) && !containsAny(words, returning):
-			return adapters.StatusReturned, ""
-		case containsAny(words, returning):
-			return adapters.StatusException, "returning_to_sender"
-		case containsAny(words, attempted):
-			return adapters.StatusAttemptFailed, ""
-		case containsAny(words, atAccessPoint):
-			return adapters.StatusAvailableForPickup, ""
-		}
-	case "D":
-		switch {
-		case containsAny(words, returned) && !containsAny(words, returning):
-			return adapters.StatusReturned, ""
-		case containsAny(words, atAccessPoint):
-			// Left at an access point is not delivered to the recipient yet.
-			return adapters.StatusAvailableForPickup, ""
-		}
+	m, ok := statusTypes[typ]
+	if !ok {
+		return phrases.Class{Status: adapters.StatusInTransit, Substatus: "ups_type_" + plainType(typ)}
 	}
-	return m.status, m.substatus
-}
-
-func containsAny(s string, phrases []string) bool {
-	for _, p := range phrases {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return upsPhrases.Refine(m, s.Description, refinements[typ]...)
 }
 
 // upsType is the shape of a status type: one to three capitals.
