@@ -313,3 +313,30 @@ func TestNormalTellsPhrasesInNormalForm(t *testing.T) {
 		}
 	}
 }
+
+func TestStepNamesTheSiteOfAPlainInTransitClass(t *testing.T) {
+	transit := Class{Status: adapters.StatusInTransit}
+	cases := []struct {
+		c    Class
+		text string
+		want Class
+	}{
+		{transit, "【苏州市】 快件已经到达 【常熟天下淘宝四】", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "快件到件", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "您的快件由【重庆分拣中心】准备发往【重庆渝北营业部】", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "【郑州市】  快件离开 【郑州合盛】 发往 【潍坊中转部】", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "您的快件已发车", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "快件已到达【杭州中转部】，准备发往【萧山】", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "Arrived at DHL Sort Facility LEIPZIG - GERMANY", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "Departed Facility in LEIPZIG - GERMANY", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "您的快件在【成都祥福分拣中心】分拣完成", transit},
+		// Only a plain in-transit class is refined.
+		{Class{adapters.StatusAvailableForPickup, PickupPoint}, "快件已到达【菜鸟驿站】", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{Class{adapters.StatusInTransit, PickedUp}, "已揽收，发往【上海】", Class{adapters.StatusInTransit, PickedUp}},
+	}
+	for _, tc := range cases {
+		if got := Step(tc.c, tc.text); got != tc.want {
+			t.Errorf("Step(%+v, %q) = %+v; want %+v", tc.c, tc.text, got, tc.want)
+		}
+	}
+}
