@@ -40,16 +40,18 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 		{"快件已退回中", Class{adapters.StatusException, ReturningToSender}},
 		{"客户拒收", Class{adapters.StatusException, Refused}},
 		{"商家已下单，等待揽收", Class{adapters.StatusInfoReceived, ""}},
-		// ZTO (the zto adapter's real answers; CaniceZ/antd-vue3
-		// examples/mock/api/tms2/king/waybill/trace/query.js).
+		// ZTO: the zto adapter's real answers, and ZTO texts relayed in
+		// CaniceZ/antd-vue3 examples/mock/api/tms2/king/waybill/trace/query.js.
 		{"【苏州市】 快件已经到达 【常熟天下淘宝四】", Class{adapters.StatusInTransit, ""}},
 		{"闸北二部 的派件已签收，感谢您使用中通快递！", Class{adapters.StatusDelivered, ""}},
 		{"【萧山钱江世纪城】 的 杨晓慧 已进行【异常件】上报，异常原因：客户要求改地址", Class{adapters.StatusException, ""}},
 		{"快件已到达【上海中转部】", Class{adapters.StatusInTransit, ""}},
 		{"快件到件", Class{adapters.StatusInTransit, ""}},
 		{"【上海中转部】 已发件", Class{adapters.StatusInTransit, ""}},
-		// JD Logistics (JDL's sandbox pushes; JD texts relayed by
-		// aggregators, see the jdl adapter's tests).
+		// JD Logistics: JDL's sandbox pushes (adapters/jdl/testdata/sandbox),
+		// and JD texts relayed by aggregators in public code (the rows of a
+		// logistics_tbl dump for waybills JDVD00934676229 and
+		// JDVD00934679583; kuaidi100 and fuqing pushes for JD0076810060555).
 		{"您的快件已由快递驿站代收，感谢您使用京东物流，期待再次为您服务", Class{adapters.StatusAvailableForPickup, PickupPoint}},
 		{"您的快件已由便利店代收，感谢您使用京东物流，期待再次为您服务", Class{adapters.StatusAvailableForPickup, PickupPoint}},
 		{"您的快件已由【三和苑柜子】代收，感谢您使用京东物流，期待再次为您服务。", Class{adapters.StatusAvailableForPickup, Locker}},
