@@ -39,7 +39,7 @@ var Common = Table{
 	{Class: Class{adapters.StatusReturned, ""}, Phrases: []string{
 		"returned to sender", "returned to the sender", "returned to shipper", "returned to the shipper",
 		"delivered to sender", "delivered to the sender", "delivered back to the sender", "delivered to the shipper",
-		"return to sender completed",
+		"return to sender completed", "an den absender zurückgeschickt", "an den absender zurückgesendet",
 		"已退回", "退回成功", "退件签收", "退回签收", "已退签", "退货签收", "已退还寄件人", "退回寄件人签收", "退回件已签收",
 	}},
 
@@ -76,6 +76,7 @@ var Common = Table{
 		"available for collection", "awaiting collection", "awaiting pickup", "awaiting pick up", "held for pickup",
 		"held for collection", "can be picked up", "can be collected", "access point", "service point", "parcelshop",
 		"parcel shop", "pickup point", "pick up point", "collection point", "postfiliale", "retail location for pickup",
+		"zur abholung bereit", "liegt zur abholung",
 		"驿站", "自提", "代收点", "待取件", "请及时取件", "及时领取", "取件码", "取货码", "快递超市", "代办点",
 		"便利店", "兔喜", "收发室",
 	}},
@@ -87,6 +88,7 @@ var Common = Table{
 		"recipient not at home", "receiver was not available", "receiver not available", "consignee not available",
 		"not available for delivery", "nobody at home", "no one was available", "not at home", "first attempt",
 		"second attempt", "final attempt", "notice left", "business closed", "closed on arrival",
+		"konnte nicht zugestellt",
 		"未妥投", "妥投失败", "投递失败", "投递不成功", "派送失败", "派送不成功", "派件失败", "派件不成功", "无法派送", "无法投递",
 		"无人签收", "无人接听", "联系不上", "联系不到", "无法联系", "客户不在", "收件人不在", "收件人外出", "改约",
 	}},
@@ -95,17 +97,18 @@ var Common = Table{
 	{Class: Class{adapters.StatusOutForDelivery, ""}, Phrases: []string{
 		"out for delivery", "with delivery courier", "on vehicle for delivery", "loaded on delivery vehicle",
 		"loaded onto delivery vehicle", "loaded on the delivery vehicle", "loaded onto the delivery vehicle",
-		"on the delivery vehicle", "out with courier", "out with the courier",
+		"on the delivery vehicle", "out with courier", "out with the courier", "zustellfahrzeug geladen",
 		"派送中", "派件中", "正在派送", "正在派件", "派送途中", "安排派送", "开始派送", "为您派送", "为您派件", "派件员", "派送员", "派件",
 		"配送中", "正在投递",
 	}, Unless: []string{"派件网点", "派件点", "派件异常", "待派件", "取消派件"}},
 
 	// Delivered.
 	{Class: Class{adapters.StatusDelivered, ""}, Phrases: []string{
-		"delivered", "delivery completed", "delivery successful", "successfully delivered",
+		"delivered", "delivery completed", "delivery successful", "successfully delivered", "zugestellt",
 		"签收", "妥投", "投递成功", "派送成功", "已送达", "代收",
 	}, Unless: []string{
 		"be delivered", "not delivered", "not been delivered", "will be delivered", "scheduled to be delivered",
+		"wird", "zugestellt werden", // German for a delivery to come
 		"未签收", "待签收", "准备签收", "等待签收", "请签收", "代收货款", "代收款",
 	}},
 
@@ -140,8 +143,8 @@ var Common = Table{
 	{Class: Class{adapters.StatusInfoReceived, ""}, Phrases: []string{
 		"shipment information received", "information received", "label created", "shipper created a label",
 		"label has been created", "electronically notified", "order processed", "electronic information submitted",
-		"data received", "pre advice",
-		"已下单", "下单成功", "等待揽收", "待揽收", "待揽件", "等待揽件", "电子信息", "订单已提交",
+		"data received", "pre advice", "elektronisch angekündigt",
+		"已下单", "电子面单", "下单成功", "等待揽收", "待揽收", "待揽件", "等待揽件", "电子信息", "订单已提交",
 	}},
 	{Class: Class{adapters.StatusInTransit, PickedUp}, Phrases: []string{
 		"picked up", "pickup scan", "pick up scan", "collected from the sender", "collected from sender", "shipment accepted",

@@ -91,6 +91,14 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 		{"The shipment could not be delivered", Class{adapters.StatusAttemptFailed, ""}},
 		{"The shipment has been returned to the sender", Class{adapters.StatusReturned, ""}},
 		{"The shipment is being returned to the sender", Class{adapters.StatusException, ReturningToSender}},
+		// DHL Paket, in German (DHL's Unified API answers for parcel-de).
+		{"Die Sendung wurde elektronisch angekündigt. Sobald die Sendung von uns bearbeitet wurde, erhalten Sie weitere Informationen.", Class{adapters.StatusInfoReceived, ""}},
+		{"Die Sendung wurde in das Zustellfahrzeug geladen.", Class{adapters.StatusOutForDelivery, ""}},
+		{"Die Sendung wurde erfolgreich zugestellt.", Class{adapters.StatusDelivered, ""}},
+		{"Die Sendung konnte nicht zugestellt werden.", Class{adapters.StatusAttemptFailed, ""}},
+		{"Die Sendung liegt zur Abholung bereit.", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{"Die Sendung wurde an den Absender zurückgeschickt.", Class{adapters.StatusReturned, ""}},
+		{"电子面单已生成", Class{adapters.StatusInfoReceived, ""}},
 		// UPS.
 		{"Shipper created a label, UPS has not received the package yet. ", Class{adapters.StatusInfoReceived, ""}},
 		{"Pickup Scan ", Class{adapters.StatusInTransit, PickedUp}},
@@ -115,15 +123,18 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 
 func TestClassifyMatchesWholeEnglishWordsOnly(t *testing.T) {
 	cases := map[string]adapters.Status{
-		"Undelivered mail":         "",
-		"Package withheld":         "",
-		"Not delivered":            adapters.StatusAttemptFailed,
-		"Will be delivered today":  "",
-		"Out-for-delivery":         adapters.StatusOutForDelivery,
-		"OUT   FOR\tDELIVERY":      adapters.StatusOutForDelivery,
-		"Ready for pick-up":        adapters.StatusAvailableForPickup,
-		"Holder of the parcel":     "",
-		"Shipment held at station": adapters.StatusException,
+		"Undelivered mail":                          "",
+		"Package withheld":                          "",
+		"Not delivered":                             adapters.StatusAttemptFailed,
+		"Will be delivered today":                   "",
+		"Out-for-delivery":                          adapters.StatusOutForDelivery,
+		"OUT   FOR\tDELIVERY":                       adapters.StatusOutForDelivery,
+		"Ready for pick-up":                         adapters.StatusAvailableForPickup,
+		"Holder of the parcel":                      "",
+		"Shipment held at station":                  adapters.StatusException,
+		"Die Sendung wird heute zugestellt":         "",
+		"Die Sendung soll morgen zugestellt werden": "",
+		"Zustellung: Sendung wurde zugestellt":      adapters.StatusDelivered,
 	}
 	for text, want := range cases {
 		got, _ := Classify(text)
