@@ -12,6 +12,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
 // The tests of adapters/dhl, ported to the DHL description: the
@@ -136,7 +137,7 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 type dhlEvent struct{ StatusCode, Status, Description string }
 
 // eventStatus maps one DHL event as the DHL description reads it.
-func eventStatus(t *testing.T, e dhlEvent, previous adapters.Status) (adapters.Status, string) {
+func eventStatus(t *testing.T, e dhlEvent) phrases.Class {
 	t.Helper()
 	d, err := Carrier("dhl")
 	if err != nil {
@@ -148,42 +149,49 @@ func eventStatus(t *testing.T, e dhlEvent, previous adapters.Status) (adapters.S
 	if m.err != nil {
 		t.Fatal(m.err)
 	}
-	return d.spec.Status.eventStatus(ev.code, ev.classify, previous, "")
+	return d.spec.Status.eventStatus(ev.code, ev.classify)
 }
 
+// The table of adapters/dhl's TestEventStatus, case for case.
 func TestEventStatus(t *testing.T) {
 	cases := []struct {
-		e        dhlEvent
-		previous adapters.Status
-		want     adapters.Status
-		sub      string
+		e    dhlEvent
+		want phrases.Class
 	}{
-		{dhlEvent{StatusCode: "pre-transit", Description: "Shipment information received"}, adapters.StatusPending, adapters.StatusInfoReceived, ""},
-		{dhlEvent{StatusCode: "transit", Description: "Arrived at Sort Facility"}, adapters.StatusPending, adapters.StatusInTransit, ""},
-		{dhlEvent{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, adapters.StatusPending, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment is out for delivery"}, adapters.StatusPending, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, adapters.StatusPending, adapters.StatusAvailableForPickup, ""},
-		{dhlEvent{StatusCode: "delivered", Description: "Delivered"}, adapters.StatusPending, adapters.StatusDelivered, ""},
-		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, adapters.StatusPending, adapters.StatusReturned, ""},
-		{dhlEvent{StatusCode: "failure", Description: "Customs clearance delayed"}, adapters.StatusPending, adapters.StatusException, ""},
-		{dhlEvent{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, adapters.StatusPending, adapters.StatusAttemptFailed, ""},
-		{dhlEvent{StatusCode: "failure", Description: "The shipment could not be delivered"}, adapters.StatusPending, adapters.StatusAttemptFailed, ""},
-		{dhlEvent{StatusCode: "failure", Description: "Shipment returned to shipper"}, adapters.StatusPending, adapters.StatusReturned, ""},
-		{dhlEvent{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, adapters.StatusPending, adapters.StatusException, "returning_to_sender"},
-		{dhlEvent{StatusCode: "unknown"}, adapters.StatusPending, adapters.StatusPending, ""},
-		{dhlEvent{StatusCode: "unknown", Description: "Delivered"}, adapters.StatusOutForDelivery, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{StatusCode: "in-customs"}, adapters.StatusPending, adapters.StatusInTransit, "dhl_in-customs"},
-		{dhlEvent{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, adapters.StatusPending, adapters.StatusInTransit, "dhl_unrecognized"},
-		// Beyond adapters/dhl's table: DHL Express events without a code
-		// are read from their words, and "unknown" may say a label exists.
-		{dhlEvent{Description: "With delivery courier"}, adapters.StatusInTransit, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{Description: "Processed at KARACHI - PAKISTAN"}, adapters.StatusInTransit, adapters.StatusInTransit, ""},
-		{dhlEvent{StatusCode: "unknown", Status: "LABEL CREATED"}, adapters.StatusPending, adapters.StatusInfoReceived, ""},
+		{dhlEvent{StatusCode: "pre-transit", Description: "Shipment information received"}, phrases.Class{Status: adapters.StatusInfoReceived}},
+		{dhlEvent{StatusCode: "pre-transit", Status: "DELIVERED", Description: "JESSICA"}, phrases.Class{Status: adapters.StatusInfoReceived}},
+		{dhlEvent{StatusCode: "transit", Description: "Arrived at Sort Facility"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{dhlEvent{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment is out for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
+		{dhlEvent{StatusCode: "transit", Description: "Clearance processing complete at LEIPZIG - GERMANY"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.CustomsCleared}},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment has been delivered"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{dhlEvent{StatusCode: "delivered", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been delivered to the PACKSTATION"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
+		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, phrases.Class{Status: adapters.StatusReturned}},
+		{dhlEvent{StatusCode: "failure", Description: "Customs clearance delayed"}, phrases.Class{Status: adapters.StatusException}},
+		{dhlEvent{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
+		{dhlEvent{StatusCode: "failure", Description: "The shipment could not be delivered"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
+		{dhlEvent{StatusCode: "failure", Description: "Shipment returned to shipper"}, phrases.Class{Status: adapters.StatusReturned}},
+		{dhlEvent{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.ReturningToSender}},
+		{dhlEvent{StatusCode: "failure", Description: "Shipment is on hold"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.Held}},
+		// DHL Express: no statusCode, the text says it all.
+		{dhlEvent{Description: "Shipment is out with courier for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{dhlEvent{Description: "Customs clearance status updated. Note - The Customs clearance process may start while the shipment is in transit to the destination."}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.Customs}},
+		{dhlEvent{Description: "Payment is received and recorded for shipment related fees"}, phrases.Class{}},
+		{dhlEvent{StatusCode: "unknown", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{dhlEvent{StatusCode: "unknown"}, phrases.Class{}},
+		{dhlEvent{StatusCode: "in-customs"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_in-customs"}},
+		{dhlEvent{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_unrecognized"}},
+		// Beyond adapters/dhl's table.
+		{dhlEvent{Description: "With delivery courier"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{Description: "Processed at KARACHI - PAKISTAN"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{dhlEvent{StatusCode: "unknown", Status: "LABEL CREATED"}, phrases.Class{Status: adapters.StatusInfoReceived}},
 	}
 	for _, tc := range cases {
-		st, sub := eventStatus(t, tc.e, tc.previous)
-		if st != tc.want || sub != tc.sub {
-			t.Errorf("eventStatus(%+v after %s) = %s, %q; want %s, %q", tc.e, tc.previous, st, sub, tc.want, tc.sub)
+		if got := eventStatus(t, tc.e); got != tc.want {
+			t.Errorf("eventStatus(%+v) = %+v; want %+v", tc.e, got, tc.want)
 		}
 	}
 }
@@ -193,14 +201,14 @@ func TestLocalityCity(t *testing.T) {
 		"Bonn":                    "Bonn",
 		"LEIPZIG - GERMANY":       "LEIPZIG",
 		"Oderweg 2, AMSTERDAM":    "AMSTERDAM",
-		"AMSTERDAM HUB":           "AMSTERDAM HUB",
+		"AMSTERDAM HUB":           "AMSTERDAM", // a hub is its city (places)
 		"Keizersgracht 123":       "",
 		"Postfiliale 502, 53113":  "",
 		"  ":                      "",
 		"Contact Jane Doe, Paris": "Paris",
 	}
 	for in, want := range cases {
-		if got := cleanLocation(parseLocality(in, "")).City; got != want {
+		if got := cleanLocation(locationOf(in)).City; got != want {
 			t.Errorf("the city of %q = %q; want %q", in, got, want)
 		}
 	}
@@ -340,7 +348,7 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 
 func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
 	body := `{"shipments":[{"id":"1234567890","events":[
-		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Shipment on hold"},
+		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Tracking details updated"},
 		{"timestamp":"2026-11-18T08:00:00Z","statusCode":"transit","description":"Processed"},
 		{"timestamp":"2026-11-17T08:00:00Z","statusCode":"pre-transit","description":"Label created"}]}]}`
 	v := lookupFound(t, body)

@@ -334,7 +334,7 @@ func (d *Description) checkStatus(c *checker) {
 		s.refineByCode[lower] = s.Refine[code].statuses
 	}
 	if s.Uncoded == "" {
-		s.Uncoded = phrases
+		s.Uncoded = byPhrases
 	}
 	if s.Other.Status == "" {
 		s.Other.Status = tgStatus("in_transit")
