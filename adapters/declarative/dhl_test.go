@@ -133,6 +133,48 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 	}
 }
 
+// adapters/dhl's TestETAOfADayIsTheWholeDay.
+func TestETAOfADayIsTheWholeDay(t *testing.T) {
+	cases := []struct{ estimated, remark, from, to string }{
+		{"2026-11-20", "", "2026-11-20T00:00:00+01:00", "2026-11-20T23:59:59+01:00"},
+		{"2026-11-20T00:00:00+01:00", "", "2026-11-20T00:00:00+01:00", "2026-11-20T23:59:59+01:00"},
+		{"2026-11-20T14:00:00+01:00", "By End of Day", "2026-11-20T14:00:00+01:00", "2026-11-20T23:59:59+01:00"},
+		{"2026-11-20T14:00:00+01:00", "", "2026-11-20T14:00:00+01:00", "2026-11-20T14:00:00+01:00"},
+	}
+	for _, tc := range cases {
+		v := lookupFound(t, inTransit(t, func(sh map[string]any) {
+			delete(sh, "estimatedDeliveryTimeFrame")
+			sh["destination"] = map[string]any{"address": map[string]any{"countryCode": "DE"}}
+			sh["estimatedTimeOfDelivery"], sh["estimatedTimeOfDeliveryRemark"] = tc.estimated, tc.remark
+		}))
+		if v.ETA == nil || v.ETA.From.Format(time.RFC3339) != tc.from || v.ETA.To.Format(time.RFC3339) != tc.to {
+			t.Errorf("estimated %q (%q): ETA %+v; want %s to %s", tc.estimated, tc.remark, v.ETA, tc.from, tc.to)
+		}
+	}
+}
+
+// adapters/dhl's TestTimesWithoutAnOffsetAreLocalToTheirPlace, through
+// shipments of one event.
+func TestTimesWithoutAnOffsetAreLocalToTheirPlace(t *testing.T) {
+	const leipzig = `"destination":{"address":{"addressLocality":"LEIPZIG - GERMANY"}},`
+	la := `"location":{"address":{"addressLocality":"LOS ANGELES, CA - USA"}},`
+	cases := []struct{ destination, at, place, want string }{
+		{leipzig, "2026-01-15T09:30:00", la, "2026-01-15T09:30:00-08:00"},
+		{leipzig, "2026-07-15T09:30:00", la, "2026-07-15T09:30:00-07:00"},
+		{leipzig, "2026-07-15T09:30:00+02:00", la, "2026-07-15T09:30:00+02:00"}, // an offset DHL gives stands
+		{leipzig, "2026-07-15T09:30:00", "", "2026-07-15T09:30:00+02:00"},       // the destination's zone
+		{leipzig, "2026-07-15T09:30:00", `"location":{"address":{"countryCode":"US"}},`, "2026-07-15T09:30:00+02:00"},
+		{"", "2026-07-15T09:30:00", "", "2026-07-15T09:30:00Z"}, // no place anywhere: UTC
+	}
+	for _, tc := range cases {
+		body := `{"shipments":[{"id":"1234567890",` + tc.destination + `"events":[{"timestamp":"` + tc.at + `",` + tc.place + `"statusCode":"transit","description":"Processed"}]}]}`
+		v := lookupFound(t, body)
+		if got := v.Events[0].Time.Format(time.RFC3339); got != tc.want {
+			t.Errorf("%s at %s: %s; want %s", tc.at, tc.place, got, tc.want)
+		}
+	}
+}
+
 // dhlEvent is an event of DHL's answer, as adapters/dhl's tests write one.
 type dhlEvent struct{ StatusCode, Status, Description string }
 
@@ -143,12 +185,7 @@ func eventStatus(t *testing.T, e dhlEvent) phrases.Class {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := map[string]any{"timestamp": "2026-11-20T10:31:00+01:00", "statusCode": e.StatusCode, "status": e.Status, "description": e.Description}
-	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
-	ev, _ := m.event(&d.spec.Answer.Event, raw, nil)
-	if m.err != nil {
-		t.Fatal(m.err)
-	}
+	ev := readEvent(t, map[string]any{"statusCode": e.StatusCode, "status": e.Status, "description": e.Description}, nil)
 	return d.spec.Status.eventStatus(ev.code, ev.classify)
 }
 
@@ -196,20 +233,87 @@ func TestEventStatus(t *testing.T) {
 	}
 }
 
-func TestLocalityCity(t *testing.T) {
-	cases := map[string]string{
-		"Bonn":                    "Bonn",
-		"LEIPZIG - GERMANY":       "LEIPZIG",
-		"Oderweg 2, AMSTERDAM":    "AMSTERDAM",
-		"AMSTERDAM HUB":           "AMSTERDAM", // a hub is its city (places)
-		"Keizersgracht 123":       "",
-		"Postfiliale 502, 53113":  "",
-		"  ":                      "",
-		"Contact Jane Doe, Paris": "Paris",
+// readEvent reads one raw DHL event with the DHL description, the
+// answer's personal names masked.
+func readEvent(t *testing.T, raw map[string]any, names []string) event {
+	t.Helper()
+	d, err := Carrier("dhl")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for in, want := range cases {
-		if got := cleanLocation(locationOf(in)).City; got != want {
-			t.Errorf("the city of %q = %q; want %q", in, got, want)
+	if _, ok := raw["timestamp"]; !ok {
+		raw["timestamp"] = "2026-11-20T10:31:00+01:00"
+	}
+	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
+	ev, _ := m.event(&d.spec.Answer.Event, raw, names)
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	return ev
+}
+
+// adapters/dhl's TestLocationOfParsesDHLsLocalities, through the
+// description's location expression, and a few more.
+func TestLocationOfParsesDHLsLocalities(t *testing.T) {
+	loc := func(locality, country string) map[string]any {
+		return map[string]any{"location": map[string]any{"address": map[string]any{"addressLocality": locality, "countryCode": country}}}
+	}
+	cases := []struct {
+		raw  map[string]any
+		want adapters.Location
+	}{
+		{loc("LOS ANGELES, CA - USA", "US"), adapters.Location{City: "LOS ANGELES", Region: "CA", Country: "US"}},
+		{loc("Henderson, NV, US", ""), adapters.Location{City: "Henderson", Region: "NV", Country: "US"}},
+		{loc("MANILA - PHILIPPINES, THE", ""), adapters.Location{City: "MANILA", Country: "PH"}},
+		{loc("Oderweg 2, AMSTERDAM", "NL"), adapters.Location{City: "AMSTERDAM", Country: "NL"}},
+		{loc("Contact Jane Doe, Paris", "FR"), adapters.Location{City: "Paris", Country: "FR"}},
+		{loc("Keizersgracht 123", ""), adapters.Location{}},
+		{map[string]any{}, adapters.Location{}},
+		// Beyond adapters/dhl's table.
+		{loc("Bonn", ""), adapters.Location{City: "Bonn"}},
+		{loc("LEIPZIG - GERMANY", ""), adapters.Location{City: "LEIPZIG", Country: "DE"}},
+		{loc("AMSTERDAM HUB", "NL"), adapters.Location{City: "AMSTERDAM", Country: "NL"}}, // a hub is its city
+		{loc("NEW YORK, NY - EAST ELMHURST - USA", ""), adapters.Location{City: "NEW YORK", Region: "NY", Country: "US"}},
+		{loc("Postfiliale 502, 53113", "DE"), adapters.Location{Country: "DE"}},
+		{loc("Deutschland", ""), adapters.Location{Country: "DE"}},
+		{loc("  ", ""), adapters.Location{}},
+	}
+	for _, tc := range cases {
+		if got := readEvent(t, tc.raw, nil).loc; got != tc.want {
+			t.Errorf("the place of %+v = %+v; want %+v", tc.raw, got, tc.want)
+		}
+	}
+}
+
+// adapters/dhl's TestADescriptionThatIsOnlyANameIsDropped.
+func TestADescriptionThatIsOnlyANameIsDropped(t *testing.T) {
+	cases := []struct {
+		status, description, remark string
+		want                        string
+	}{
+		{"DELIVERED", "JESSICA", "The shipment is pending completion of customs inspection.", "The shipment is pending completion of customs inspection."},
+		{"DELIVERED", "JESSICA", "", "DELIVERED"},
+		{"delivered", "Delivered", "", "Delivered"},
+		{"transit", "Clearance Event", "", "Clearance Event"},
+		{"transit", "JESSICA", "", "JESSICA"}, // not where DHL puts a signer
+	}
+	for _, tc := range cases {
+		raw := map[string]any{"status": tc.status, "description": tc.description, "remark": tc.remark}
+		if got := readEvent(t, raw, nil).text; got != tc.want {
+			t.Errorf("the text of %+v = %q; want %q", raw, got, tc.want)
+		}
+	}
+}
+
+// adapters/dhl's TestSignerMaskingLeavesTheDeliveryEventsOwnText: a
+// signer DHL records as a place or in the words of its own texts does not
+// rewrite the delivery event.
+func TestSignerMaskingLeavesTheDeliveryEventsOwnText(t *testing.T) {
+	for _, signed := range []string{`"FRONT DOOR"`, `"DELIVERED"`, `{"@type":"Person","name":"Delivered"}`} {
+		names := signerNames(t, `{"details":{"proofOfDelivery":{"signed":`+signed+`}}}`)
+		raw := map[string]any{"status": "DELIVERED", "description": "Delivered - Left at Front Door"}
+		if got := readEvent(t, raw, names).text; got != "Delivered - Left at Front Door" {
+			t.Errorf("signed %s: the delivery text became %q", signed, got)
 		}
 	}
 }
