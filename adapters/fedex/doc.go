@@ -6,8 +6,8 @@
 // view.
 //
 // The token is cached and fetched again shortly before it expires, by
-// one request however many lookups need it at once; a track answer of
-// 401 drops the token and the lookup tries once more with a fresh one.
+// one request however many lookups need it at once
+// (carrierhttp.TokenSource); a track answer of 401 drops the token and the lookup tries once more with a fresh one.
 // 400/401/403 at the token endpoint, 401 with a fresh token and 403 at
 // the track endpoint are adapters.ErrMisconfigured; 429 (honouring
 // Retry-After) and 5xx are adapters.ErrUnavailable. FedEx answers an
