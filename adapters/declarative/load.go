@@ -51,6 +51,10 @@ type oauthTemplates struct {
 	inForm                           bool
 }
 
+// defaultTokenLife is how long a token whose answer has no expires_in is
+// used.
+const defaultTokenLife = 10 * time.Minute
+
 type limits struct {
 	body      int64
 	jqTimeout time.Duration
