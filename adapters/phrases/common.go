@@ -34,11 +34,13 @@ var Common = Table{
 		"being returned", "will be returned", "to be returned", "returning to sender", "returning to the sender",
 		"returning to shipper", "returning to the shipper", "return to sender initiated", "return to sender requested",
 		"return in progress", "on its way back to the sender", "on its way back to the shipper",
+		"returning package to shipper", "returning package to sender",
 		"退回中", "正在退回", "退回途中", "安排退回", "申请退回", "退件中", "退回处理中", "返回寄件人", "退回寄件人", "将退回",
 	}, Unless: []string{"refused", "拒收", "拒签"}}, // a refusal is the news, the return its sequel
 	{Class: Class{adapters.StatusReturned, ""}, Phrases: []string{
 		"returned to sender", "returned to the sender", "returned to shipper", "returned to the shipper",
 		"delivered to sender", "delivered to the sender", "delivered back to the sender", "delivered to the shipper",
+		"delivered to shipper",
 		"return to sender completed", "an den absender zurückgeschickt", "an den absender zurückgesendet",
 		"已退回", "退回成功", "退件签收", "退回签收", "已退签", "退货签收", "已退还寄件人", "退回寄件人签收", "退回件已签收",
 	}},
@@ -88,7 +90,7 @@ var Common = Table{
 		"recipient not at home", "receiver was not available", "receiver not available", "consignee not available",
 		"not available for delivery", "nobody at home", "no one was available", "not at home", "first attempt",
 		"second attempt", "final attempt", "notice left", "business closed", "closed on arrival",
-		"konnte nicht zugestellt",
+		"konnte nicht zugestellt", "customer not available", "no one available", "nobody home", "delivery attempted",
 		"未妥投", "妥投失败", "投递失败", "投递不成功", "派送失败", "派送不成功", "派件失败", "派件不成功", "无法派送", "无法投递",
 		"无人签收", "无人接听", "联系不上", "联系不到", "无法联系", "客户不在", "收件人不在", "收件人外出", "改约",
 	}},

@@ -99,6 +99,13 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 		{"Die Sendung liegt zur Abholung bereit.", Class{adapters.StatusAvailableForPickup, PickupPoint}},
 		{"Die Sendung wurde an den Absender zurückgeschickt.", Class{adapters.StatusReturned, ""}},
 		{"电子面单已生成", Class{adapters.StatusInfoReceived, ""}},
+		// FedEx (the fedex adapter's real answers and its documentation's
+		// exception descriptions).
+		{"Delivery exception Customer not available or business closed", Class{adapters.StatusAttemptFailed, ""}},
+		{"Delivery attempted, no one available", Class{adapters.StatusAttemptFailed, ""}},
+		{"Nobody home", Class{adapters.StatusAttemptFailed, ""}},
+		{"Returning package to shipper", Class{adapters.StatusException, ReturningToSender}},
+		{"Delivered to shipper", Class{adapters.StatusReturned, ""}},
 		// UPS.
 		{"Shipper created a label, UPS has not received the package yet. ", Class{adapters.StatusInfoReceived, ""}},
 		{"Pickup Scan ", Class{adapters.StatusInTransit, PickedUp}},
