@@ -31,8 +31,9 @@
 // → out_for_delivery; HL and HP (ready for pickup at a FedEx location) →
 // available_for_pickup (hold_at_location); DL → delivered, or returned
 // after a return to the shipper; DE and SE → exception, refined by the
-// exception's text into attempt_failed (customer not available, business
-// closed), returned, exception (returning_to_sender, redirected); RS →
+// words of the scan and its exception (FedEx's own, then phrases.Common)
+// into attempt_failed (customer not available, business closed),
+// returned, exception (returning_to_sender, redirected, refused, …); RS →
 // exception (returning_to_sender); CA → exception (cancelled). Notes
 // rather than scans — arriving early or on time (AE, AO), delays (DY, DD:
 // substatus delayed), delivery options requested — keep the status
@@ -42,9 +43,10 @@
 // in the substatus (fedex_xx).
 //
 // Times carry FedEx's offsets. A scan time without one (FedEx sends
-// "2024-08-15T00:00:00" for some pickups) is given the offset of the
-// nearest scan at the same place that has one, else of the nearest scan
-// that has one, else UTC. Scans are sorted oldest first.
+// "2024-08-15T00:00:00" for some pickups) is given its place's zone
+// (places.Zone: its state's in the United States, its country's where the
+// country keeps one time), else the offset of the nearest scan that has
+// one, else UTC. Scans are sorted oldest first.
 //
 // ETA: estimatedDeliveryTimeWindow, else the ESTIMATED_DELIVERY date,
 // else standardTransitTimeWindow; a date (FedEx writes dates as midnight)
