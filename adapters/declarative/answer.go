@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/places"
 	"github.com/trackgate/trackgate/adapters/scrub"
 )
 
@@ -183,9 +185,7 @@ func cleanLocation(loc adapters.Location) adapters.Location {
 		return s
 	}
 	loc.City, loc.Region = clean(loc.City), clean(loc.Region)
-	if !isoCode.MatchString(loc.Country) {
-		loc.Country = ""
-	}
+	loc.Country, _ = places.Country(loc.Country)
 	return loc
 }
 
@@ -200,9 +200,9 @@ func (d *Description) placeInTime(events []event, fallback adapters.Location) {
 	slices.SortStableFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
 	zones := make([]*time.Location, len(events))
 	for i := range events {
-		zones[i] = zoneOf(events[i].loc)
+		zones[i], _ = places.Zone(&events[i].loc)
 	}
-	fallbackZone := zoneOf(fallback)
+	fallbackZone, _ := places.Zone(&fallback)
 	for i := range events {
 		if events[i].hasOffset {
 			continue
@@ -232,13 +232,10 @@ func (d *Description) view(courier, tn string, events []event, current *event) a
 		events = events[n-d.limits.events:]
 	}
 	st := &d.spec.Status
-	view := adapters.View{Courier: courier, TrackingNumber: tn, Status: adapters.StatusPending, Events: []adapters.Event{}}
+	view := adapters.View{Courier: courier, TrackingNumber: tn, Events: []adapters.Event{}}
+	var history phrases.History
 	for _, e := range events {
-		next, sub := st.eventStatus(e.code, e.classify, view.Status, view.Substatus)
-		if s, changed := settle(view.Status, next); changed {
-			view.Status, view.Substatus = s, sub
-		}
-		ev := adapters.Event{Time: e.at, Status: view.Status, Description: e.text}
+		ev := adapters.Event{Time: e.at, Status: history.Add(st.eventStatus(e.code, e.classify)), Description: e.text}
 		if e.loc != (adapters.Location{}) {
 			loc := e.loc
 			ev.Location = &loc
@@ -247,14 +244,12 @@ func (d *Description) view(courier, tn string, events []event, current *event) a
 		view.UpdatedAt = e.at
 	}
 	if current != nil {
-		next, sub := st.eventStatus(current.code, current.classify, view.Status, view.Substatus)
-		if s, changed := settle(view.Status, next); changed {
-			view.Status, view.Substatus = s, sub
-		}
+		history.Add(st.eventStatus(current.code, current.classify))
 		if current.hasOffset && current.at.After(view.UpdatedAt) {
 			view.UpdatedAt = current.at
 		}
 	}
+	view.Status, view.Substatus = history.Status()
 	return view
 }
 
@@ -273,7 +268,7 @@ func (d *Description) eta(etas []any, fallback adapters.Location) *adapters.ETA 
 		}
 		zone := d.spec.Zone.fixed
 		if zone == nil {
-			zone = zoneOf(fallback)
+			zone, _ = places.Zone(&fallback)
 		}
 		if zone == nil {
 			zone = time.UTC
@@ -306,7 +301,7 @@ func personalNames(values []any) []string {
 		switch v := v.(type) {
 		case string:
 			for _, n := range append([]string{v}, strings.Fields(v)...) {
-				if _, _, isPhrase := classifyPhrase(n); utf8.RuneCountInString(n) > 1 && !isPhrase && !slices.Contains(names, n) {
+				if _, isPhrase := phrases.Classify(n); utf8.RuneCountInString(n) > 1 && !isPhrase && !slices.Contains(names, n) {
 					names = append(names, n)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
 // The tests of adapters/dhl, ported to the DHL description: the
@@ -132,76 +133,187 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 	}
 }
 
+// adapters/dhl's TestETAOfADayIsTheWholeDay.
+func TestETAOfADayIsTheWholeDay(t *testing.T) {
+	cases := []struct{ estimated, remark, from, to string }{
+		{"2026-11-20", "", "2026-11-20T00:00:00+01:00", "2026-11-20T23:59:59+01:00"},
+		{"2026-11-20T00:00:00+01:00", "", "2026-11-20T00:00:00+01:00", "2026-11-20T23:59:59+01:00"},
+		{"2026-11-20T14:00:00+01:00", "By End of Day", "2026-11-20T14:00:00+01:00", "2026-11-20T23:59:59+01:00"},
+		{"2026-11-20T14:00:00+01:00", "", "2026-11-20T14:00:00+01:00", "2026-11-20T14:00:00+01:00"},
+	}
+	for _, tc := range cases {
+		v := lookupFound(t, inTransit(t, func(sh map[string]any) {
+			delete(sh, "estimatedDeliveryTimeFrame")
+			sh["destination"] = map[string]any{"address": map[string]any{"countryCode": "DE"}}
+			sh["estimatedTimeOfDelivery"], sh["estimatedTimeOfDeliveryRemark"] = tc.estimated, tc.remark
+		}))
+		if v.ETA == nil || v.ETA.From.Format(time.RFC3339) != tc.from || v.ETA.To.Format(time.RFC3339) != tc.to {
+			t.Errorf("estimated %q (%q): ETA %+v; want %s to %s", tc.estimated, tc.remark, v.ETA, tc.from, tc.to)
+		}
+	}
+}
+
+// adapters/dhl's TestTimesWithoutAnOffsetAreLocalToTheirPlace, through
+// shipments of one event.
+func TestTimesWithoutAnOffsetAreLocalToTheirPlace(t *testing.T) {
+	const leipzig = `"destination":{"address":{"addressLocality":"LEIPZIG - GERMANY"}},`
+	la := `"location":{"address":{"addressLocality":"LOS ANGELES, CA - USA"}},`
+	cases := []struct{ destination, at, place, want string }{
+		{leipzig, "2026-01-15T09:30:00", la, "2026-01-15T09:30:00-08:00"},
+		{leipzig, "2026-07-15T09:30:00", la, "2026-07-15T09:30:00-07:00"},
+		{leipzig, "2026-07-15T09:30:00+02:00", la, "2026-07-15T09:30:00+02:00"}, // an offset DHL gives stands
+		{leipzig, "2026-07-15T09:30:00", "", "2026-07-15T09:30:00+02:00"},       // the destination's zone
+		{leipzig, "2026-07-15T09:30:00", `"location":{"address":{"countryCode":"US"}},`, "2026-07-15T09:30:00+02:00"},
+		{"", "2026-07-15T09:30:00", "", "2026-07-15T09:30:00Z"}, // no place anywhere: UTC
+	}
+	for _, tc := range cases {
+		body := `{"shipments":[{"id":"1234567890",` + tc.destination + `"events":[{"timestamp":"` + tc.at + `",` + tc.place + `"statusCode":"transit","description":"Processed"}]}]}`
+		v := lookupFound(t, body)
+		if got := v.Events[0].Time.Format(time.RFC3339); got != tc.want {
+			t.Errorf("%s at %s: %s; want %s", tc.at, tc.place, got, tc.want)
+		}
+	}
+}
+
 // dhlEvent is an event of DHL's answer, as adapters/dhl's tests write one.
 type dhlEvent struct{ StatusCode, Status, Description string }
 
 // eventStatus maps one DHL event as the DHL description reads it.
-func eventStatus(t *testing.T, e dhlEvent, previous adapters.Status) (adapters.Status, string) {
+func eventStatus(t *testing.T, e dhlEvent) phrases.Class {
 	t.Helper()
 	d, err := Carrier("dhl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := map[string]any{"timestamp": "2026-11-20T10:31:00+01:00", "statusCode": e.StatusCode, "status": e.Status, "description": e.Description}
-	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
-	ev, _ := m.event(&d.spec.Answer.Event, raw, nil)
-	if m.err != nil {
-		t.Fatal(m.err)
-	}
-	return d.spec.Status.eventStatus(ev.code, ev.classify, previous, "")
+	ev := readEvent(t, map[string]any{"statusCode": e.StatusCode, "status": e.Status, "description": e.Description}, nil)
+	return d.spec.Status.eventStatus(ev.code, ev.classify)
 }
 
+// The table of adapters/dhl's TestEventStatus, case for case.
 func TestEventStatus(t *testing.T) {
 	cases := []struct {
-		e        dhlEvent
-		previous adapters.Status
-		want     adapters.Status
-		sub      string
+		e    dhlEvent
+		want phrases.Class
 	}{
-		{dhlEvent{StatusCode: "pre-transit", Description: "Shipment information received"}, adapters.StatusPending, adapters.StatusInfoReceived, ""},
-		{dhlEvent{StatusCode: "transit", Description: "Arrived at Sort Facility"}, adapters.StatusPending, adapters.StatusInTransit, ""},
-		{dhlEvent{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, adapters.StatusPending, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment is out for delivery"}, adapters.StatusPending, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, adapters.StatusPending, adapters.StatusAvailableForPickup, ""},
-		{dhlEvent{StatusCode: "delivered", Description: "Delivered"}, adapters.StatusPending, adapters.StatusDelivered, ""},
-		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, adapters.StatusPending, adapters.StatusReturned, ""},
-		{dhlEvent{StatusCode: "failure", Description: "Customs clearance delayed"}, adapters.StatusPending, adapters.StatusException, ""},
-		{dhlEvent{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, adapters.StatusPending, adapters.StatusAttemptFailed, ""},
-		{dhlEvent{StatusCode: "failure", Description: "The shipment could not be delivered"}, adapters.StatusPending, adapters.StatusAttemptFailed, ""},
-		{dhlEvent{StatusCode: "failure", Description: "Shipment returned to shipper"}, adapters.StatusPending, adapters.StatusReturned, ""},
-		{dhlEvent{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, adapters.StatusPending, adapters.StatusException, "returning_to_sender"},
-		{dhlEvent{StatusCode: "unknown"}, adapters.StatusPending, adapters.StatusPending, ""},
-		{dhlEvent{StatusCode: "unknown", Description: "Delivered"}, adapters.StatusOutForDelivery, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{StatusCode: "in-customs"}, adapters.StatusPending, adapters.StatusInTransit, "dhl_in-customs"},
-		{dhlEvent{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, adapters.StatusPending, adapters.StatusInTransit, "dhl_unrecognized"},
-		// Beyond adapters/dhl's table: DHL Express events without a code
-		// are read from their words, and "unknown" may say a label exists.
-		{dhlEvent{Description: "With delivery courier"}, adapters.StatusInTransit, adapters.StatusOutForDelivery, ""},
-		{dhlEvent{Description: "Processed at KARACHI - PAKISTAN"}, adapters.StatusInTransit, adapters.StatusInTransit, ""},
-		{dhlEvent{StatusCode: "unknown", Status: "LABEL CREATED"}, adapters.StatusPending, adapters.StatusInfoReceived, ""},
+		{dhlEvent{StatusCode: "pre-transit", Description: "Shipment information received"}, phrases.Class{Status: adapters.StatusInfoReceived}},
+		{dhlEvent{StatusCode: "pre-transit", Status: "DELIVERED", Description: "JESSICA"}, phrases.Class{Status: adapters.StatusInfoReceived}},
+		{dhlEvent{StatusCode: "transit", Description: "Arrived at Sort Facility"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{dhlEvent{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment is out for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
+		{dhlEvent{StatusCode: "transit", Description: "Clearance processing complete at LEIPZIG - GERMANY"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.CustomsCleared}},
+		{dhlEvent{StatusCode: "transit", Description: "The shipment has been delivered"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{dhlEvent{StatusCode: "delivered", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been delivered to the PACKSTATION"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
+		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, phrases.Class{Status: adapters.StatusReturned}},
+		{dhlEvent{StatusCode: "failure", Description: "Customs clearance delayed"}, phrases.Class{Status: adapters.StatusException}},
+		{dhlEvent{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
+		{dhlEvent{StatusCode: "failure", Description: "The shipment could not be delivered"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
+		{dhlEvent{StatusCode: "failure", Description: "Shipment returned to shipper"}, phrases.Class{Status: adapters.StatusReturned}},
+		{dhlEvent{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.ReturningToSender}},
+		{dhlEvent{StatusCode: "failure", Description: "Shipment is on hold"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.Held}},
+		// DHL Express: no statusCode, the text says it all.
+		{dhlEvent{Description: "Shipment is out with courier for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{dhlEvent{Description: "Customs clearance status updated. Note - The Customs clearance process may start while the shipment is in transit to the destination."}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.Customs}},
+		{dhlEvent{Description: "Payment is received and recorded for shipment related fees"}, phrases.Class{}},
+		{dhlEvent{StatusCode: "unknown", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
+		{dhlEvent{StatusCode: "unknown"}, phrases.Class{}},
+		{dhlEvent{StatusCode: "in-customs"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_in-customs"}},
+		{dhlEvent{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_unrecognized"}},
+		// Beyond adapters/dhl's table.
+		{dhlEvent{Description: "With delivery courier"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
+		{dhlEvent{Description: "Processed at KARACHI - PAKISTAN"}, phrases.Class{Status: adapters.StatusInTransit}},
+		{dhlEvent{StatusCode: "unknown", Status: "LABEL CREATED"}, phrases.Class{Status: adapters.StatusInfoReceived}},
 	}
 	for _, tc := range cases {
-		st, sub := eventStatus(t, tc.e, tc.previous)
-		if st != tc.want || sub != tc.sub {
-			t.Errorf("eventStatus(%+v after %s) = %s, %q; want %s, %q", tc.e, tc.previous, st, sub, tc.want, tc.sub)
+		if got := eventStatus(t, tc.e); got != tc.want {
+			t.Errorf("eventStatus(%+v) = %+v; want %+v", tc.e, got, tc.want)
 		}
 	}
 }
 
-func TestLocalityCity(t *testing.T) {
-	cases := map[string]string{
-		"Bonn":                    "Bonn",
-		"LEIPZIG - GERMANY":       "LEIPZIG",
-		"Oderweg 2, AMSTERDAM":    "AMSTERDAM",
-		"AMSTERDAM HUB":           "AMSTERDAM HUB",
-		"Keizersgracht 123":       "",
-		"Postfiliale 502, 53113":  "",
-		"  ":                      "",
-		"Contact Jane Doe, Paris": "Paris",
+// readEvent reads one raw DHL event with the DHL description, the
+// answer's personal names masked.
+func readEvent(t *testing.T, raw map[string]any, names []string) event {
+	t.Helper()
+	d, err := Carrier("dhl")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for in, want := range cases {
-		if got := cleanLocation(parseLocality(in, "")).City; got != want {
-			t.Errorf("the city of %q = %q; want %q", in, got, want)
+	if _, ok := raw["timestamp"]; !ok {
+		raw["timestamp"] = "2026-11-20T10:31:00+01:00"
+	}
+	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
+	ev, _ := m.event(&d.spec.Answer.Event, raw, names)
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	return ev
+}
+
+// adapters/dhl's TestLocationOfParsesDHLsLocalities, through the
+// description's location expression, and a few more.
+func TestLocationOfParsesDHLsLocalities(t *testing.T) {
+	loc := func(locality, country string) map[string]any {
+		return map[string]any{"location": map[string]any{"address": map[string]any{"addressLocality": locality, "countryCode": country}}}
+	}
+	cases := []struct {
+		raw  map[string]any
+		want adapters.Location
+	}{
+		{loc("LOS ANGELES, CA - USA", "US"), adapters.Location{City: "LOS ANGELES", Region: "CA", Country: "US"}},
+		{loc("Henderson, NV, US", ""), adapters.Location{City: "Henderson", Region: "NV", Country: "US"}},
+		{loc("MANILA - PHILIPPINES, THE", ""), adapters.Location{City: "MANILA", Country: "PH"}},
+		{loc("Oderweg 2, AMSTERDAM", "NL"), adapters.Location{City: "AMSTERDAM", Country: "NL"}},
+		{loc("Contact Jane Doe, Paris", "FR"), adapters.Location{City: "Paris", Country: "FR"}},
+		{loc("Keizersgracht 123", ""), adapters.Location{}},
+		{map[string]any{}, adapters.Location{}},
+		// Beyond adapters/dhl's table.
+		{loc("Bonn", ""), adapters.Location{City: "Bonn"}},
+		{loc("LEIPZIG - GERMANY", ""), adapters.Location{City: "LEIPZIG", Country: "DE"}},
+		{loc("AMSTERDAM HUB", "NL"), adapters.Location{City: "AMSTERDAM", Country: "NL"}}, // a hub is its city
+		{loc("NEW YORK, NY - EAST ELMHURST - USA", ""), adapters.Location{City: "NEW YORK", Region: "NY", Country: "US"}},
+		{loc("Postfiliale 502, 53113", "DE"), adapters.Location{Country: "DE"}},
+		{loc("Deutschland", ""), adapters.Location{Country: "DE"}},
+		{loc("  ", ""), adapters.Location{}},
+	}
+	for _, tc := range cases {
+		if got := readEvent(t, tc.raw, nil).loc; got != tc.want {
+			t.Errorf("the place of %+v = %+v; want %+v", tc.raw, got, tc.want)
+		}
+	}
+}
+
+// adapters/dhl's TestADescriptionThatIsOnlyANameIsDropped.
+func TestADescriptionThatIsOnlyANameIsDropped(t *testing.T) {
+	cases := []struct {
+		status, description, remark string
+		want                        string
+	}{
+		{"DELIVERED", "JESSICA", "The shipment is pending completion of customs inspection.", "The shipment is pending completion of customs inspection."},
+		{"DELIVERED", "JESSICA", "", "DELIVERED"},
+		{"delivered", "Delivered", "", "Delivered"},
+		{"transit", "Clearance Event", "", "Clearance Event"},
+		{"transit", "JESSICA", "", "JESSICA"}, // not where DHL puts a signer
+	}
+	for _, tc := range cases {
+		raw := map[string]any{"status": tc.status, "description": tc.description, "remark": tc.remark}
+		if got := readEvent(t, raw, nil).text; got != tc.want {
+			t.Errorf("the text of %+v = %q; want %q", raw, got, tc.want)
+		}
+	}
+}
+
+// adapters/dhl's TestSignerMaskingLeavesTheDeliveryEventsOwnText: a
+// signer DHL records as a place or in the words of its own texts does not
+// rewrite the delivery event.
+func TestSignerMaskingLeavesTheDeliveryEventsOwnText(t *testing.T) {
+	for _, signed := range []string{`"FRONT DOOR"`, `"DELIVERED"`, `{"@type":"Person","name":"Delivered"}`} {
+		names := signerNames(t, `{"details":{"proofOfDelivery":{"signed":`+signed+`}}}`)
+		raw := map[string]any{"status": "DELIVERED", "description": "Delivered - Left at Front Door"}
+		if got := readEvent(t, raw, names).text; got != "Delivered - Left at Front Door" {
+			t.Errorf("signed %s: the delivery text became %q", signed, got)
 		}
 	}
 }
@@ -340,7 +452,7 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 
 func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
 	body := `{"shipments":[{"id":"1234567890","events":[
-		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Shipment on hold"},
+		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Tracking details updated"},
 		{"timestamp":"2026-11-18T08:00:00Z","statusCode":"transit","description":"Processed"},
 		{"timestamp":"2026-11-17T08:00:00Z","statusCode":"pre-transit","description":"Label created"}]}]}`
 	v := lookupFound(t, body)

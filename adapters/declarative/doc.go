@@ -45,28 +45,27 @@
 //     shipment's current status line; ETA windows in order of preference;
 //     the personal names the answer holds, masked wherever texts repeat
 //     them; the place whose zone dates events no place dates.
-//   - status: the carrier's codes mapped to tg1 statuses (or keep), the
-//     statuses an event's words may refine a code into, what an event
-//     without a code is (its words' phrases, keep, or a status), and what
-//     an unknown code is.
+//   - status: the carrier's codes mapped to tg1 statuses (or keep, an
+//     informational line), the statuses an event's words may refine a
+//     code into, what an event without a code is (its words' class by
+//     adapters/phrases, keep, or a status), and what an unknown code is.
 //
 // trackgate adds jq functions for what the Go adapters do in Go:
-// locality (a locality string to a place), local_time (a local time to
-// one with its place's offset), phrase_status (a text's status) and
+// locality (a locality string to a place, by adapters/places), local_time
+// (a local time to one with its place's offset, places.Zone),
+// phrase_status (a text's status, by adapters/phrases) and
 // tracking_number (an id, string or number, normalized). Expressions see
 // $number and $factor, and an empty environment: env and $ENV hold no
 // secrets of the host. A jq error on an answer is a malformed answer
 // (ErrUnavailable) whose text names the expression's line, never the
 // values jq failed on.
 //
-// The view follows the whole history: events oldest first (a list whose
-// first event is its newest is read backwards), each event's status the
-// parcel's after it; a delivered (returned, expired) parcel stays so
-// through informational lines after it, and a parcel under way never
-// goes back to pending or info_received. Texts lose the answer's personal
-// names and pass through scrub.Text; a place is never finer than a city.
-// The version is one more than the number of events.
-//
-// places.go and phrases.go are minimal stand-ins for the shared packages
-// adapters/places and adapters/phrases.
+// The view follows the whole history (phrases.History): events oldest
+// first (a list whose first event is its newest is read backwards), each
+// event's status the parcel's after it; a delivered (returned, expired)
+// parcel stays so through informational lines and late scans after it,
+// and a parcel under way never goes back to pending or info_received.
+// Texts lose the answer's personal names and pass through scrub.Text; a
+// place is never finer than a city. The version is one more than the
+// number of events.
 package declarative

@@ -9,6 +9,8 @@ import (
 	"github.com/itchyny/gojq"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/places"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -40,10 +42,13 @@ func jqLocality(v any, args []any) any {
 	if len(args) == 1 {
 		hint, _ = args[0].(string)
 	}
-	return placeObject(parseLocality(s, hint))
+	return placeObject(places.Parse(s, hint))
 }
 
-func placeObject(loc adapters.Location) any {
+func placeObject(loc *adapters.Location) any {
+	if loc == nil {
+		return nil
+	}
 	obj := map[string]any{}
 	for k, v := range map[string]string{"city": loc.City, "region": loc.Region, "country": loc.Country} {
 		if v != "" {
@@ -68,8 +73,9 @@ func jqLocalTime(v any, args []any) any {
 	if !ok || hasOffset {
 		return v
 	}
-	zone := zoneOf(locationOf(args[0]))
-	if zone == nil {
+	loc := locationOf(args[0])
+	zone, ok := places.Zone(&loc)
+	if !ok {
 		return v
 	}
 	return wallClockIn(at, zone).Format(time.RFC3339Nano)
@@ -80,8 +86,8 @@ func jqPhraseStatus(v any, _ []any) any {
 	if !ok {
 		return nil
 	}
-	if st, _, ok := classifyPhrase(s); ok {
-		return string(st)
+	if c, ok := phrases.Classify(s); ok && !c.Informational() {
+		return string(c.Status)
 	}
 	return nil
 }
@@ -116,14 +122,17 @@ func scalarString(v any) string {
 	return ""
 }
 
-// locationOf reads a place object or a locality string.
+// locationOf reads a place object or a locality string (places.Parse).
 func locationOf(v any) adapters.Location {
 	switch v := v.(type) {
 	case string:
-		return parseLocality(v, "")
+		if loc := places.Parse(v, ""); loc != nil {
+			return *loc
+		}
 	case map[string]any:
 		get := func(k string) string { s, _ := v[k].(string); return s }
-		return adapters.Location{City: get("city"), Region: get("region"), Country: countryCode(get("country"))}
+		country, _ := places.Country(get("country"))
+		return adapters.Location{City: get("city"), Region: get("region"), Country: country}
 	}
 	return adapters.Location{}
 }

@@ -75,7 +75,7 @@ func TestTrackingNumberAndPhraseStatus(t *testing.T) {
 	if got := runJQ(t, `.id | tracking_number`, `{"id": {"x": 1}}`); got != nil {
 		t.Errorf("an object became %v", got)
 	}
-	for text, want := range map[string]any{"With delivery courier": "out_for_delivery", "已签收，感谢使用": "delivered", "Customs status updated": nil} {
+	for text, want := range map[string]any{"With delivery courier": "out_for_delivery", "已签收，感谢使用": "delivered", "Customs status updated": "in_transit", "Tracking details updated": nil, "Thank you": nil} {
 		in, _ := json.Marshal(text)
 		if got := runJQ(t, `phrase_status`, string(in)); got != want {
 			t.Errorf("%q | phrase_status = %v; want %v", text, got, want)

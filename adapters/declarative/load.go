@@ -51,6 +51,10 @@ type oauthTemplates struct {
 	inForm                           bool
 }
 
+// defaultTokenLife is how long a token whose answer has no expires_in is
+// used.
+const defaultTokenLife = 10 * time.Minute
+
 type limits struct {
 	body      int64
 	jqTimeout time.Duration
@@ -334,7 +338,7 @@ func (d *Description) checkStatus(c *checker) {
 		s.refineByCode[lower] = s.Refine[code].statuses
 	}
 	if s.Uncoded == "" {
-		s.Uncoded = phrases
+		s.Uncoded = byPhrases
 	}
 	if s.Other.Status == "" {
 		s.Other.Status = tgStatus("in_transit")

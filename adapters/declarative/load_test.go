@@ -28,7 +28,7 @@ func TestLoadTakesAMinimalDescription(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.courier() != "lark-post" || d.spec.Request.Method != "GET" || d.spec.Status.Uncoded != phrases {
+	if d.courier() != "lark-post" || d.spec.Request.Method != "GET" || d.spec.Status.Uncoded != byPhrases {
 		t.Errorf("defaults: courier %q, method %q, uncoded %q", d.courier(), d.spec.Request.Method, d.spec.Status.Uncoded)
 	}
 }

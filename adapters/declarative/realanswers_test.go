@@ -10,9 +10,11 @@ import (
 )
 
 // dhlRealAnswers are the directories of real DHL answers the DHL
-// description reads as a careful reader does.
+// description reads as a careful reader does: its own, and the Go DHL
+// adapter's.
 var dhlRealAnswers = []string{
 	"testdata/real-dhl",
+	"../dhl/testdata/real",
 }
 
 func TestDHLReadsRealAnswers(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 func (s *Source) send(ctx context.Context, vals *values) (*carrierhttp.Response, error) {
 	for attempt := 1; ; attempt++ {
 		if s.token != nil {
-			tok, err := s.token.get(ctx)
+			tok, err := s.token.Token(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -34,7 +34,7 @@ func (s *Source) send(ctx context.Context, vals *values) (*carrierhttp.Response,
 		if s.token == nil || resp.Status != http.StatusUnauthorized {
 			return resp, nil
 		}
-		s.token.drop(vals.token)
+		s.token.Drop(vals.token)
 		if attempt > 1 {
 			return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token", adapters.ErrMisconfigured)
 		}

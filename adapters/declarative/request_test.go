@@ -263,21 +263,8 @@ auth:
 		t.Errorf("a 401 with a fresh token: %v after %d tokens; want ErrMisconfigured after one more", err, carrier.issued)
 	}
 	carrier.tokenOK = false
-	src.token.drop("tok3")
+	src.token.Drop("tok3")
 	if _, err := src.Lookup(context.Background(), ref); !errors.Is(err, adapters.ErrMisconfigured) {
 		t.Errorf("a refused client: %v; want ErrMisconfigured", err)
-	}
-}
-
-func TestTokenLife(t *testing.T) {
-	for raw, want := range map[string]time.Duration{`3600`: time.Hour, `"599"`: 599 * time.Second, ``: defaultTokenLife, `null`: defaultTokenLife} {
-		if got, ok := tokenLife([]byte(raw)); !ok || got != want {
-			t.Errorf("tokenLife(%s) = %v, %v; want %v", raw, got, ok, want)
-		}
-	}
-	for _, raw := range []string{`"soon"`, `-1`, `0`} {
-		if _, ok := tokenLife([]byte(raw)); ok {
-			t.Errorf("tokenLife(%s) read", raw)
-		}
 	}
 }

@@ -89,7 +89,7 @@ type Source struct {
 	baseURL string
 	options map[string]string
 	client  *carrierhttp.Client
-	token   *tokenSource
+	token   *carrierhttp.TokenSource
 	now     func() time.Time
 }
 
@@ -130,11 +130,11 @@ func New(d *Description, cfg Config) (*Source, error) {
 	}
 	if o := d.auth.oauth; o != nil {
 		v := s.values("", nil)
-		s.token = &tokenSource{
-			client:   s.client,
-			tokenURL: o.tokenURL.render(v, nil),
-			clientID: o.clientID.render(v, nil), secret: o.clientSecret.render(v, nil),
-			scope: o.scope, inForm: o.inForm, now: s.now,
+		s.token = &carrierhttp.TokenSource{
+			Client:   s.client,
+			URL:      o.tokenURL.render(v, nil),
+			ClientID: o.clientID.render(v, nil), ClientSecret: o.clientSecret.render(v, nil),
+			Scope: o.scope, InBody: o.inForm, DefaultLife: defaultTokenLife, Now: s.now,
 		}
 	}
 	return s, nil

@@ -218,14 +218,15 @@ func (l *statusList) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// phrases is the rule of events without a code that reads their text.
-const phrases = "phrases"
+// byPhrases is the rule of events without a code that reads their text
+// (adapters/phrases).
+const byPhrases = "phrases"
 
 // statusRule is phrases, keep or a tg1 status.
 type statusRule string
 
 func (r *statusRule) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode || n.Value != phrases && n.Value != keep && !adapters.Status(n.Value).Valid() {
+	if n.Kind != yaml.ScalarNode || n.Value != byPhrases && n.Value != keep && !adapters.Status(n.Value).Valid() {
 		return lineError(n, fmt.Sprintf("%q is not phrases, keep nor a tg1 status", n.Value))
 	}
 	*r = statusRule(n.Value)

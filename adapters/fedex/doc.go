@@ -6,8 +6,8 @@
 // view.
 //
 // The token is cached and fetched again shortly before it expires, by
-// one request however many lookups need it at once; a track answer of
-// 401 drops the token and the lookup tries once more with a fresh one.
+// one request however many lookups need it at once
+// (carrierhttp.TokenSource); a track answer of 401 drops the token and the lookup tries once more with a fresh one.
 // 400/401/403 at the token endpoint, 401 with a fresh token and 403 at
 // the track endpoint are adapters.ErrMisconfigured; 429 (honouring
 // Retry-After) and 5xx are adapters.ErrUnavailable. FedEx answers an
@@ -31,8 +31,9 @@
 // → out_for_delivery; HL and HP (ready for pickup at a FedEx location) →
 // available_for_pickup (hold_at_location); DL → delivered, or returned
 // after a return to the shipper; DE and SE → exception, refined by the
-// exception's text into attempt_failed (customer not available, business
-// closed), returned, exception (returning_to_sender, redirected); RS →
+// words of the scan and its exception (FedEx's own, then phrases.Common)
+// into attempt_failed (customer not available, business closed),
+// returned, exception (returning_to_sender, redirected, refused, …); RS →
 // exception (returning_to_sender); CA → exception (cancelled). Notes
 // rather than scans — arriving early or on time (AE, AO), delays (DY, DD:
 // substatus delayed), delivery options requested — keep the status
@@ -42,9 +43,10 @@
 // in the substatus (fedex_xx).
 //
 // Times carry FedEx's offsets. A scan time without one (FedEx sends
-// "2024-08-15T00:00:00" for some pickups) is given the offset of the
-// nearest scan at the same place that has one, else of the nearest scan
-// that has one, else UTC. Scans are sorted oldest first.
+// "2024-08-15T00:00:00" for some pickups) is given its place's zone
+// (places.Zone: its state's in the United States, its country's where the
+// country keeps one time), else the offset of the nearest scan that has
+// one, else UTC. Scans are sorted oldest first.
 //
 // ETA: estimatedDeliveryTimeWindow, else the ESTIMATED_DELIVERY date,
 // else standardTransitTimeWindow; a date (FedEx writes dates as midnight)

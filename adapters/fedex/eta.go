@@ -4,13 +4,14 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
 // showsETA reports whether a delivery window means anything for v: not
 // once the shipment is delivered or returned, waiting at a FedEx location
 // for the recipient, or on its way back to the shipper.
 func showsETA(v adapters.View) bool {
-	return !v.Status.Final() && v.Status != adapters.StatusAvailableForPickup && v.Substatus != subReturning
+	return !v.Status.Final() && v.Status != adapters.StatusAvailableForPickup && v.Substatus != phrases.ReturningToSender
 }
 
 // eta is the delivery window FedEx expects: estimatedDeliveryTimeWindow,

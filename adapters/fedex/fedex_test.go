@@ -142,7 +142,7 @@ func TestTokenExpiresInAsAStringToo(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake.expiresIn = `"soon"`
-	src.token.drop(fake.tokens[0])
+	src.token.Drop(fake.tokens[0])
 	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrUnavailable) {
 		t.Errorf("unreadable expires_in: err = %v; want ErrUnavailable", err)
 	}

@@ -102,8 +102,9 @@ func New(cfg Config) (*Source, error) {
 	return &Source{
 		cfg:  cfg,
 		base: base,
-		token: &tokenSource{client: cfg.Client, url: base.JoinPath("oauth", "token").String(),
-			id: cfg.ClientID, secret: cfg.ClientSecret, now: cfg.Now},
+		token: &carrierhttp.TokenSource{Client: cfg.Client, URL: base.JoinPath("oauth", "token").String(),
+			ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, InBody: true, Now: cfg.Now,
+			Refused: func(body []byte) string { return errorCodes(body) + ", check the API key and secret key" }},
 	}, nil
 }
 
@@ -111,7 +112,7 @@ func New(cfg Config) (*Source, error) {
 type Source struct {
 	cfg   Config
 	base  *url.URL
-	token *tokenSource
+	token *carrierhttp.TokenSource
 }
 
 var _ adapters.Source = (*Source)(nil)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
 // meaning is what a FedEx event code says about a shipment.
@@ -17,17 +18,14 @@ type meaning struct {
 	informational bool
 }
 
-// Substatuses the adapter sets. They are codes, never free text.
+// Substatuses of FedEx's own, beside phrases' (picked_up, customs,
+// customs_cleared, returning_to_sender, cancelled). They are codes, never
+// free text.
 const (
-	subPickedUp       = "picked_up"
-	subCustoms        = "customs"
-	subCustomsCleared = "customs_cleared"
 	subCustomsHold    = "customs_hold"
 	subDelayed        = "delayed"
 	subHoldAtLocation = "hold_at_location"
-	subReturning      = "returning_to_sender"
 	subRedirected     = "redirected"
-	subCancelled      = "cancelled"
 	subUnrecognized   = "fedex_unrecognized"
 	unknownCodePrefix = "fedex_"
 )
@@ -40,8 +38,8 @@ var eventTypes = map[string]meaning{
 	"OC": {status: adapters.StatusInfoReceived},
 	"OX": {status: adapters.StatusInfoReceived}, // shipment information sent to USPS
 	// Picked up.
-	"PU": {status: adapters.StatusInTransit, substatus: subPickedUp},
-	"PX": {status: adapters.StatusInTransit, substatus: subPickedUp},
+	"PU": {status: adapters.StatusInTransit, substatus: phrases.PickedUp},
+	"PX": {status: adapters.StatusInTransit, substatus: phrases.PickedUp},
 	// Moving through FedEx's network.
 	"AA": {status: adapters.StatusInTransit}, // at airport
 	"AC": {status: adapters.StatusInTransit}, // at Canada Post facility
@@ -69,10 +67,10 @@ var eventTypes = map[string]meaning{
 	"SP": {status: adapters.StatusInTransit}, // split status
 	"TR": {status: adapters.StatusInTransit}, // transfer
 	// Customs.
-	"CC": {status: adapters.StatusInTransit, substatus: subCustomsCleared},
-	"CP": {status: adapters.StatusInTransit, substatus: subCustoms},
-	"CU": {status: adapters.StatusInTransit, substatus: subCustoms},
-	"BR": {status: adapters.StatusInTransit, substatus: subCustoms}, // with the broker
+	"CC": {status: adapters.StatusInTransit, substatus: phrases.CustomsCleared},
+	"CP": {status: adapters.StatusInTransit, substatus: phrases.Customs},
+	"CU": {status: adapters.StatusInTransit, substatus: phrases.Customs},
+	"BR": {status: adapters.StatusInTransit, substatus: phrases.Customs}, // with the broker
 	"CD": {status: adapters.StatusException, substatus: subCustomsHold},
 	// The last mile.
 	"OD": {status: adapters.StatusOutForDelivery},
@@ -83,8 +81,8 @@ var eventTypes = map[string]meaning{
 	// Trouble.
 	"DE": {status: adapters.StatusException},
 	"SE": {status: adapters.StatusException},
-	"CA": {status: adapters.StatusException, substatus: subCancelled},
-	"RS": {status: adapters.StatusException, substatus: subReturning},
+	"CA": {status: adapters.StatusException, substatus: phrases.Cancelled},
+	"RS": {status: adapters.StatusException, substatus: phrases.ReturningToSender},
 	// Notes about the shipment rather than scans of it.
 	"AE": {informational: true}, // arriving early
 	"AO": {informational: true}, // arriving on time
@@ -110,28 +108,27 @@ var eventTypes = map[string]meaning{
 // for out for delivery.
 var derivedCodes = map[string]meaning{
 	"IN": {status: adapters.StatusInfoReceived},
-	"PU": {status: adapters.StatusInTransit, substatus: subPickedUp},
+	"PU": {status: adapters.StatusInTransit, substatus: phrases.PickedUp},
 	"IT": {status: adapters.StatusInTransit},
 	"OD": {status: adapters.StatusOutForDelivery},
 	"HL": {status: adapters.StatusAvailableForPickup, substatus: subHoldAtLocation},
 	"DL": {status: adapters.StatusDelivered},
 	"DE": {status: adapters.StatusException},
 	"SE": {status: adapters.StatusException},
-	"CA": {status: adapters.StatusException, substatus: subCancelled},
-	"RS": {status: adapters.StatusException, substatus: subReturning},
+	"CA": {status: adapters.StatusException, substatus: phrases.Cancelled},
+	"RS": {status: adapters.StatusException, substatus: phrases.ReturningToSender},
 	"CD": {status: adapters.StatusException, substatus: subCustomsHold},
 	"DY": {informational: true, substatus: subDelayed},
 	"RL": {informational: true, substatus: subDelayed}, // running late
 }
 
-// Phrases of FedEx's English texts (event and exception descriptions,
-// in lower case) that refine an event's status.
-var (
-	attempted  = []string{"customer not available", "business closed", "recipient not available", "no one available", "nobody home", "delivery attempted", "attempted delivery", "delivery attempt"}
-	returning  = []string{"returning to shipper", "returning package to shipper", "return to shipper", "being returned"}
-	returned   = []string{"returned to shipper", "delivered to shipper"}
-	redirected = []string{"redirect"}
-)
+// fedexPhrases read FedEx's English texts (event and exception
+// descriptions), which refine an event's status: FedEx's own words, then
+// those carriers share.
+var fedexPhrases = append(phrases.Table{
+	{Class: phrases.Class{Status: adapters.StatusException, Substatus: subRedirected}, Phrases: []string{"redirect", "redirecting", "redirected"}},
+	{Class: phrases.Class{Status: adapters.StatusException, Substatus: phrases.ReturningToSender}, Phrases: []string{"return to shipper"}},
+}, phrases.Common...)
 
 // eventStatus reads an event. previous is the status before it and
 // hasPrevious whether there was one; wasReturning tells whether FedEx
@@ -157,36 +154,19 @@ func eventStatus(e scanEvent, previous adapters.Status, hasPrevious, wasReturnin
 		// does not take it back to a label.
 		return previous, ""
 	}
-	words := strings.ToLower(e.EventDescription + " " + e.ExceptionDescription)
-	switch m.status {
-	case adapters.StatusException:
-		switch {
-		case m.substatus != "":
-		case containsAny(words, returned):
-			return adapters.StatusReturned, ""
-		case containsAny(words, returning):
-			return adapters.StatusException, subReturning
-		case containsAny(words, attempted):
-			return adapters.StatusAttemptFailed, ""
-		case containsAny(words, redirected):
-			return adapters.StatusException, subRedirected
-		}
-	case adapters.StatusDelivered:
+	words := e.EventDescription + " " + e.ExceptionDescription
+	c := phrases.Class{Status: m.status, Substatus: m.substatus}
+	switch {
+	case m.status == adapters.StatusException && m.substatus == "":
+		// A failed attempt, a return, or an exception the words name.
+		c = fedexPhrases.Refine(c, words, adapters.StatusException, adapters.StatusAttemptFailed, adapters.StatusReturned)
+	case m.status == adapters.StatusDelivered && wasReturning:
 		// Delivered back to the shipper at the end of a return.
-		if wasReturning || containsAny(words, returned) {
-			return adapters.StatusReturned, ""
-		}
+		c = phrases.Class{Status: adapters.StatusReturned}
+	case m.status == adapters.StatusDelivered:
+		c = fedexPhrases.Refine(c, words, adapters.StatusReturned)
 	}
-	return m.status, m.substatus
-}
-
-func containsAny(s string, phrases []string) bool {
-	for _, p := range phrases {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return c.Status, c.Substatus
 }
 
 // eventCode is the shape of FedEx's event codes. Anything else is not

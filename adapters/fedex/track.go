@@ -61,7 +61,7 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 		return nil, fmt.Errorf("track: %w: %v", adapters.ErrMisconfigured, err)
 	}
 	for attempt := 1; ; attempt++ {
-		tok, err := s.token.get(ctx)
+		tok, err := s.token.Token(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +83,7 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 		case http.StatusOK:
 			return resp, nil
 		case http.StatusUnauthorized:
-			s.token.drop(tok)
+			s.token.Drop(tok)
 			if attempt == 1 {
 				continue
 			}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/places"
 	"github.com/trackgate/trackgate/adapters/scrub"
 )
 
@@ -32,8 +34,8 @@ func latestResult(results []trackResult) *trackResult {
 }
 
 // scans are r's scan events that have a time, oldest first. A time
-// without an offset is given the offset of the nearest scan at the same
-// place that has one, else of the nearest scan that has one, else UTC.
+// without an offset is given its place's zone (places.Zone), else the
+// offset of the nearest scan that has one, else UTC.
 func scans(r *trackResult) []scan {
 	type read struct {
 		at        time.Time
@@ -52,20 +54,16 @@ func scans(r *trackResult) []scan {
 		if ev.hasOffset {
 			continue
 		}
-		zone := time.UTC
-		found := false
-		for _, samePlace := range []bool{true, false} {
-			for d := 1; d < len(events) && !found; d++ {
-				for _, j := range []int{i - d, i + d} {
-					if j < 0 || j >= len(events) || !events[j].hasOffset || found {
-						continue
-					}
-					if samePlace && (placeKey(ev.e) == "" || placeKey(events[j].e) != placeKey(ev.e)) {
-						continue
-					}
+		zone, found := places.Zone(locationOf(ev.e.ScanLocation))
+		for d := 1; d < len(events) && !found; d++ {
+			for _, j := range []int{i - d, i + d} {
+				if j >= 0 && j < len(events) && events[j].hasOffset && !found {
 					zone, found = events[j].at.Location(), true
 				}
 			}
+		}
+		if !found {
+			zone = time.UTC
 		}
 		out[i].at = inZone(ev.at, zone)
 	}
@@ -73,15 +71,6 @@ func scans(r *trackResult) []scan {
 	slices.Reverse(out)
 	slices.SortStableFunc(out, func(a, b scan) int { return a.at.Compare(b.at) })
 	return out
-}
-
-// placeKey names where a scan happened, "" when FedEx does not say.
-func placeKey(e scanEvent) string {
-	l := e.ScanLocation
-	if l == nil || strings.TrimSpace(l.City) == "" {
-		return ""
-	}
-	return strings.ToUpper(strings.TrimSpace(l.City) + "|" + l.StateOrProvinceCode + "|" + l.CountryCode)
 }
 
 // inZone reads t's wall clock at zone.
@@ -135,7 +124,7 @@ func parcelOf(courier, tn string, r *trackResult) (adapters.Parcel, error) {
 		} else {
 			st, substatuses[i] = eventStatus(s.e, view.Events[i-1].Status, true, returning)
 		}
-		returning = returning || substatuses[i] == subReturning
+		returning = returning || substatuses[i] == phrases.ReturningToSender
 		view.Events[i] = adapters.Event{Time: s.at, Status: st, Description: description(s.e), Location: locationOf(s.e.ScanLocation)}
 	}
 	last := len(all) - 1
@@ -197,33 +186,18 @@ func withoutAddress(s string) string {
 // cleanText trims FedEx's text and collapses its runs of spaces.
 func cleanText(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// countryCode is an ISO 3166-1 alpha-2 code.
-var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
-
-// regionCode is a state or province as FedEx gives it: CA, ON, NSW.
-var regionCode = regexp.MustCompile(`^[A-Z]{2,3}$`)
-
 // brandWords are the words a FedEx facility name puts before its city
 // ("FEDEX SMARTPOST INDIANAPOLIS").
 var brandWords = map[string]bool{"FEDEX": true, "SMARTPOST": true, "GROUND": true, "EXPRESS": true, "FREIGHT": true, "OFFICE": true, "HUB": true}
 
-// locationOf is the city, state and country of a scan, never more: the
-// street lines and postal code are not even decoded.
+// locationOf is the city, state and country of a scan, never more
+// (places.Fields): the street lines and postal code are not even
+// decoded.
 func locationOf(l *scanLocation) *adapters.Location {
 	if l == nil {
 		return nil
 	}
-	loc := &adapters.Location{City: city(l.City)}
-	if r := strings.ToUpper(strings.TrimSpace(l.StateOrProvinceCode)); regionCode.MatchString(r) {
-		loc.Region = r
-	}
-	if c := strings.ToUpper(strings.TrimSpace(l.CountryCode)); countryCode.MatchString(c) {
-		loc.Country = c
-	}
-	if *loc == (adapters.Location{}) {
-		return nil
-	}
-	return loc
+	return places.Fields(city(l.City), l.StateOrProvinceCode, l.CountryCode)
 }
 
 // city is a scan's city without the FedEx facility words before it, or

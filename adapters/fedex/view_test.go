@@ -53,6 +53,40 @@ func TestATimeWithoutOffsetTakesItsPlacesOffset(t *testing.T) {
 	}
 }
 
+func TestATimeWithoutOffsetTakesItsPlacesZoneBeforeANeighboursOffset(t *testing.T) {
+	r := &trackResult{ScanEvents: []scanEvent{
+		{Date: "2024-01-16T08:00:00-05:00", EventType: "AR", ScanLocation: &scanLocation{City: "MEMPHIS", StateOrProvinceCode: "TN", CountryCode: "US"}},
+		{Date: "2024-01-15T09:00:00", EventType: "PU", ScanLocation: &scanLocation{City: "LOS ANGELES", StateOrProvinceCode: "CA", CountryCode: "US"}},
+		{Date: "2024-01-15T08:00:00", EventType: "OC", ScanLocation: &scanLocation{CountryCode: "US"}}, // no zone: its neighbour's offset
+	}}
+	got := scans(r)
+	want := []string{"2024-01-15T08:00:00-05:00", "2024-01-15T09:00:00-08:00", "2024-01-16T08:00:00-05:00"}
+	for i, s := range got {
+		if s.at.Format(time.RFC3339) != want[i] {
+			t.Errorf("scan %d at %s; want %s", i, s.at.Format(time.RFC3339), want[i])
+		}
+	}
+}
+
+func TestLocationOfKeepsCityStateAndCountry(t *testing.T) {
+	cases := []struct {
+		l    *scanLocation
+		want *adapters.Location
+	}{
+		{&scanLocation{City: "FEDEX SMARTPOST INDIANAPOLIS", StateOrProvinceCode: "IN", CountryCode: "US"}, &adapters.Location{City: "INDIANAPOLIS", Region: "IN", Country: "US"}},
+		{&scanLocation{City: "MISSISSAUGA", StateOrProvinceCode: "ON", CountryCode: "ca"}, &adapters.Location{City: "MISSISSAUGA", Region: "ON", Country: "CA"}},
+		{&scanLocation{City: "Atlanta", StateOrProvinceCode: "XX", CountryCode: "US"}, &adapters.Location{City: "Atlanta", Country: "US"}},
+		{&scanLocation{City: "331 S STATE RD 135", CountryCode: "ZZ"}, nil},
+		{nil, nil},
+	}
+	for _, tc := range cases {
+		got := locationOf(tc.l)
+		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+			t.Errorf("locationOf(%+v) = %+v; want %+v", tc.l, got, tc.want)
+		}
+	}
+}
+
 func TestDescriptionDropsTheStreetFedExAppends(t *testing.T) {
 	cases := map[string]scanEvent{
 		"Ready for recipient pickup: Package available for pickup":                 {EventDescription: "Ready for recipient pickup", ExceptionDescription: "Package available for pickup at: 2420 N BLACKSTONE AVE "},

@@ -33,25 +33,29 @@
 // 已揽收, 430 运输中, 440 派送中, 510 妥投, 530 拒收, 690 已取消, 700
 // 退款), refined by the operation title within its stage; then the title
 // alone (快递签收 is JD taking the parcel in, not a delivery); then the
-// words of the remark (a local phrase table standing in for
-// adapters/phrases). A delivery whose remark says it was left at a
-// station or locker (已由快递驿站代收, 由【…柜子】代收) is
-// available_for_pickup, substatus available_for_pickup:station or
-// :locker; left with the recipient, a doorman or a named place it is
-// delivered. A trace that says nothing known is in transit with the raw
-// category in the substatus. The status comes from the whole history:
-// nothing moves it out of delivered or returned but another final trace,
-// and an informational trace never moves it back.
+// words of the remark (JD's own phrases, then phrases.Common, a plain
+// in-transit class told a site reached or left by phrases.Steps). A
+// delivery whose remark says it was left at a station or locker
+// (已由快递驿站代收, 由【…柜子】代收) is available_for_pickup, substatus
+// pickup_point or locker (phrases.Common.Refine); left with the
+// recipient, a doorman or a named place it is delivered. A trace that
+// says nothing known is in transit with the raw category in the
+// substatus. The status comes from the whole history (phrases.History):
+// a delivered or returned parcel is not moved back by a late trace, and a
+// trace that says nothing known moves a parcel on to in transit but never
+// back to it.
 //
 // Times: operationTime is China time without an offset (UTC+8, no daylight
 // saving), given +08:00; a time in milliseconds is an instant. Places: the
-// city and province JDL files the trace under, in JDL's writing ("北京市",
-// "北京"); never the district, the street address or a site's name. The
-// remark goes through scrub.Text after the courier's name and phone JDL
-// gives in fields of their own are taken out, and after the name JDL's
-// templates put after 分配给. Dropped: couriers, operators, phones, street
-// addresses, districts, sites. The answer carries no ETA (JDL has
-// another API for the promised date, which the adapter does not call).
+// province and city JDL files the trace under, read by places.Parse as
+// every Chinese place ("广东", "深圳" is 深圳市 in 广东省; "北京", "北京市"
+// is 北京市, a city of its own); never the district, the street address
+// or a site's name. The remark goes through scrub.Text after the
+// courier's name and phone JDL gives in fields of their own are taken
+// out, and after the name JDL's templates put after 分配给. Dropped:
+// couriers, operators, phones, street addresses, districts, sites. The
+// answer carries no ETA (JDL has another API for the promised date,
+// which the adapter does not call).
 //
 // The adapter is registered as "jdl" with the options app_key, app_secret
 // and access_token (required), customer_code (required for order origins
@@ -63,5 +67,5 @@
 // No published answer of this trace query was found; the adapter's reading
 // rests on JDL's sandbox pushes of the same trace records (see
 // sandbox_test.go), on real JD trace texts relayed by aggregators (see
-// phrases_test.go) and on its fake (fake_test.go).
+// the tests of adapters/phrases) and on its fake (fake_test.go).
 package jdl

@@ -5,14 +5,15 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 	"github.com/trackgate/trackgate/adapters/scrub"
 )
 
 // scan is a trace as the view shows it, with what its status rests on.
 type scan struct {
-	event         adapters.Event
-	substatus     string
-	informational bool
+	event   adapters.Event
+	class   phrases.Class
+	unknown bool
 }
 
 // parcelOf turns JDL's traces of tn into a parcel. Its version is the
@@ -23,17 +24,17 @@ func parcelOf(courier, tn string, details []detail) (adapters.Parcel, error) {
 		if d.OperationTime.IsZero() {
 			continue // a trace without a time cannot be placed in the history
 		}
-		m, informational := detailStatus(d)
+		c, unknown := detailStatus(d)
 		description := redact(d)
 		if description == "" {
 			description = strings.TrimSpace(d.OperationTitle)
 		}
 		scans = append(scans, scan{adapters.Event{
 			Time:        d.OperationTime.Time,
-			Status:      m.status,
+			Status:      c.Status,
 			Description: scrub.Text(description),
 			Location:    locationOf(d),
-		}, m.substatus, informational})
+		}, c, unknown})
 	}
 	if len(scans) == 0 {
 		return adapters.Parcel{}, errMalformed
@@ -60,35 +61,17 @@ func parcelOf(courier, tn string, details []detail) (adapters.Parcel, error) {
 }
 
 // resolve decides the parcel's status from its whole history, oldest
-// first: each trace moves it on, except that nothing moves a parcel out
-// of a final status (delivered, returned) but another final one, and an
-// informational trace never moves it back to an earlier stage.
+// first (phrases.History): a delivered or returned parcel is not moved
+// back by a late scan, and a trace that says nothing known moves a parcel
+// on to in transit but never back to it.
 func resolve(scans []scan) (adapters.Status, string) {
-	current := scans[0]
-	for _, s := range scans[1:] {
-		switch {
-		case current.event.Status.Final() && !s.event.Status.Final():
-		case s.informational && stage(s.event.Status) < stage(current.event.Status):
-		default:
-			current = s
+	var h phrases.History
+	for _, s := range scans {
+		if s.unknown {
+			h.AddUnknown(s.class.Substatus)
+		} else {
+			h.Add(s.class)
 		}
 	}
-	return current.event.Status, current.substatus
-}
-
-// stage orders statuses by how far a parcel has come.
-func stage(s adapters.Status) int {
-	switch s {
-	case adapters.StatusPending:
-		return 0
-	case adapters.StatusInfoReceived:
-		return 1
-	case adapters.StatusInTransit:
-		return 2
-	case adapters.StatusOutForDelivery, adapters.StatusAttemptFailed, adapters.StatusException:
-		return 3
-	case adapters.StatusAvailableForPickup:
-		return 4
-	}
-	return 5 // delivered, returned, expired
+	return h.Status()
 }

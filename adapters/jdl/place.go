@@ -2,51 +2,26 @@ package jdl
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/places"
 	"github.com/trackgate/trackgate/adapters/scrub"
 )
 
-// regionsOutsideTheMainland are city or province prefixes with their own
-// ISO 3166 code.
-var regionsOutsideTheMainland = []struct{ prefix, country string }{
-	{"香港", "HK"}, {"澳门", "MO"}, {"澳門", "MO"}, {"台湾", "TW"}, {"臺灣", "TW"},
-}
-
-// streetMarks are characters of addresses finer than a city: roads,
-// house numbers, buildings, rooms, villages.
-const streetMarks = "路街道号號弄巷栋幢楼樓室村组組0123456789０１２３４５６７８９"
-
-// maxPlaceRunes bounds a city or province name; anything longer is more
-// than a place.
-const maxPlaceRunes = 10
-
-// locationOf is where a trace happened: the city and province JDL files
-// it under (routeCityName, routeProvinceName), kept in JDL's own writing
-// ("北京市", "北京"). The district and street address JDL sends beside
-// them are finer than a city and never read; site names ("【北京通州分拣
-// 中心】") are not parsed for a city. No city and no province is no
+// locationOf is where a trace happened: the province and city JDL files
+// it under (routeProvinceName, routeCityName), read by places.Parse as
+// every Chinese place is — the province by its full name (北京 and the
+// other municipalities are cities, with no province), the city with 市,
+// nothing finer. The district and street address JDL sends beside them
+// are never read, nor are site names ("【北京通州分拣中心】"); a name
+// with personal data in it is no place. No city and no province is no
 // location.
 func locationOf(d detail) *adapters.Location {
-	loc := &adapters.Location{City: placeName(d.RouteCityName), Region: placeName(d.RouteProvinceName), Country: "CN"}
-	if loc.City == "" && loc.Region == "" {
-		return nil
-	}
-	for _, r := range regionsOutsideTheMainland {
-		if strings.HasPrefix(loc.Region, r.prefix) || strings.HasPrefix(loc.City, r.prefix) {
-			loc.Country = r.country
+	var parts []string
+	for _, s := range []string{d.RouteProvinceName, d.RouteCityName} {
+		if s = strings.TrimSpace(s); s != "" && !scrub.Has(s) {
+			parts = append(parts, s)
 		}
 	}
-	return loc
-}
-
-// placeName keeps a city or province name, and drops anything that looks
-// finer or personal.
-func placeName(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || utf8.RuneCountInString(s) > maxPlaceRunes || strings.ContainsAny(s, streetMarks) || scrub.Has(s) {
-		return ""
-	}
-	return s
+	return places.Parse(strings.Join(parts, ""), "")
 }

@@ -41,4 +41,6 @@ var assignedTo = regexp.MustCompile(`(分配给\s*)\p{Han}{2,4}`)
 // (京东快递): kept.
 var roleWords = []string{"京东", "快递", "物流", "本人", "门卫", "前台", "物业", "驿站", "营业部", "站", "店", "柜"}
 
-func isRole(s string) bool { return containsAny(s, roleWords) }
+func isRole(s string) bool {
+	return slices.ContainsFunc(roleWords, func(w string) bool { return strings.Contains(s, w) })
+}

@@ -47,7 +47,7 @@ func TestSandboxTraceRecords(t *testing.T) {
 	if err := adaptertest.CheckView(p.View, DefaultCourier, "JDVE00132473532", pii); err != nil {
 		t.Fatal(err)
 	}
-	beijing := &adapters.Location{City: "北京市", Region: "北京", Country: "CN"}
+	beijing := &adapters.Location{City: "北京市", Country: "CN"} // a city of its own, no province (places)
 	at := func(s string) time.Time {
 		v, err := time.Parse("2006-01-02 15:04:05 -07:00", s+" +08:00")
 		if err != nil {
@@ -78,8 +78,8 @@ func TestSandboxTraceRecords(t *testing.T) {
 		if err := json.Unmarshal(raw, &d); err != nil {
 			t.Fatal(err)
 		}
-		if m, _ := detailStatus(d); m.substatus != wantSub[i] {
-			t.Errorf("record %d (%s): substatus %q; want %q", i, d.OperationTitle, m.substatus, wantSub[i])
+		if c, _ := detailStatus(d); c.Substatus != wantSub[i] {
+			t.Errorf("record %d (%s): substatus %q; want %q", i, d.OperationTitle, c.Substatus, wantSub[i])
 		}
 	}
 }

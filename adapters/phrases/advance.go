@@ -74,3 +74,17 @@ func (h *History) Status() (adapters.Status, string) {
 	}
 	return h.status, h.substatus
 }
+
+// AddUnknown records an event whose code no table knows and whose text
+// says nothing known: in transit, its substatus naming the raw code so
+// that a new code shows up, while the parcel has come no further than in
+// transit; an informational line after that, so that a code nobody has
+// seen never moves a parcel back. It returns the parcel's status after
+// it.
+func (h *History) AddUnknown(substatus string) adapters.Status {
+	switch h.status {
+	case "", adapters.StatusPending, adapters.StatusInfoReceived, adapters.StatusInTransit:
+		return h.Add(Class{adapters.StatusInTransit, substatus})
+	}
+	return h.Add(Class{})
+}

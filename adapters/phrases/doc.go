@@ -34,7 +34,13 @@
 // Advance gives the status after an event, so that an informational line
 // never moves a parcel, and a delivered or returned parcel is not moved
 // back by a late scan of an earlier step. History applies it event by
-// event and keeps the substatus of the event that set the status.
+// event and keeps the substatus of the event that set the status;
+// History.AddUnknown takes an event whose code no table knows, which
+// moves a parcel on to in transit but never back to it.
+//
+// Steps refines a plain in-transit class with the step of the road its
+// text names: a site reached (arrived_at_facility) or left
+// (departed_facility).
 //
 // The package imports nothing of trackgate but adapters.
 package phrases

@@ -40,6 +40,42 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 		{"快件已退回中", Class{adapters.StatusException, ReturningToSender}},
 		{"客户拒收", Class{adapters.StatusException, Refused}},
 		{"商家已下单，等待揽收", Class{adapters.StatusInfoReceived, ""}},
+		// ZTO: the zto adapter's real answers, and ZTO texts relayed in
+		// CaniceZ/antd-vue3 examples/mock/api/tms2/king/waybill/trace/query.js.
+		{"【苏州市】 快件已经到达 【常熟天下淘宝四】", Class{adapters.StatusInTransit, ""}},
+		{"闸北二部 的派件已签收，感谢您使用中通快递！", Class{adapters.StatusDelivered, ""}},
+		{"【萧山钱江世纪城】 的 杨晓慧 已进行【异常件】上报，异常原因：客户要求改地址", Class{adapters.StatusException, ""}},
+		{"快件已到达【上海中转部】", Class{adapters.StatusInTransit, ""}},
+		{"快件到件", Class{adapters.StatusInTransit, ""}},
+		{"【上海中转部】 已发件", Class{adapters.StatusInTransit, ""}},
+		// JD Logistics: JDL's sandbox pushes (adapters/jdl/testdata/sandbox),
+		// and JD texts relayed by aggregators in public code (the rows of a
+		// logistics_tbl dump for waybills JDVD00934676229 and
+		// JDVD00934679583; kuaidi100 and fuqing pushes for JD0076810060555).
+		{"您的快件已由快递驿站代收，感谢您使用京东物流，期待再次为您服务", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{"您的快件已由便利店代收，感谢您使用京东物流，期待再次为您服务", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{"您的快件已由【三和苑柜子】代收，感谢您使用京东物流，期待再次为您服务。", Class{adapters.StatusAvailableForPickup, Locker}},
+		{"您的快件已由【客户指定地点】代收，感谢您使用京东物流，期待再次为您服务。", Class{adapters.StatusDelivered, ""}},
+		{"您的快件已由本人签收，感谢您使用京东物流，期待再次为您服务", Class{adapters.StatusDelivered, ""}},
+		{"您的快件正在派送中，请您准备签收（快递员：温鹏，联系电话：17815289082）", Class{adapters.StatusOutForDelivery, ""}},
+		{"京东快递 已收取快件", Class{adapters.StatusInTransit, PickedUp}},
+		{"您的快件已由【广元苍溪营业部】揽收完成", Class{adapters.StatusInTransit, PickedUp}},
+		{"您的快件由【重庆分拣中心】准备发往【重庆渝北营业部】", Class{adapters.StatusInTransit, ""}},
+		{"您的快件已发车", Class{adapters.StatusInTransit, ""}},
+		{"您的快件在【成都祥福分拣中心】分拣完成", Class{adapters.StatusInTransit, ""}},
+		{"终止揽收（已完结）：您的快件因【寄件人取消寄件】未揽收成功", Class{adapters.StatusException, Cancelled}},
+		{"客户拒收，快件将退回寄件人", Class{adapters.StatusException, Refused}},
+		{"快件将退回寄件人", Class{adapters.StatusException, ReturningToSender}},
+		{"快件已退回，退件签收", Class{adapters.StatusReturned, ""}},
+		{"退回件已签收", Class{adapters.StatusReturned, ""}},
+		{"您的快件已取件，感谢使用", Class{adapters.StatusDelivered, ""}},
+		{"快件已放入【兔喜生活】，请凭取件码领取", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{"快件已送至收发室", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{"快递员无法联系收件人", Class{adapters.StatusAttemptFailed, ""}},
+		{"客户改约，明日派送", Class{adapters.StatusAttemptFailed, ""}},
+		{"快件配送中", Class{adapters.StatusOutForDelivery, ""}},
+		{"快件正在投递", Class{adapters.StatusOutForDelivery, ""}},
+		{"代收货款已收取", Class{adapters.StatusInTransit, PickedUp}},
 		// DHL.
 		{"Shipment information received", Class{adapters.StatusInfoReceived, ""}},
 		{"Shipment picked up", Class{adapters.StatusInTransit, PickedUp}},
@@ -55,6 +91,21 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 		{"The shipment could not be delivered", Class{adapters.StatusAttemptFailed, ""}},
 		{"The shipment has been returned to the sender", Class{adapters.StatusReturned, ""}},
 		{"The shipment is being returned to the sender", Class{adapters.StatusException, ReturningToSender}},
+		// DHL Paket, in German (DHL's Unified API answers for parcel-de).
+		{"Die Sendung wurde elektronisch angekündigt. Sobald die Sendung von uns bearbeitet wurde, erhalten Sie weitere Informationen.", Class{adapters.StatusInfoReceived, ""}},
+		{"Die Sendung wurde in das Zustellfahrzeug geladen.", Class{adapters.StatusOutForDelivery, ""}},
+		{"Die Sendung wurde erfolgreich zugestellt.", Class{adapters.StatusDelivered, ""}},
+		{"Die Sendung konnte nicht zugestellt werden.", Class{adapters.StatusAttemptFailed, ""}},
+		{"Die Sendung liegt zur Abholung bereit.", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{"Die Sendung wurde an den Absender zurückgeschickt.", Class{adapters.StatusReturned, ""}},
+		{"电子面单已生成", Class{adapters.StatusInfoReceived, ""}},
+		// FedEx (the fedex adapter's real answers and its documentation's
+		// exception descriptions).
+		{"Delivery exception Customer not available or business closed", Class{adapters.StatusAttemptFailed, ""}},
+		{"Delivery attempted, no one available", Class{adapters.StatusAttemptFailed, ""}},
+		{"Nobody home", Class{adapters.StatusAttemptFailed, ""}},
+		{"Returning package to shipper", Class{adapters.StatusException, ReturningToSender}},
+		{"Delivered to shipper", Class{adapters.StatusReturned, ""}},
 		// UPS.
 		{"Shipper created a label, UPS has not received the package yet. ", Class{adapters.StatusInfoReceived, ""}},
 		{"Pickup Scan ", Class{adapters.StatusInTransit, PickedUp}},
@@ -79,15 +130,18 @@ func TestClassifyReadsCarriersTexts(t *testing.T) {
 
 func TestClassifyMatchesWholeEnglishWordsOnly(t *testing.T) {
 	cases := map[string]adapters.Status{
-		"Undelivered mail":         "",
-		"Package withheld":         "",
-		"Not delivered":            adapters.StatusAttemptFailed,
-		"Will be delivered today":  "",
-		"Out-for-delivery":         adapters.StatusOutForDelivery,
-		"OUT   FOR\tDELIVERY":      adapters.StatusOutForDelivery,
-		"Ready for pick-up":        adapters.StatusAvailableForPickup,
-		"Holder of the parcel":     "",
-		"Shipment held at station": adapters.StatusException,
+		"Undelivered mail":                          "",
+		"Package withheld":                          "",
+		"Not delivered":                             adapters.StatusAttemptFailed,
+		"Will be delivered today":                   "",
+		"Out-for-delivery":                          adapters.StatusOutForDelivery,
+		"OUT   FOR\tDELIVERY":                       adapters.StatusOutForDelivery,
+		"Ready for pick-up":                         adapters.StatusAvailableForPickup,
+		"Holder of the parcel":                      "",
+		"Shipment held at station":                  adapters.StatusException,
+		"Die Sendung wird heute zugestellt":         "",
+		"Die Sendung soll morgen zugestellt werden": "",
+		"Zustellung: Sendung wurde zugestellt":      adapters.StatusDelivered,
 	}
 	for text, want := range cases {
 		got, _ := Classify(text)
@@ -229,6 +283,33 @@ func TestHistoryKeepsTheLatestSubstatusThatSetTheStatus(t *testing.T) {
 	}
 }
 
+func TestAddUnknownNeverMovesAParcelBack(t *testing.T) {
+	cases := []struct {
+		before  []Class
+		want    adapters.Status
+		wantSub string
+	}{
+		{nil, adapters.StatusInTransit, "x_code_9"},
+		{[]Class{{adapters.StatusInfoReceived, ""}}, adapters.StatusInTransit, "x_code_9"},
+		{[]Class{{adapters.StatusInTransit, PickedUp}}, adapters.StatusInTransit, "x_code_9"},
+		{[]Class{{adapters.StatusOutForDelivery, ""}}, adapters.StatusOutForDelivery, ""},
+		{[]Class{{adapters.StatusException, Held}}, adapters.StatusException, Held},
+		{[]Class{{adapters.StatusDelivered, ""}}, adapters.StatusDelivered, ""},
+	}
+	for _, tc := range cases {
+		var h History
+		for _, c := range tc.before {
+			h.Add(c)
+		}
+		if got := h.AddUnknown("x_code_9"); got != tc.want {
+			t.Errorf("after %+v: AddUnknown = %s; want %s", tc.before, got, tc.want)
+		}
+		if st, sub := h.Status(); st != tc.want || sub != tc.wantSub {
+			t.Errorf("after %+v: %s/%q; want %s/%q", tc.before, st, sub, tc.want, tc.wantSub)
+		}
+	}
+}
+
 func TestRefineStaysWithinTheCodesStage(t *testing.T) {
 	base := Class{Status: adapters.StatusInTransit}
 	if got := Common.Refine(base, "Out for delivery", adapters.StatusOutForDelivery); got.Status != adapters.StatusOutForDelivery {
@@ -249,6 +330,33 @@ func TestNormalTellsPhrasesInNormalForm(t *testing.T) {
 	} {
 		if got := normal(p); got != want || want && normalize(p) != p {
 			t.Errorf("normal(%q) = %v; want %v", p, got, want)
+		}
+	}
+}
+
+func TestStepNamesTheSiteOfAPlainInTransitClass(t *testing.T) {
+	transit := Class{Status: adapters.StatusInTransit}
+	cases := []struct {
+		c    Class
+		text string
+		want Class
+	}{
+		{transit, "【苏州市】 快件已经到达 【常熟天下淘宝四】", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "快件到件", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "您的快件由【重庆分拣中心】准备发往【重庆渝北营业部】", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "【郑州市】  快件离开 【郑州合盛】 发往 【潍坊中转部】", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "您的快件已发车", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "快件已到达【杭州中转部】，准备发往【萧山】", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "Arrived at DHL Sort Facility LEIPZIG - GERMANY", Class{adapters.StatusInTransit, ArrivedAtFacility}},
+		{transit, "Departed Facility in LEIPZIG - GERMANY", Class{adapters.StatusInTransit, DepartedFacility}},
+		{transit, "您的快件在【成都祥福分拣中心】分拣完成", transit},
+		// Only a plain in-transit class is refined.
+		{Class{adapters.StatusAvailableForPickup, PickupPoint}, "快件已到达【菜鸟驿站】", Class{adapters.StatusAvailableForPickup, PickupPoint}},
+		{Class{adapters.StatusInTransit, PickedUp}, "已揽收，发往【上海】", Class{adapters.StatusInTransit, PickedUp}},
+	}
+	for _, tc := range cases {
+		if got := Step(tc.c, tc.text); got != tc.want {
+			t.Errorf("Step(%+v, %q) = %+v; want %+v", tc.c, tc.text, got, tc.want)
 		}
 	}
 }

@@ -295,6 +295,9 @@ var countryAliases = map[string]string{
 	"BRUNEI DARUSSALAM": "BN", "TIMOR LESTE": "TL", "PALESTINIAN TERRITORY": "PS", "REUNION ISLAND": "RE",
 	"AMERICAN SAMOA": "AS", "SAMOA": "WS", "BRITISH VIRGIN ISLANDS": "VG", "US VIRGIN ISLANDS": "VI",
 	"CANARY ISLANDS": "ES",
+	// In their own language, as DHL Paket writes "Deutschland".
+	"DEUTSCHLAND": "DE", "ÖSTERREICH": "AT", "SCHWEIZ": "CH", "SUISSE": "CH", "NEDERLAND": "NL", "BELGIË": "BE",
+	"BELGIQUE": "BE", "ESPAÑA": "ES", "ITALIA": "IT", "POLSKA": "PL", "DANMARK": "DK", "SVERIGE": "SE", "NORGE": "NO",
 
 	"中国": "CN", "中国大陆": "CN", "中华人民共和国": "CN", "香港": "HK", "中国香港": "HK", "澳门": "MO", "澳門": "MO",
 	"中国澳门": "MO", "台湾": "TW", "臺灣": "TW", "中国台湾": "TW", "美国": "US", "英国": "GB", "德国": "DE",

@@ -16,6 +16,7 @@ import (
 //	Henderson, NV, US            city, region, country (DHL eCommerce)
 //	Leipzig - Germany            city - country
 //	HONG KONG - HONG KONG SAR, CHINA
+//	NEW YORK, NY - EAST ELMHURST - USA   city, region - facility - country
 //	CINCINNATI HUB, OH - USA     a hub is its city
 //	Oderweg 2, AMSTERDAM         a street before the city is dropped
 //	53113 Bonn                   a postal code before the city too
@@ -44,6 +45,10 @@ func Parse(locality, country string) *adapters.Location {
 		if c, ok := Country(s[i+len(" - "):]); ok {
 			cc, s = firstOf(cc, c), s[:i]
 		}
+	}
+	// A service area, then the facility in it: the city is in the first.
+	if i := strings.Index(s, " - "); i >= 0 {
+		s = s[:i]
 	}
 	var parts []string
 	for p := range strings.SplitSeq(s, ",") {

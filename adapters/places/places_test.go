@@ -30,6 +30,9 @@ func TestParseReadsCarriersLocalities(t *testing.T) {
 		{"SEOUL - KOREA, REPUBLIC OF (SOUTH K.)", "", loc("SEOUL", "", "KR")},
 		{"AMSTERDAM - NETHERLANDS, THE", "", loc("AMSTERDAM", "", "NL")},
 		{"MANILA - PHILIPPINES, THE", "", loc("MANILA", "", "PH")},
+		{"NEW YORK, NY - EAST ELMHURST - USA", "", loc("NEW YORK", "NY", "US")},
+		{"KARACHI - KARACHI - PAKISTAN", "", loc("KARACHI", "", "PK")},
+		{"NEW YORK CITY GATEWAY, NY - USA", "US", loc("NEW YORK CITY", "NY", "US")},
 		// DHL eCommerce and parcel services.
 		{"Henderson, NV, US", "US", loc("Henderson", "NV", "US")},
 		{"Henderson, NV, US", "", loc("Henderson", "NV", "US")},
@@ -41,6 +44,7 @@ func TestParseReadsCarriersLocalities(t *testing.T) {
 		{"Oakland, CA", "", loc("Oakland", "CA", "")},
 		{"Bonn, NRW", "DE", loc("Bonn", "NRW", "DE")},
 		{"GERMANY", "", loc("", "", "DE")},
+		{"Deutschland", "", loc("", "", "DE")},
 		// Nothing of a city.
 		{"Keizersgracht 123", "NL", loc("", "", "NL")},
 		{"Postfiliale 502, 53113", "", nil},
@@ -130,7 +134,7 @@ func TestCountryNamesTheFormsCarriersUse(t *testing.T) {
 		"USA": "US", "United States": "US", "us": "US", "UK": "GB", "Great Britain": "GB",
 		"CHINA MAINLAND": "CN", "China": "CN", "HONG KONG SAR, CHINA": "HK", "Korea, Republic of (South K.)": "KR",
 		"Netherlands, The": "NL", "Côte d'Ivoire": "CI", "Russian Federation": "RU", "中国": "CN", "美国": "US",
-		"Bosnia & Herzegovina": "BA", "DEU": "DE",
+		"Bosnia & Herzegovina": "BA", "DEU": "DE", "Deutschland": "DE", "Österreich": "AT", "España": "ES",
 	}
 	for name, want := range cases {
 		if got, ok := Country(name); !ok || got != want {

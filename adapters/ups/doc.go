@@ -5,7 +5,7 @@
 //
 // The token is cached and fetched again shortly before it expires
 // (expires_in, which UPS sends as a string), by one request however many
-// lookups need it at once; a track answer of 401 drops the token and the
+// lookups need it at once (carrierhttp.TokenSource); a track answer of 401 drops the token and the
 // lookup tries once more with a fresh one.
 //
 // Times: an activity's date ("YYYYMMDD") and time ("HHMMSS") are local to

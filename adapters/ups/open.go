@@ -98,9 +98,10 @@ func New(cfg Config) (*Source, error) {
 		cfg.Now = time.Now
 	}
 	return &Source{
-		cfg:   cfg,
-		base:  base,
-		token: &tokenSource{client: cfg.Client, url: base.JoinPath("security", "v1", "oauth", "token").String(), id: cfg.ClientID, secret: cfg.ClientSecret, now: cfg.Now},
+		cfg:  cfg,
+		base: base,
+		token: &carrierhttp.TokenSource{Client: cfg.Client, URL: base.JoinPath("security", "v1", "oauth", "token").String(),
+			ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Now: cfg.Now},
 	}, nil
 }
 
@@ -108,7 +109,7 @@ func New(cfg Config) (*Source, error) {
 type Source struct {
 	cfg   Config
 	base  *url.URL
-	token *tokenSource
+	token *carrierhttp.TokenSource
 }
 
 var _ adapters.Source = (*Source)(nil)

@@ -53,7 +53,7 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 	q.Set("returnPOD", "false")
 	u.RawQuery = q.Encode()
 	for attempt := 1; ; attempt++ {
-		tok, err := s.token.get(ctx)
+		tok, err := s.token.Token(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 		case http.StatusOK:
 			return resp, nil
 		case http.StatusUnauthorized:
-			s.token.drop(tok)
+			s.token.Drop(tok)
 			if attempt == 1 {
 				continue
 			}

@@ -37,25 +37,27 @@
 // ErrUnavailable otherwise; only the code, never ZTO's message, goes into
 // the error.
 //
-// Mapping (status.go, phrases.go): the trace's scanType first (收件,
-// 发件, 到件, 派件, 签收, 问题件, 退件, 退件签收, 第三方签收, ARRIVAL,
-// SIGNED); a scan type not in the table is read from the words of desc
-// (a local phrase table standing in for adapters/phrases): 驿站, 快递柜
-// and the like with 代收 or 待取 are available_for_pickup (substatus
-// available_for_pickup:locker or :station), 已签收 is delivered, 派件 out
-// for delivery, 揽收 picked up, 问题件 and 异常 exceptions, 拒收 and
-// 退回 exceptions on the way back, 退件签收 returned. A trace that says
-// nothing known is in transit with the raw scan type in the substatus.
-// The parcel's status comes from the whole history: nothing moves it out
-// of delivered or returned but another final scan (real answers hold
-// arrival and delivery scans after the signature), and an informational
-// trace never moves it back.
+// Mapping (status.go): the trace's scanType first (收件, 发件, 到件, 派件,
+// 签收, 问题件, 退件, 退件签收, 第三方签收, ARRIVAL, SIGNED; a parcel
+// left with a third party is at a pickup point, substatus pickup_point,
+// or locker when desc names one); a scan type not in the table is read
+// from the words of desc by phrases.Common (驿站 and 快递柜 are
+// available_for_pickup, 已签收 delivered, 派件 out for delivery, 揽收
+// picked up, 问题件 and 异常 exceptions, 拒收 refused, 退回 on the way
+// back, 退件签收 returned), a plain in-transit class told a site reached
+// or left by phrases.Steps. A trace that says nothing known is in
+// transit with the raw scan type in the substatus. The parcel's status
+// comes from the whole history (phrases.History): a delivered or
+// returned parcel is not moved back by a late scan (real answers hold
+// arrival and delivery scans after the signature), and a trace that says
+// nothing known moves a parcel on to in transit but never back to it.
 //
 // Times: scanDate in milliseconds is an instant; as text it is China time
 // without an offset (UTC+8, no daylight saving), and is given +08:00.
-// Places: the city and province ZTO files the scan under (scanCity and
-// scanProv, or scanSite's city and prov), kept in ZTO's own writing
-// ("潍坊市", "山东"), never the site's name, a street or a phone. desc
+// Places: the province and city ZTO files the scan under (scanProv and
+// scanCity, or scanSite's prov and city), read by places.Parse as every
+// Chinese place ("山东", "潍坊市" is 潍坊市 in 山东省, the name ZTO itself
+// writes elsewhere), never the site's name, a street or a phone. desc
 // goes through scrub.Text after the names and phones ZTO gives in fields
 // of their own (dispOrRecMan, signMan, operateUser, their phones) are
 // taken out of it, and after the names ZTO's templates put after 的

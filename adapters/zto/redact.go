@@ -57,4 +57,6 @@ var notNames = []string{"快件", "包裹", "派件", "订单", "货物", "快�
 var roleWords = []string{"本人", "他人", "家人", "门卫", "前台", "物业", "保安", "同事", "邻居", "签收", "代收",
 	"快递柜", "智能柜", "丰巢", "驿站", "公司", "超市", "店", "柜", "室", "点", "站"}
 
-func isRole(s string) bool { return containsAny(s, roleWords) }
+func isRole(s string) bool {
+	return slices.ContainsFunc(roleWords, func(w string) bool { return strings.Contains(s, w) })
+}

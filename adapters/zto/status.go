@@ -4,13 +4,8 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
-
-// mapping is a trace's place in the tg1 taxonomy.
-type mapping struct {
-	status    adapters.Status
-	substatus string
-}
 
 // scanTypes maps ZTO's scan types, as its trace services and clients name
 // them: 收件 (picked up), 发件 (left a site), 到件 (reached a site), 派件
@@ -21,45 +16,43 @@ type mapping struct {
 // cn.edu.xmu.oomall.mockexpress, ZtoRouteResultParam); 第三方签收 (signed
 // for by a station) and 退件签收 (the return signed for) as a Python
 // client on the veil framework (zto_client) tests for them.
-var scanTypes = map[string]mapping{
-	"收件":      {adapters.StatusInTransit, "picked_up"},
-	"发件":      {adapters.StatusInTransit, "departed_facility"},
-	"到件":      {adapters.StatusInTransit, "arrived_at_facility"},
-	"派件":      {adapters.StatusOutForDelivery, ""},
-	"签收":      {adapters.StatusDelivered, ""},
-	"SIGNED":  {adapters.StatusDelivered, ""},
-	"第三方签收":   {adapters.StatusAvailableForPickup, ""},
-	"ARRIVAL": {adapters.StatusAvailableForPickup, ""},
-	"问题件":     {adapters.StatusException, ""},
-	"退件":      {adapters.StatusException, "returning_to_sender"},
-	"退件签收":    {adapters.StatusReturned, ""},
+var scanTypes = map[string]phrases.Class{
+	"收件":      {Status: adapters.StatusInTransit, Substatus: phrases.PickedUp},
+	"发件":      {Status: adapters.StatusInTransit, Substatus: phrases.DepartedFacility},
+	"到件":      {Status: adapters.StatusInTransit, Substatus: phrases.ArrivedAtFacility},
+	"派件":      {Status: adapters.StatusOutForDelivery},
+	"签收":      {Status: adapters.StatusDelivered},
+	"SIGNED":  {Status: adapters.StatusDelivered},
+	"第三方签收":   {Status: adapters.StatusAvailableForPickup, Substatus: phrases.PickupPoint},
+	"ARRIVAL": {Status: adapters.StatusAvailableForPickup, Substatus: phrases.PickupPoint},
+	"问题件":     {Status: adapters.StatusException},
+	"退件":      {Status: adapters.StatusException, Substatus: phrases.ReturningToSender},
+	"退件签收":    {Status: adapters.StatusReturned},
 }
 
-// traceStatus maps a trace: by its scan type first, then by the words of
-// its description (phrases.go). informational is true for a trace that
-// neither says anything about where the parcel is: it is in transit with
-// the raw scan type in the substatus, and never moves the parcel's status
-// backwards (see resolve).
-func traceStatus(t trace) (m mapping, informational bool) {
+// traceStatus maps a trace: by its scan type first (a parcel left with a
+// third party at a pickup point, or a locker when desc says so); then by
+// the words of its description (phrases.Common, a plain in-transit class
+// told a site reached or left by phrases.Steps). unknown is true for a
+// trace that says nothing known: in transit with the raw scan type in the
+// substatus, which never moves the parcel's status back
+// (phrases.History.AddUnknown).
+func traceStatus(t trace) (c phrases.Class, unknown bool) {
 	scanType := strings.TrimSpace(t.ScanType)
-	if m, ok := scanTypes[scanType]; ok {
-		if m.status == adapters.StatusAvailableForPickup {
-			m.substatus = pickupKind(t.Desc)
-			if m.substatus == "" {
-				m.substatus = "available_for_pickup:station"
-			}
+	if c, ok := scanTypes[scanType]; ok {
+		if c.Status == adapters.StatusAvailableForPickup {
+			c = phrases.Common.Refine(c, t.Desc, adapters.StatusAvailableForPickup)
 		}
-		return m, false
+		return c, false
 	}
-	if m, ok := classifyText(t.Desc); ok {
-		return m, false
+	if c, ok := phrases.Classify(t.Desc); ok && !c.Informational() { // a thank-you says nothing either
+		return phrases.Step(c, t.Desc), false
 	}
 	switch {
 	case scanType == "":
-		return mapping{adapters.StatusInTransit, ""}, true
+		return phrases.Class{Status: adapters.StatusInTransit}, true
 	case plainCode(scanType):
-		return mapping{adapters.StatusInTransit, "zto_scan_" + scanType}, true
-	default:
-		return mapping{adapters.StatusInTransit, "zto_scan_unrecognized"}, true
+		return phrases.Class{Status: adapters.StatusInTransit, Substatus: "zto_scan_" + scanType}, true
 	}
+	return phrases.Class{Status: adapters.StatusInTransit, Substatus: "zto_scan_unrecognized"}, true
 }

@@ -4,37 +4,42 @@ import (
 	"testing"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/phrases"
 )
+
+func class(st adapters.Status, sub string) phrases.Class {
+	return phrases.Class{Status: st, Substatus: sub}
+}
 
 func TestTraceStatusByScanType(t *testing.T) {
 	cases := []struct {
 		scanType, desc string
-		want           mapping
+		want           phrases.Class
 	}{
-		{"收件", "", mapping{adapters.StatusInTransit, "picked_up"}},
-		{"发件", "", mapping{adapters.StatusInTransit, "departed_facility"}},
-		{"到件", "", mapping{adapters.StatusInTransit, "arrived_at_facility"}},
-		{"派件", "", mapping{adapters.StatusOutForDelivery, ""}},
-		{"签收", "您的快递已签收, 签收人在【丰巢柜】领取", mapping{adapters.StatusDelivered, ""}},
-		{"SIGNED", "", mapping{adapters.StatusDelivered, ""}},
-		{"ARRIVAL", "快件已被【丰巢的西门丰巢柜2号柜(丰巢智能快递柜)】代收", mapping{adapters.StatusAvailableForPickup, "available_for_pickup:locker"}},
-		{"第三方签收", "快件已被【菜鸟驿站】代收", mapping{adapters.StatusAvailableForPickup, "available_for_pickup:station"}},
-		{"第三方签收", "", mapping{adapters.StatusAvailableForPickup, "available_for_pickup:station"}},
-		{"问题件", "", mapping{adapters.StatusException, ""}},
-		{"退件", "", mapping{adapters.StatusException, "returning_to_sender"}},
-		{"退件签收", "", mapping{adapters.StatusReturned, ""}},
+		{"收件", "", class(adapters.StatusInTransit, "picked_up")},
+		{"发件", "", class(adapters.StatusInTransit, "departed_facility")},
+		{"到件", "", class(adapters.StatusInTransit, "arrived_at_facility")},
+		{"派件", "", class(adapters.StatusOutForDelivery, "")},
+		{"签收", "您的快递已签收, 签收人在【丰巢柜】领取", class(adapters.StatusDelivered, "")},
+		{"SIGNED", "", class(adapters.StatusDelivered, "")},
+		{"ARRIVAL", "快件已被【丰巢的西门丰巢柜2号柜(丰巢智能快递柜)】代收", class(adapters.StatusAvailableForPickup, phrases.Locker)},
+		{"第三方签收", "快件已被【菜鸟驿站】代收", class(adapters.StatusAvailableForPickup, phrases.PickupPoint)},
+		{"第三方签收", "", class(adapters.StatusAvailableForPickup, phrases.PickupPoint)},
+		{"问题件", "", class(adapters.StatusException, "")},
+		{"退件", "", class(adapters.StatusException, "returning_to_sender")},
+		{"退件签收", "", class(adapters.StatusReturned, "")},
 		// A scan type the table lacks is read from its text.
-		{"留仓", "快件已到达【上海中转部】", mapping{adapters.StatusInTransit, "arrived_at_facility"}},
+		{"留仓", "快件已到达【上海中转部】", class(adapters.StatusInTransit, "arrived_at_facility")},
 	}
 	for _, tc := range cases {
-		got, informational := traceStatus(trace{ScanType: tc.scanType, Desc: tc.desc})
-		if got != tc.want || informational {
-			t.Errorf("traceStatus(%s, %q) = %+v, informational %v; want %+v", tc.scanType, tc.desc, got, informational, tc.want)
+		got, unknown := traceStatus(trace{ScanType: tc.scanType, Desc: tc.desc})
+		if got != tc.want || unknown {
+			t.Errorf("traceStatus(%s, %q) = %+v, unknown %v; want %+v", tc.scanType, tc.desc, got, unknown, tc.want)
 		}
 	}
 }
 
-func TestTraceStatusOfAnUnknownScanIsInformational(t *testing.T) {
+func TestTraceStatusOfAnUnknownScanIsUnknown(t *testing.T) {
 	cases := []struct {
 		scanType string
 		want     string
@@ -45,18 +50,18 @@ func TestTraceStatusOfAnUnknownScanIsInformational(t *testing.T) {
 		{"13812345678 张三", "zto_scan_unrecognized"},
 	}
 	for _, tc := range cases {
-		got, informational := traceStatus(trace{ScanType: tc.scanType, Desc: "感谢使用中通快递"})
-		if got.status != adapters.StatusInTransit || got.substatus != tc.want || !informational {
-			t.Errorf("traceStatus(%q) = %+v, %v; want in transit, %q, informational", tc.scanType, got, informational, tc.want)
+		got, unknown := traceStatus(trace{ScanType: tc.scanType, Desc: "感谢使用中通快递"})
+		if got.Status != adapters.StatusInTransit || got.Substatus != tc.want || !unknown {
+			t.Errorf("traceStatus(%q) = %+v, %v; want in transit, %q, unknown", tc.scanType, got, unknown, tc.want)
 		}
 	}
 }
 
 // Delivered is final: only ZTO's own signing scans say it, and an
-// arrival or an informational scan after it does not undo it.
+// arrival or a scan that says nothing known after it does not undo it.
 func TestResolveDecidesFromTheWholeHistory(t *testing.T) {
-	s := func(st adapters.Status, sub string, informational bool) scan {
-		return scan{event: adapters.Event{Status: st}, substatus: sub, informational: informational}
+	s := func(st adapters.Status, sub string, unknown bool) scan {
+		return scan{event: adapters.Event{Status: st}, class: class(st, sub), unknown: unknown}
 	}
 	cases := []struct {
 		name  string
@@ -67,9 +72,9 @@ func TestResolveDecidesFromTheWholeHistory(t *testing.T) {
 		{"the last scan", []scan{s("in_transit", "picked_up", false), s("out_for_delivery", "", false)}, "out_for_delivery", ""},
 		{"delivered, then arrival and delivery scans",
 			[]scan{s("in_transit", "", false), s("delivered", "", false), s("in_transit", "arrived_at_facility", false), s("out_for_delivery", "", false)}, "delivered", ""},
-		{"at a locker, then collected", []scan{s("available_for_pickup", "available_for_pickup:locker", false), s("delivered", "", false)}, "delivered", ""},
-		{"out for delivery, then an informational line", []scan{s("out_for_delivery", "", false), s("in_transit", "zto_scan_X", true)}, "out_for_delivery", ""},
-		{"an informational line that moves on", []scan{s("info_received", "", false), s("in_transit", "zto_scan_X", true)}, "in_transit", "zto_scan_X"},
+		{"at a locker, then collected", []scan{s("available_for_pickup", phrases.Locker, false), s("delivered", "", false)}, "delivered", ""},
+		{"out for delivery, then a scan that says nothing known", []scan{s("out_for_delivery", "", false), s("in_transit", "zto_scan_X", true)}, "out_for_delivery", ""},
+		{"a scan that says nothing known moves on", []scan{s("info_received", "", false), s("in_transit", "zto_scan_X", true)}, "in_transit", "zto_scan_X"},
 		{"delivered, then returned", []scan{s("delivered", "", false), s("returned", "", false)}, "returned", ""},
 		{"back in transit after a failed attempt", []scan{s("attempt_failed", "", false), s("in_transit", "arrived_at_facility", false)}, "in_transit", "arrived_at_facility"},
 	}

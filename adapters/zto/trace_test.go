@@ -41,10 +41,13 @@ func TestLocationOfKeepsCityAndProvinceOnly(t *testing.T) {
 		t    trace
 		want *adapters.Location
 	}{
-		{trace{ScanCity: "潍坊市", ScanProv: "山东", ScanSite: site{Name: "潍坊青州"}}, &adapters.Location{City: "潍坊市", Region: "山东", Country: "CN"}},
-		{trace{ScanSite: site{Name: "上海徐汇", City: "上海市", Prov: "上海"}}, &adapters.Location{City: "上海市", Region: "上海", Country: "CN"}},
+		// A province by its full name, as ZTO writes it in other answers
+		// (places); a municipality or Hong Kong is a city of its own.
+		{trace{ScanCity: "潍坊市", ScanProv: "山东", ScanSite: site{Name: "潍坊青州"}}, &adapters.Location{City: "潍坊市", Region: "山东省", Country: "CN"}},
+		{trace{ScanSite: site{Name: "上海徐汇", City: "上海市", Prov: "上海"}}, &adapters.Location{City: "上海市", Country: "CN"}},
 		{trace{ScanProv: "浙江省"}, &adapters.Location{Region: "浙江省", Country: "CN"}},
-		{trace{ScanCity: "香港", ScanProv: "香港"}, &adapters.Location{City: "香港", Region: "香港", Country: "HK"}},
+		{trace{ScanCity: "香港", ScanProv: "香港"}, &adapters.Location{City: "香港", Country: "HK"}},
+		{trace{ScanCity: "13812345678", ScanProv: "浙江"}, &adapters.Location{Region: "浙江省", Country: "CN"}},
 		// A site's name is a depot, not a city.
 		{trace{ScanSite: site{Name: "上海"}}, nil},
 		{trace{ScanCity: "世纪大道100号", ScanProv: ""}, nil},

@@ -87,6 +87,38 @@ func adapterTemplate(f courierInitFlags, absDir string) (opts []adapterOption, w
 			off("transaction_src", "trackgate", "the transactionSrc header"),
 			off("base_url", "https://onlinetools.ups.com", "the API's base URL"),
 		}, polled()...), watchlist
+	case "fedex":
+		return append([]adapterOption{
+			o("client_id", placeholderPrefix+"THE-API-KEY", "FedEx Developer Portal project: API key (OAuth client id)"),
+			o("client_secret", placeholderPrefix+"THE-SECRET-KEY", "and secret key"),
+			off("locale", "en_US", "the X-locale header: the language of FedEx's texts"),
+			off("base_url", "https://apis-sandbox.fedex.com", "FedEx's sandbox; production is https://apis.fedex.com"),
+		}, polled()...), watchlist
+	case "jdl":
+		return append([]adapterOption{
+			o("app_key", placeholderPrefix+"THE-APP-KEY", "JD Logistics open platform (cloud.jdl.com) app credentials"),
+			o("app_secret", placeholderPrefix+"THE-APP-SECRET", ""),
+			o("access_token", placeholderPrefix+"THE-ACCESS-TOKEN", "the app's access token, from JDL's OAuth flow"),
+			o("customer_code", placeholderPrefix+"THE-CUSTOMER-CODE", "the merchant's customer code (商家编码), needed for order origins 1 and 4"),
+			off("order_origin", "1", "0 C2C, 1 B2C, 2 C2B, 4 freight B2C, 5 freight C2C"),
+			off("base_url", "https://uat-api.jdl.com", "JDL's sandbox; production is https://api.jdl.com"),
+		}, polled()...), watchlist
+	case "zto":
+		return append([]adapterOption{
+			o("app_key", placeholderPrefix+"THE-APP-KEY", "ZTO open platform (ZOP) app key, sent as x-companyid"),
+			o("app_secret", placeholderPrefix+"THE-APP-SECRET", "and its secret, which signs the requests"),
+			off("service", "new_traces", "track (the default; sends a phone_last4 factor) or new_traces"),
+			off("base_url", "https://japi-test.zto.com", "ZTO's sandbox; production is https://japi.zto.com"),
+		}, polled()...), watchlist
+	case "declarative":
+		return append([]adapterOption{
+			o("carrier", "dhl", "a built-in description: dhl (DHL's Shipment Tracking – Unified API)"),
+			off("file", "/etc/trackgate/carrier.yaml", "or a description of your own, instead of carrier (docs/adapters.md)"),
+			o("api_key", placeholderPrefix+"THE-API-KEY", "an option the description declares: DHL's API key"),
+			off("api_key_env", "DHL_API_KEY", "or the environment variable holding it, instead of api_key"),
+			off("service", "express", "the description's other option: restrict to one DHL service"),
+			off("base_url", "https://api-eu.dhl.com", "the description's base URL"),
+		}, polled()...), watchlist
 	}
 	return nil, ""
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -208,6 +209,55 @@ func TestCourierInitForEveryAdapter(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestEveryTemplatedOptionOpensItsAdapter: the options courier init
+// writes for a carrier adapter, each commented one set in turn, are
+// options the adapter knows and takes, placeholders filled in.
+func TestEveryTemplatedOptionOpensItsAdapter(t *testing.T) {
+	for _, name := range []string{"sfexpress", "dhl", "ups", "fedex", "jdl", "zto", "declarative"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			opts, watchlist := adapterTemplate(courierInitFlags{id: "try-" + name, adapter: name, factor: "none"}, dir)
+			if len(opts) == 0 || watchlist == "" {
+				t.Fatalf("no template (%d options, watchlist %q)", len(opts), watchlist)
+			}
+			writeFile(t, watchlist, "")
+			written := map[string]string{}
+			for _, o := range opts {
+				if !o.commented {
+					written[o.name] = strings.Replace(o.value, placeholderPrefix, "x-", 1)
+				}
+			}
+			open := func(what string, options map[string]string) {
+				t.Helper()
+				src, err := adapters.Open(name, options)
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				if c, ok := src.(adapters.Closer); ok {
+					c.Close()
+				}
+			}
+			open("as written", written)
+			for _, o := range opts {
+				if !o.commented {
+					continue
+				}
+				options := maps.Clone(written)
+				options[o.name] = o.value
+				switch { // the alternatives of a written option replace it
+				case o.name == "file":
+					delete(options, "carrier")
+					options[o.name] = "../../adapters/declarative/carriers/dhl.yaml"
+				case strings.HasSuffix(o.name, "_env"):
+					delete(options, strings.TrimSuffix(o.name, "_env"))
+					t.Setenv(o.value, "x-key")
+				}
+				open(o.name+" set", options)
+			}
+		})
 	}
 }
 
