@@ -345,7 +345,11 @@ func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
 
 // The real answers under testdata/real, each read as its want file says.
 func TestRealAnswers(t *testing.T) {
-	adaptertest.RealAnswers(t, "testdata/real", DefaultCourier, serveAnswer)
+	// DHL's real answers are kept in two places, this package's and the
+	// declarative DHL's; both adapters read both.
+	for _, dir := range []string{"testdata/real", "../declarative/testdata/real-dhl"} {
+		t.Run(dir, func(t *testing.T) { adaptertest.RealAnswers(t, dir, DefaultCourier, serveAnswer) })
+	}
 }
 
 func TestTimesWithoutAnOffsetAreLocalToTheirPlace(t *testing.T) {

@@ -21,7 +21,8 @@
 //
 // Times keep DHL's offsets. Express times come without one and are local
 // to the event's place: they are read in the place's zone
-// (places.Zone), else the destination's, else the origin's, else as UTC.
+// (places.Zone), else the nearest event's place's, else the destination's, else
+// the origin's, else as UTC.
 // estimatedDeliveryTimeFrame, else estimatedTimeOfDelivery — a whole day
 // when it is a day, or when estimatedTimeOfDeliveryRemark says "end of
 // day" — gives the ETA, which a final parcel does not show; other ETA

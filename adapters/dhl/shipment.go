@@ -104,9 +104,10 @@ func parcelOf(courier, tn string, sh *shipment) (adapters.Parcel, error) {
 		place *adapters.Location
 	}
 	var scans []scan
-	for _, e := range sh.Events {
+	zones := eventZones(sh.Events)
+	for i, e := range sh.Events {
 		loc := locationOf(e.Location)
-		if at, ok := clock.read(e.Timestamp, loc); ok {
+		if at, ok := clock.readIn(e.Timestamp, zones[i]); ok {
 			scans = append(scans, scan{at, e, loc})
 		}
 	}

@@ -11,8 +11,9 @@ import (
 // clock reads DHL's times. Most carry an offset; DHL Express's come
 // without one and are local to where the event happened, so a time
 // without an offset is read in the zone of its place (places.Zone),
-// else of the shipment's destination, else of its origin, else as UTC —
-// the one choice that invents no offset.
+// else of the nearest event's place (eventZones), else of the shipment's
+// destination, else of its origin, else as UTC — the one choice that
+// invents no offset.
 type clock struct {
 	fallback *time.Location
 }
@@ -34,14 +35,42 @@ var (
 
 // read reads s, a time at place.
 func (c clock) read(s string, place *adapters.Location) (time.Time, bool) {
+	zone, _ := places.Zone(place)
+	return c.readIn(s, zone)
+}
+
+// eventZones gives each of DHL's events (newest first) the zone of its
+// own place, else of the nearest event with one — the one before it in
+// time first, as a scan without a place ("Shipment picked up", "Customs
+// status updated") happened where the parcel last was — else nil, for
+// the clock's fallback. The declarative DHL reads times the same way.
+func eventZones(events []event) []*time.Location {
+	own := make([]*time.Location, len(events))
+	for i, e := range events {
+		own[i], _ = places.Zone(locationOf(e.Location))
+	}
+	zones := make([]*time.Location, len(events))
+	for i := range events {
+		for j := i; zones[i] == nil && j < len(events); j++ {
+			zones[i] = own[j]
+		}
+		for j := i - 1; zones[i] == nil && j >= 0; j-- {
+			zones[i] = own[j]
+		}
+	}
+	return zones
+}
+
+// readIn reads s, a time in zone when it carries no offset (nil: the
+// clock's fallback).
+func (c clock) readIn(s string, zone *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range withOffset {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
 	}
-	zone, ok := places.Zone(place)
-	if !ok {
+	if zone == nil {
 		zone = c.fallback
 	}
 	for _, layout := range withoutOffset {
