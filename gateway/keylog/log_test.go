@@ -273,3 +273,28 @@ func TestNewChecksTheConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestAnEmptyLogHasTheEmptyRootAndGrowsFromIt(t *testing.T) {
+	ctx := t.Context()
+	l := newLog(t, NewMemory(), nil)
+	v := newVerifier(t, nil, 0)
+	cp, err := l.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := v.Update(cp, nil)
+	if err != nil || c.Size != 0 || c.Hash != rfc6962Root(nil) {
+		t.Fatalf("empty log: %+v, %v; want size 0 and SHA-256 of nothing", c, err)
+	}
+	if _, err := l.Append(ctx, statements(t)[0]); err != nil {
+		t.Fatal(err)
+	}
+	proof, err := l.ConsistencyProof(ctx, 0, 1)
+	if err != nil || len(proof) != 0 {
+		t.Fatalf("ConsistencyProof(0, 1) = %v, %v; want an empty proof", proof, err)
+	}
+	cp, _ = l.Checkpoint(ctx)
+	if c, err := v.Update(cp, proof); err != nil || c.Size != 1 {
+		t.Errorf("from the empty log to 1 entry: %+v, %v", c, err)
+	}
+}

@@ -12,7 +12,9 @@
 //   - that the log only grew since the last checkpoint: not smaller
 //     (ErrRollback), and the same history, not another one of the same
 //     size or a larger one that does not contain it (ErrFork);
-//   - that each statement shown is in the log (ErrNotIncluded);
+//   - that each statement shown is in the log (ErrNotIncluded), well
+//     formed (ErrMalformed), signed by the key it names (ErrBadSignature)
+//     and about the courier asked about (ErrWrongCourier);
 //   - that each key statement is signed by the courier's signing key at
 //     its place in the log, every change of that key signed by the key it
 //     replaced, and the history contains the key pinned by configuration
