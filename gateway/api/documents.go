@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/trackgate/trackgate/adapters/detect"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -51,10 +52,9 @@ type Key struct {
 
 // Pattern is a JavaScript-compatible regular expression over a normalized
 // tracking number, and the name of a check-digit algorithm ("" for none).
-type Pattern struct {
-	Regex    string `json:"regex"`
-	Checksum string `json:"checksum"`
-}
+// It is defined by adapters/detect, whose built-in rules are patterns too,
+// so that the adapters import nothing of the gateway.
+type Pattern = detect.Pattern
 
 // KeysResponse is the body of a courier host's GET /tg1/keys.
 type KeysResponse struct {
