@@ -30,6 +30,11 @@ func (w *Watchlist) Watch(ctx context.Context, changed func(adapters.Parcel)) er
 	defer wg.Wait()
 	defer cancel() // runs before wg.Wait: the lookups in flight end with ctx
 
+	w.mu.Lock()
+	watched := len(w.entries)
+	w.mu.Unlock()
+	w.cfg.Logger.Info("watching the watchlist", "parcels", watched, "poll_interval", w.cfg.PollInterval)
+
 	clock := w.cfg.Clock
 	results := make(chan result)
 	inFlight := 0

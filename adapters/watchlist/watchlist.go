@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -16,8 +17,9 @@ import (
 // Watchlist watches the parcels the courier names by polling a
 // query-only adapter. It is safe for concurrent use.
 type Watchlist struct {
-	src adapters.Source
-	cfg Config
+	src  adapters.Source
+	cfg  Config
+	logs *adapters.LogSwitch // cfg.Logger follows it
 
 	mu      sync.Mutex
 	entries map[string]*entry // by normalized tracking number
@@ -37,6 +39,8 @@ var (
 	_ adapters.Lister  = (*Watchlist)(nil)
 	_ adapters.Watcher = (*Watchlist)(nil)
 	_ adapters.Closer  = (*Watchlist)(nil)
+
+	_ adapters.LoggerSetter = (*Watchlist)(nil)
 )
 
 // entry is one watched parcel.
@@ -66,10 +70,12 @@ func New(src adapters.Source, cfg Config) (*Watchlist, error) {
 	w := &Watchlist{
 		src:     src,
 		cfg:     cfg,
+		logs:    adapters.NewLogSwitch(cfg.Logger),
 		entries: map[string]*entry{},
 		dropped: map[string]bool{},
 		wake:    make(chan struct{}, 1),
 	}
+	w.cfg.Logger = w.logs.Logger()
 	if cfg.File != "" {
 		if err := w.reload(true); err != nil {
 			return nil, err
@@ -176,6 +182,16 @@ func (w *Watchlist) Parcels(ctx context.Context, yield func(adapters.Parcel) boo
 		}
 	}
 	return nil
+}
+
+// SetLogger sends the Watchlist's lines, from now on, to l, its courier
+// host's logger (adapters.LoggerSetter), and passes l on to the adapter
+// it polls when that one logs too.
+func (w *Watchlist) SetLogger(l *slog.Logger) {
+	w.logs.Set(l)
+	if ls, ok := w.src.(adapters.LoggerSetter); ok {
+		ls.SetLogger(l)
+	}
 }
 
 // Close closes the adapter if it holds resources.

@@ -70,6 +70,11 @@ func New(cfg Config) (*Host, error) {
 	if cfg.Mode == api.ModePush {
 		h.queue = newPublishQueue()
 	}
+	// An adapter that logs does so through the host's logger, in its
+	// format, before the host uses it.
+	if ls, ok := cfg.Source.(adapters.LoggerSetter); ok {
+		ls.SetLogger(cfg.Logger)
+	}
 	return h, nil
 }
 
