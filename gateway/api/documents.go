@@ -40,6 +40,10 @@ type CourierEntry struct {
 	Mode     string    `json:"mode"`
 	Keys     []Key     `json:"keys"`
 	Patterns []Pattern `json:"patterns"`
+	// Loading is true while the courier's host is still publishing its
+	// first records (docs/protocol.md §7.1): a miss at this courier is
+	// "still loading", not "not found". Omitted when false.
+	Loading bool `json:"loading,omitempty"`
 }
 
 // Key is one OPRF public key of a courier with its validity window.
@@ -56,9 +60,12 @@ type Key struct {
 // so that the adapters import nothing of the gateway.
 type Pattern = detect.Pattern
 
-// KeysResponse is the body of a courier host's GET /tg1/keys.
+// KeysResponse is the body of a courier host's GET /tg1/keys: its keys,
+// and whether it is still publishing its first records (docs/protocol.md
+// §8; omitted when false).
 type KeysResponse struct {
-	Keys []Key `json:"keys"`
+	Keys    []Key `json:"keys"`
+	Loading bool  `json:"loading,omitempty"`
 }
 
 // EvaluateRequest is the body of the gateway's POST /v1/evaluate.
