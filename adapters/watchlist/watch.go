@@ -46,9 +46,14 @@ func (w *Watchlist) Watch(ctx context.Context, changed func(adapters.Parcel)) er
 			nextFileCheck = now.Add(w.cfg.FileCheckInterval)
 		}
 		w.mu.Lock()
+		filled := w.noteFilled() // after the answers so far were reported
 		refs := w.takeDue(now, w.cfg.Concurrency-inFlight)
 		wake := w.nextWake()
+		watched := len(w.entries)
 		w.mu.Unlock()
+		if filled {
+			w.cfg.Logger.Info("watchlist filled: every parcel looked up once", "parcels", watched)
+		}
 		for _, ref := range refs {
 			inFlight++
 			wg.Go(func() { w.lookup(ctx, ref, results) })

@@ -32,6 +32,8 @@ type Watchlist struct {
 
 	wake     chan struct{} // nudges Watch after Add
 	watching atomic.Bool
+	// filled: every watched parcel has been looked up once (Loading).
+	filled atomic.Bool
 }
 
 var (
@@ -41,6 +43,7 @@ var (
 	_ adapters.Closer  = (*Watchlist)(nil)
 
 	_ adapters.LoggerSetter = (*Watchlist)(nil)
+	_ adapters.Loader       = (*Watchlist)(nil)
 )
 
 // entry is one watched parcel.
@@ -56,6 +59,7 @@ type entry struct {
 	notFound     int       // ErrNotFound in a row
 	hasReported  bool      // parcel holds an answer
 	lastReported uint64    // the version last reported
+	looked       bool      // a lookup has come back, whatever it said
 }
 
 // New returns a Watchlist over src. It reads cfg.File at once and fails
@@ -182,6 +186,28 @@ func (w *Watchlist) Parcels(ctx context.Context, yield func(adapters.Parcel) boo
 		}
 	}
 	return nil
+}
+
+// Loading reports true until Watch has looked up every watched parcel
+// once, whatever the answer, and reported those it found: until then its
+// courier host is still loading (adapters.Loader), and a parcel missing
+// from it may just not have been asked about yet. Once false, it stays
+// false: parcels added later are new, not late.
+func (w *Watchlist) Loading() bool { return !w.filled.Load() }
+
+// noteFilled marks the Watchlist filled once every entry has been looked
+// up. Watch calls it after reporting what it found. The caller holds mu.
+func (w *Watchlist) noteFilled() bool {
+	if w.filled.Load() {
+		return false
+	}
+	for _, e := range w.entries {
+		if !e.looked {
+			return false
+		}
+	}
+	w.filled.Store(true)
+	return true
 }
 
 // SetLogger sends the Watchlist's lines, from now on, to l, its courier

@@ -26,9 +26,13 @@ type Host struct {
 	queue   *publishQueue // push mode only
 	ready   atomic.Bool
 	running atomic.Bool
+	load    loadState
 }
 
-var _ api.CourierHost = (*Host)(nil)
+var (
+	_ api.CourierHost  = (*Host)(nil)
+	_ api.KeysAnswerer = (*Host)(nil)
+)
 
 // hostKey is one configured key with what the index and Keys need of it.
 type hostKey struct {

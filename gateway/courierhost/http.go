@@ -93,13 +93,13 @@ func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.H
 }
 
 func (h *Host) handleKeys(c *gin.Context) {
-	keys, err := h.Keys(c.Request.Context())
+	answer, err := h.KeysAnswer(c.Request.Context())
 	if err != nil {
 		h.internalError(c, "listing keys failed", err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, api.KeysResponse{Keys: keys})
+	c.JSON(http.StatusOK, answer)
 }
 
 func (h *Host) handleEvaluate(c *gin.Context) {
