@@ -31,6 +31,8 @@
 //   - courier.go, courier_build.go: a courier host's file (LoadCourier)
 //     and the host it builds: its adapter, OPRF keys, durable outbox and
 //     publisher in push mode, and the verifier of the gateway's requests.
+//     courier_keys.go: its keys read again while it runs (ReloadKeys, on
+//     SIGHUP and when the key files change), without a restart.
 //
 // The documented examples are deploy/local/gateway.example.yaml and
 // deploy/local/courier.example.yaml.

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/trackgate/trackgate/gateway/telemetry"
@@ -12,6 +14,7 @@ type BuildOption func(*buildOptions)
 type buildOptions struct {
 	registry prometheus.Registerer
 	tracing  *telemetry.Tracing
+	keyCheck time.Duration // WithKeyCheckInterval
 }
 
 func newBuildOptions(opts []BuildOption) buildOptions {

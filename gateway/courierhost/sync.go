@@ -141,15 +141,22 @@ func (h *Host) maintain(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-sweeps.C:
-			records, err := h.sweep(h.cfg.Now())
-			if err != nil {
-				h.cfg.Logger.Error("sweeping the index failed", "reason", err)
-			}
-			h.publish(records)
+			h.sweepAndPublish()
+		case <-h.rekeyed:
+			h.sweepAndPublish() // new keys: seal under them now, not within a minute
 		case <-relist:
 			h.list(ctx)
 		}
 	}
+}
+
+// sweepAndPublish sweeps the index and queues what it sealed.
+func (h *Host) sweepAndPublish() {
+	records, err := h.sweep(h.cfg.Now())
+	if err != nil {
+		h.cfg.Logger.Error("sweeping the index failed", "reason", err)
+	}
+	h.publish(records)
 }
 
 // publish queues records for the gateway in push mode.
