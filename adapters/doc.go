@@ -5,8 +5,9 @@
 //
 // It plays the part that database/sql/driver plays for database/sql: a
 // courier writes a Source (one required method), may add optional
-// abilities (Lister, Watcher) that the courier host discovers by type
-// assertion, and registers a Factory under a name in an init function:
+// abilities (Lister, Watcher, Closer, LoggerSetter) that the courier host
+// discovers by type assertion, and registers a Factory under a name in an
+// init function:
 //
 //	func init() { adapters.Register("sfexpress", open) }
 //

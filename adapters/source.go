@@ -104,6 +104,18 @@ type Watcher interface {
 	Watch(ctx context.Context, changed func(Parcel)) error
 }
 
+// Loader is an optional ability of a Source whose parcels arrive only
+// after it starts, such as a watchlist that asks its carrier about each
+// parcel it watches. Loading reports true until the Source has reported
+// (to Watch, or in Parcels) every parcel it knows of at start that has an
+// answer, and false from then on. Its courier host counts as still loading
+// (docs/protocol.md §7.1) until then, so that shoppers are told "still
+// loading" rather than "not found". A Source without it is done loading
+// once its host has listed it.
+type Loader interface {
+	Loading() bool
+}
+
 // Closer is an optional ability of a Source that holds resources.
 type Closer interface {
 	Close() error

@@ -28,6 +28,9 @@ type directory struct {
 	allKids map[string]map[string]bool
 	// complete is true once every courier's keys were fetched.
 	complete bool
+	// loading is true while some courier's host is still publishing its
+	// first records (docs/protocol.md §7.1).
+	loading bool
 }
 
 func (d *directory) hasKey(courier, kid string) bool { return d.kids[courier][kid] }
@@ -42,6 +45,7 @@ type directoryKeeper struct {
 	mu           sync.RWMutex
 	current      *directory
 	keys         map[string][]api.Key // last keys fetched per courier
+	loading      map[string]bool      // what each host said with them
 	lastOnDemand time.Time
 }
 
@@ -54,18 +58,18 @@ func (k *directoryKeeper) get() *directory {
 // refresh fetches every host's keys in parallel and rebuilds the directory.
 func (k *directoryKeeper) refresh(ctx context.Context) error {
 	cfg := &k.g.cfg
-	fetched := make([][]api.Key, len(cfg.Couriers))
+	fetched := make([]api.KeysResponse, len(cfg.Couriers))
 	failed := make([]error, len(cfg.Couriers))
 	var wg sync.WaitGroup
 	for i, co := range cfg.Couriers {
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(ctx, cfg.FetchTimeout)
 			defer cancel()
-			keys, err := co.Host.Keys(ctx)
+			answer, err := keysAnswer(ctx, co.Host)
 			if err == nil {
-				keys, err = validKeys(keys)
+				answer.Keys, err = validKeys(answer.Keys)
 			}
-			fetched[i], failed[i] = keys, err
+			fetched[i], failed[i] = answer, err
 		})
 	}
 	wg.Wait()
@@ -73,7 +77,7 @@ func (k *directoryKeeper) refresh(ctx context.Context) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.keys == nil {
-		k.keys = map[string][]api.Key{}
+		k.keys, k.loading = map[string][]api.Key{}, map[string]bool{}
 	}
 	var firstErr error
 	for i, co := range cfg.Couriers {
@@ -84,7 +88,11 @@ func (k *directoryKeeper) refresh(ctx context.Context) error {
 			}
 			continue
 		}
-		k.keys[co.ID] = fetched[i]
+		k.keys[co.ID] = fetched[i].Keys
+		if fetched[i].Loading != k.loading[co.ID] {
+			cfg.Logger.Info("courier host loading changed", "courier", co.ID, "loading", fetched[i].Loading)
+		}
+		k.loading[co.ID] = fetched[i].Loading
 	}
 	dir, err := k.assemble(cfg.Now())
 	if err != nil {
@@ -92,6 +100,16 @@ func (k *directoryKeeper) refresh(ctx context.Context) error {
 	}
 	k.current = dir
 	return firstErr
+}
+
+// keysAnswer asks a host for its keys, and whether it is still loading
+// when it can say (api.KeysAnswerer).
+func keysAnswer(ctx context.Context, host api.CourierHost) (api.KeysResponse, error) {
+	if ka, ok := host.(api.KeysAnswerer); ok {
+		return ka.KeysAnswer(ctx)
+	}
+	keys, err := host.Keys(ctx)
+	return api.KeysResponse{Keys: keys}, err
 }
 
 // validKeys keeps the keys whose public key parses and whose kid matches it.
@@ -131,9 +149,11 @@ func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
 		if patterns == nil {
 			patterns = []api.Pattern{}
 		}
+		loading := k.loading[co.ID]
+		dir.loading = dir.loading || loading
 		doc.Couriers = append(doc.Couriers, api.CourierEntry{
 			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode,
-			Keys: keys, Patterns: patterns,
+			Keys: keys, Patterns: patterns, Loading: loading,
 		})
 		dir.kids[co.ID] = map[string]bool{}
 		dir.allKids[co.ID] = map[string]bool{}
@@ -182,11 +202,17 @@ func (k *directoryKeeper) refreshOnDemand(ctx context.Context) bool {
 // that missed a courier host; it doubles up to DirectoryRefresh.
 const firstDirectoryRetry = time.Second
 
+// loadingRefresh is the period of refreshes while a courier host is still
+// loading (unless DirectoryRefresh is shorter), so that clients stop
+// hearing "still loading" soon after it is done.
+const loadingRefresh = 5 * time.Second
+
 // run refreshes the directory every DirectoryRefresh until ctx ends. After
 // a refresh that missed a courier host (failed says whether the one before
 // run did) it tries again sooner, from firstDirectoryRetry doubling up to
 // DirectoryRefresh: a gateway started while a host was down must list it,
-// and become ready, soon after the host is back, not a period later.
+// and become ready, soon after the host is back, not a period later. While
+// a host is loading it refreshes every loadingRefresh.
 func (k *directoryKeeper) run(ctx context.Context, failed bool) {
 	period := k.g.cfg.DirectoryRefresh
 	retry := firstDirectoryRetry
@@ -197,6 +223,9 @@ func (k *directoryKeeper) run(ctx context.Context, failed bool) {
 			retry = min(2*retry, period)
 		} else {
 			retry = firstDirectoryRetry
+		}
+		if dir := k.get(); dir != nil && dir.loading {
+			wait = min(wait, loadingRefresh)
 		}
 		t := time.NewTimer(wait)
 		select {

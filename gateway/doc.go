@@ -16,7 +16,8 @@
 //
 //   - config.go: Config and the registered couriers, validated once by New.
 //   - server.go: the gin engine, its middleware and routes.
-//   - directory.go: GET /v1/couriers, assembled from the hosts' keys, ETag.
+//   - directory.go: GET /v1/couriers, assembled from the hosts' keys, ETag,
+//     and which couriers are still loading their first records (§7.1).
 //   - evaluate.go: POST /v1/evaluate and its fan-out.
 //   - fetch.go: GET /v1/buckets/{bucket} and /v1/records/{locator},
 //     merging every courier's records from the store and the pull-mode

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/trackgate/trackgate/crypto"
-	"github.com/trackgate/trackgate/gateway/api"
 )
 
 func TestDetectListsCandidatesBestFirst(t *testing.T) {
@@ -75,7 +74,7 @@ func TestDetectRefusesNumbersOfTheWrongShape(t *testing.T) {
 }
 
 func TestPatternsGiveACouriersRules(t *testing.T) {
-	if got, want := Patterns("ups"), []api.Pattern{{Regex: `^1Z[0-9A-Z]{16}$`, Checksum: "ups-mod10"}}; !slices.Equal(got, want) {
+	if got, want := Patterns("ups"), []Pattern{{Regex: `^1Z[0-9A-Z]{16}$`, Checksum: "ups-mod10"}}; !slices.Equal(got, want) {
 		t.Errorf("Patterns(ups) = %v, want %v", got, want)
 	}
 	if got := Patterns("fedex"); len(got) != 4 || got[0].Checksum != "fedex-mod11" {

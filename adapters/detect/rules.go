@@ -3,8 +3,6 @@ package detect
 import (
 	"regexp"
 	"regexp/syntax"
-
-	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // Rule is one tracking-number format of a courier.
@@ -70,13 +68,23 @@ type compiledRule struct {
 // Rules returns the built-in rules.
 func Rules() []Rule { return append([]Rule(nil), rules...) }
 
+// Pattern is a tracking-number format as the directory publishes it
+// (docs/protocol.md §7.1): a JavaScript-compatible regex over the
+// normalized number and the name of a check-digit algorithm ("" for
+// none). gateway/api.Pattern is this type, so that this package, like
+// every adapter, imports nothing of the gateway.
+type Pattern struct {
+	Regex    string `json:"regex"`
+	Checksum string `json:"checksum"`
+}
+
 // Patterns returns the directory patterns of courier's rules, in rule
 // order, or nil for a courier without built-in rules.
-func Patterns(courier string) []api.Pattern {
-	var out []api.Pattern
+func Patterns(courier string) []Pattern {
+	var out []Pattern
 	for _, r := range rules {
 		if r.Courier == courier {
-			out = append(out, api.Pattern{Regex: r.Regex, Checksum: r.Checksum})
+			out = append(out, Pattern{Regex: r.Regex, Checksum: r.Checksum})
 		}
 	}
 	return out

@@ -91,7 +91,8 @@ func TestSFParcelTrackedThroughTheGateway(t *testing.T) {
 	var res *client.Result
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		res, err = c.Track(ctx, "sf 1234-5678-90123", client.TrackOptions{Factor: receiverLast4})
-		if err == nil || !errors.Is(err, client.ErrNotFound) || time.Now().After(deadline) {
+		waiting := errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrStillLoading)
+		if err == nil || !waiting || time.Now().After(deadline) {
 			break // found, failed otherwise, or the watchlist never polled
 		}
 	}
@@ -111,6 +112,16 @@ func TestSFParcelTrackedThroughTheGateway(t *testing.T) {
 				t.Errorf("event %d carries personal data %q", i, pii)
 			}
 		}
+	}
+	// The watchlist has polled: once the host says so, the directory no
+	// longer has SF loading, and a miss is "not found".
+	for deadline := time.Now().Add(20 * time.Second); host.Loading(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the host still loads after its watchlist was polled")
+		}
+	}
+	if err := gw.Refresh(ctx); err != nil {
+		t.Fatal(err)
 	}
 	// SF answered only to the recipient's digits, so only they unlock it.
 	if _, err := c.Track(ctx, foundNumber, client.TrackOptions{Factor: senderLast4}); !errors.Is(err, client.ErrNotFound) {

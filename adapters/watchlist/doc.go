@@ -24,6 +24,10 @@
 // event above anything reported before a restart, when the in-process
 // part starts again from zero.
 //
+// A Watchlist logs counts only, through its courier host's logger once
+// the host gives it one (SetLogger), which it passes on to the adapter it
+// polls.
+//
 // Wrap composes this with an adapter's factory, so that every adapter
 // takes the options "watchlist" (the file) and "poll" (the interval):
 //

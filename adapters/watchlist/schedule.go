@@ -70,6 +70,7 @@ func (w *Watchlist) apply(r result, now time.Time) (adapters.Parcel, bool) {
 		return adapters.Parcel{}, false // removed while in flight
 	}
 	e.polling = false
+	e.looked = true
 	switch {
 	case r.err == nil:
 		e.failures, e.notFound = 0, 0

@@ -30,6 +30,11 @@ func (w *Watchlist) Watch(ctx context.Context, changed func(adapters.Parcel)) er
 	defer wg.Wait()
 	defer cancel() // runs before wg.Wait: the lookups in flight end with ctx
 
+	w.mu.Lock()
+	watched := len(w.entries)
+	w.mu.Unlock()
+	w.cfg.Logger.Info("watching the watchlist", "parcels", watched, "poll_interval", w.cfg.PollInterval)
+
 	clock := w.cfg.Clock
 	results := make(chan result)
 	inFlight := 0
@@ -41,9 +46,14 @@ func (w *Watchlist) Watch(ctx context.Context, changed func(adapters.Parcel)) er
 			nextFileCheck = now.Add(w.cfg.FileCheckInterval)
 		}
 		w.mu.Lock()
+		filled := w.noteFilled() // after the answers so far were reported
 		refs := w.takeDue(now, w.cfg.Concurrency-inFlight)
 		wake := w.nextWake()
+		watched := len(w.entries)
 		w.mu.Unlock()
+		if filled {
+			w.cfg.Logger.Info("watchlist filled: every parcel looked up once", "parcels", watched)
+		}
 		for _, ref := range refs {
 			inFlight++
 			wg.Go(func() { w.lookup(ctx, ref, results) })

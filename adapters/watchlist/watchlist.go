@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -16,8 +17,9 @@ import (
 // Watchlist watches the parcels the courier names by polling a
 // query-only adapter. It is safe for concurrent use.
 type Watchlist struct {
-	src adapters.Source
-	cfg Config
+	src  adapters.Source
+	cfg  Config
+	logs *adapters.LogSwitch // cfg.Logger follows it
 
 	mu      sync.Mutex
 	entries map[string]*entry // by normalized tracking number
@@ -30,6 +32,8 @@ type Watchlist struct {
 
 	wake     chan struct{} // nudges Watch after Add
 	watching atomic.Bool
+	// filled: every watched parcel has been looked up once (Loading).
+	filled atomic.Bool
 }
 
 var (
@@ -37,6 +41,9 @@ var (
 	_ adapters.Lister  = (*Watchlist)(nil)
 	_ adapters.Watcher = (*Watchlist)(nil)
 	_ adapters.Closer  = (*Watchlist)(nil)
+
+	_ adapters.LoggerSetter = (*Watchlist)(nil)
+	_ adapters.Loader       = (*Watchlist)(nil)
 )
 
 // entry is one watched parcel.
@@ -52,6 +59,7 @@ type entry struct {
 	notFound     int       // ErrNotFound in a row
 	hasReported  bool      // parcel holds an answer
 	lastReported uint64    // the version last reported
+	looked       bool      // a lookup has come back, whatever it said
 }
 
 // New returns a Watchlist over src. It reads cfg.File at once and fails
@@ -66,10 +74,12 @@ func New(src adapters.Source, cfg Config) (*Watchlist, error) {
 	w := &Watchlist{
 		src:     src,
 		cfg:     cfg,
+		logs:    adapters.NewLogSwitch(cfg.Logger),
 		entries: map[string]*entry{},
 		dropped: map[string]bool{},
 		wake:    make(chan struct{}, 1),
 	}
+	w.cfg.Logger = w.logs.Logger()
 	if cfg.File != "" {
 		if err := w.reload(true); err != nil {
 			return nil, err
@@ -176,6 +186,38 @@ func (w *Watchlist) Parcels(ctx context.Context, yield func(adapters.Parcel) boo
 		}
 	}
 	return nil
+}
+
+// Loading reports true until Watch has looked up every watched parcel
+// once, whatever the answer, and reported those it found: until then its
+// courier host is still loading (adapters.Loader), and a parcel missing
+// from it may just not have been asked about yet. Once false, it stays
+// false: parcels added later are new, not late.
+func (w *Watchlist) Loading() bool { return !w.filled.Load() }
+
+// noteFilled marks the Watchlist filled once every entry has been looked
+// up. Watch calls it after reporting what it found. The caller holds mu.
+func (w *Watchlist) noteFilled() bool {
+	if w.filled.Load() {
+		return false
+	}
+	for _, e := range w.entries {
+		if !e.looked {
+			return false
+		}
+	}
+	w.filled.Store(true)
+	return true
+}
+
+// SetLogger sends the Watchlist's lines, from now on, to l, its courier
+// host's logger (adapters.LoggerSetter), and passes l on to the adapter
+// it polls when that one logs too.
+func (w *Watchlist) SetLogger(l *slog.Logger) {
+	w.logs.Set(l)
+	if ls, ok := w.src.(adapters.LoggerSetter); ok {
+		ls.SetLogger(l)
+	}
 }
 
 // Close closes the adapter if it holds resources.

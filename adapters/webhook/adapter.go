@@ -43,6 +43,9 @@ type Adapter struct {
 
 	srv       *http.Server // nil without a listener
 	addr      net.Addr
+	tls       bool
+	logs      *adapters.LogSwitch // cfg.Logger follows it
+	announced sync.Once           // the listener's line is logged once
 	closed    chan struct{}
 	closeOnce sync.Once
 	closeErr  error
@@ -54,11 +57,24 @@ var (
 	_ adapters.Lister  = (*Adapter)(nil)
 	_ adapters.Watcher = (*Adapter)(nil)
 	_ adapters.Closer  = (*Adapter)(nil)
+
+	_ adapters.LoggerSetter = (*Adapter)(nil)
 )
 
 // Open opens the state file and, when cfg.Listen is set, starts serving
 // the ingest API there at once; Close stops both.
 func Open(cfg Config) (*Adapter, error) {
+	a, err := openAdapter(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.announce()
+	return a, nil
+}
+
+// openAdapter is Open without the line that announces the listener, which
+// the factory leaves to SetLogger: its host's logger is not known yet.
+func openAdapter(cfg Config) (*Adapter, error) {
 	cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -79,8 +95,10 @@ func Open(cfg Config) (*Adapter, error) {
 		cfg:       cfg,
 		store:     st,
 		tokenHash: sha256.Sum256([]byte(cfg.Token)),
+		logs:      adapters.NewLogSwitch(cfg.Logger),
 		closed:    make(chan struct{}),
 	}
+	a.cfg.Logger = a.logs.Logger()
 	a.changes.wake = make(chan struct{}, 1)
 	a.handler = a.routes()
 	a.prune()
@@ -100,7 +118,7 @@ func (a *Adapter) listen(tlsConfig *tls.Config) error {
 	if err != nil {
 		return fmt.Errorf("webhook ingest API: listen on %s: %w", a.cfg.Listen, err)
 	}
-	a.addr = ln.Addr()
+	a.addr, a.tls = ln.Addr(), tlsConfig != nil
 	if tlsConfig != nil {
 		ln = tls.NewListener(ln, tlsConfig)
 	}
@@ -120,11 +138,32 @@ func (a *Adapter) listen(tlsConfig *tls.Config) error {
 			a.cfg.Logger.Error("webhook ingest API stopped", "error", err)
 		}
 	})
-	a.cfg.Logger.Info("webhook ingest API listening", "addr", a.addr.String(), "tls", tlsConfig != nil)
-	if tlsConfig == nil && !isLoopback(a.addr) {
-		a.cfg.Logger.Warn("webhook ingest API serves plain HTTP beyond loopback: its bearer token can be read on the network; give tls_cert and tls_key, or listen on a private network only")
-	}
 	return nil
+}
+
+// announce logs, once, where the ingest API listens, and warns when its
+// bearer token travels in the clear beyond loopback.
+func (a *Adapter) announce() {
+	if a.addr == nil {
+		return
+	}
+	a.announced.Do(func() {
+		a.cfg.Logger.Info("webhook ingest API listening", "addr", a.addr.String(), "tls", a.tls)
+		if !a.tls && !isLoopback(a.addr) {
+			a.cfg.Logger.Warn("webhook ingest API serves plain HTTP beyond loopback: its bearer token can be read on the network; give tls_cert and tls_key, or listen on a private network only")
+		}
+	})
+}
+
+// SetLogger sends the adapter's lines, from now on, to l, the courier
+// host's logger (adapters.LoggerSetter), with the attribute
+// adapter=webhook; the listener is announced there if it was not yet.
+func (a *Adapter) SetLogger(l *slog.Logger) {
+	if l == nil {
+		l = slog.New(slog.DiscardHandler)
+	}
+	a.logs.Set(l.With("adapter", AdapterName))
+	a.announce()
 }
 
 func isLoopback(addr net.Addr) bool {

@@ -67,5 +67,7 @@
 //
 // The token travels in every request: serve on loopback or a private
 // network, or give tls_cert and tls_key. Logs hold counts only, never a
-// tracking number, a factor or an event.
+// tracking number, a factor or an event; they go through the courier
+// host's logger (SetLogger), in its format, with the attribute
+// adapter=webhook.
 package webhook

@@ -103,6 +103,17 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The host's first records are out: once the directory says so, a
+	// miss is "not found", no longer "still loading".
+	for deadline := time.Now().Add(30 * time.Second); host.Loading(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the host still loads after its parcel was published")
+		}
+	}
+	if err := gw.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	// The second factor guards the parcel.
 	if _, err := c.Track(ctx, tn, client.TrackOptions{Courier: testCourier}); !errors.Is(err, client.ErrFactorRequired) {
 		t.Fatalf("Track without the factor: %v", err)

@@ -26,15 +26,16 @@ var (
 )
 
 // open is the adapters.Factory of the adapter; the package documentation
-// lists its options. It logs through slog's default logger, as a factory
-// is given no logger of its own.
+// lists its options. A factory is given no logger: the adapter logs
+// through slog's default logger until its courier host gives it its own
+// with SetLogger, which then announces the listener, in the host's format.
 func open(options map[string]string) (adapters.Source, error) {
 	cfg, err := parseOptions(options, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
 	cfg.Logger = slog.Default().With("adapter", AdapterName)
-	return Open(cfg)
+	return openAdapter(cfg)
 }
 
 // parseOptions turns adapter options into a Config, reading the token

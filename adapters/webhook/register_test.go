@@ -1,9 +1,14 @@
 package webhook
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,4 +162,67 @@ func TestRegisteredAdapterServesItsIngestAPI(t *testing.T) {
 	if _, err := adapters.Open(AdapterName, goodOptions(t.TempDir())); err == nil {
 		t.Fatal("the adapter opened without a token")
 	}
+}
+
+// TestRegisteredAdapterLogsThroughItsHostsLogger opens the adapter as a
+// courier host does, by name, and gives it the host's JSON logger: the
+// listener is announced there, and the lines of its requests follow.
+func TestRegisteredAdapterLogsThroughItsHostsLogger(t *testing.T) {
+	t.Setenv("ACME_WEBHOOK_TOKEN", registerTestToken)
+	src, err := adapters.Open(AdapterName, goodOptions(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.(adapters.Closer).Close()
+	setter, ok := src.(adapters.LoggerSetter)
+	if !ok {
+		t.Fatalf("the adapter (%T) takes no logger", src)
+	}
+	var logs syncBuffer
+	setter.SetLogger(slog.New(slog.NewJSONHandler(&logs, nil)).With("courier_host", "acme-post"))
+
+	req, _ := http.NewRequest(http.MethodPost, "http://"+src.(*Adapter).Addr().String()+"/v1/events", strings.NewReader(`{"events":[]}`))
+	req.Header.Set("Authorization", "Bearer wrong-token-0123456789abcdef0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a wrong token: %d", resp.StatusCode)
+	}
+
+	var msgs []string
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("a line is not in the host's JSON format: %q", line)
+		}
+		if rec["courier_host"] != "acme-post" || rec["adapter"] != AdapterName {
+			t.Errorf("a line lacks the host's or the adapter's attribute: %v", rec)
+		}
+		msgs = append(msgs, rec["msg"].(string))
+	}
+	if !slices.Contains(msgs, "webhook ingest API listening") || !slices.Contains(msgs, "webhook request without a valid token refused") {
+		t.Errorf("lines %q: want the listener announced and the refusal", msgs)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the ingest API's goroutines may write to
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -142,6 +143,25 @@ gateway:
 	courier.stop(t)
 	if logs := courier.stderr.String(); strings.Contains(logs, tn) || strings.Contains(logs, token) || !strings.Contains(logs, "webhook ingest API listening") {
 		t.Errorf("the courier's logs hold the number or the token, or do not show the ingest API:\n%s", logs)
+	}
+	// --log-format json holds for the adapter's lines too: they go through
+	// the host's logger, with its attributes.
+	adapterLines := 0
+	for _, line := range strings.Split(strings.TrimSpace(courier.stderr.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("a line of the courier is not JSON: %q", line)
+			continue
+		}
+		if rec["adapter"] == "webhook" {
+			adapterLines++
+			if rec["courier_host"] != "acme-post" {
+				t.Errorf("an adapter's line lacks the host's attributes: %q", line)
+			}
+		}
+	}
+	if adapterLines < 2 { // the listener announced, the events stored
+		t.Errorf("%d lines of the webhook adapter in the host's log; want its listener and the events stored", adapterLines)
 	}
 	// The process closed the adapter: its state file opens at once, with
 	// the parcel in it.

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -53,6 +54,12 @@ exports traces, continuing the gateway's.
 The file is checked completely before anything starts; a mistake is reported
 with the field it is in and how to fix it. courier prints one line once it
 listens, and stops gracefully on SIGINT or SIGTERM.
+
+Keys are reloaded without a restart: when the key files change (checked every
+10 s; 'trackgate keys rotate' writes new ones) or on SIGHUP, the host reads its
+OPRF keys and signing key again and serves them at once, the previous OPRF key
+beside the new one until the end of its window. Files that do not load change
+nothing: the host keeps its keys and logs why.
 
 'courier init DIR' writes a new courier's keys, a commented file for its
 host and the gateway's entry for it.`,
@@ -121,9 +128,29 @@ func runCourier(cmd *cobra.Command, e env, f courierFlags) error {
 	if host.TLS != nil { // the file's tls section: serve HTTPS ourselves
 		listener, scheme = tls.NewListener(listener, host.TLS), "https://"
 	}
+	// Registered before the line that says the host runs, so that a
+	// SIGHUP from then on never ends the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go reloadKeysOnHangUp(ctx, hup, host, logger)
 	srv := newHTTPServer(host.Handler, logger, cfg.Timeouts)
 	printCourierLine(ctx, cmd.OutOrStdout(), cfg, scheme+listener.Addr().String(), host)
 	return runService(ctx, logger, listener, srv, host.Run, obs.serveAdmin)
+}
+
+// reloadKeysOnHangUp reloads the host's keys on every SIGHUP received
+// on hup until ctx ends.
+func reloadKeysOnHangUp(ctx context.Context, hup <-chan os.Signal, host *config.CourierHost, logger *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			logger.Info("SIGHUP: reloading the keys")
+			_ = host.ReloadKeys() // a failure is logged and changes nothing
+		}
+	}
 }
 
 // printCourierLine announces the host: id, mode, URL, the kids it serves

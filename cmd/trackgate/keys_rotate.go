@@ -33,8 +33,9 @@ key whose window has not begun yet.
 During the overlap the courier host serves both keys and seals every parcel
 under both, and the gateway's directory lists both with their windows, so
 clients that hold the old directory keep working. Records sealed under the old
-key expire with it. Restart the courier host afterwards so that it loads the
-new key file; the gateway lists the key after its next directory refresh.`,
+key expire with it. A running courier host notices the new files within 10 s,
+or at once on SIGHUP, and serves the new key without a restart; the gateway
+lists it after its next directory refresh.`,
 		Example: `  trackgate keys rotate --dir /etc/trackgate/sim-swift/oprf
   trackgate keys rotate --dir ./keys --overlap 2d --valid 30d`,
 		Args: exactArgs(0, "no arguments"),
@@ -110,7 +111,7 @@ func runKeysRotate(e env, f keysRotateFlags) error {
 		fmt.Fprintf(e.stdout, "Shortened %s (kid %s): not_after %s -> %s\n", kf.Path, old.Key.Public().KeyID(),
 			old.NotAfter.Format(time.RFC3339), retireAt.Format(time.RFC3339))
 	}
-	fmt.Fprintln(e.stdout, "Restart the courier host so that it serves the new key; the gateway lists it after its next directory refresh.")
+	fmt.Fprintln(e.stdout, "A running courier host serves the new key within 10 s (at once on SIGHUP), without a restart; the gateway lists it after its next directory refresh.")
 	return nil
 }
 

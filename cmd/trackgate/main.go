@@ -39,7 +39,8 @@ const (
 	exitFailure = 1
 	exitUsage   = 2
 	// exitUnavailable: nothing found, but a courier could not answer for
-	// the moment; unlike "not found" (1), trying again may help.
+	// the moment, or is still loading its parcels; unlike "not found"
+	// (1), trying again may help.
 	exitUnavailable = 3
 )
 
@@ -161,11 +162,11 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 }
 
 // exitCode maps an error to the exit status: bad input is 2, a courier
-// unavailable for the moment 3, the rest 1.
+// unavailable for the moment or still loading 3, the rest 1.
 func exitCode(err error) int {
 	var u usageError
 	switch {
-	case errors.Is(err, client.ErrUnavailable):
+	case errors.Is(err, client.ErrUnavailable), errors.Is(err, client.ErrStillLoading):
 		return exitUnavailable
 	case errors.As(err, &u),
 		errors.Is(err, config.ErrInvalid),

@@ -93,10 +93,15 @@ single lookup does not. When a lookup fails for the moment (a courier or the
 gateway unavailable) it says so on one line and tries again; Ctrl-C stops it
 (exit status 0).
 
+A courier whose service has just started may still be publishing its parcels;
+while it is, a parcel it does not show yet is "still loading", not "not found":
+try again in a few minutes.
+
 Exit status: 0 when found, 1 when not found or the gateway failed, 2 for bad
 input (a number of the wrong shape, a missing or malformed --factor), 3 when
 nothing was found because a courier was unavailable for the moment ("courier
-unavailable, try again", naming it): unlike 1, trying again later may find it.`,
+unavailable, try again", naming it) or is still loading its parcels ("still
+loading"): unlike 1, trying again later may find it.`,
 		Example: `  trackgate track SF1234567890
   trackgate track "sf 1234-567-890" --factor 0042
   trackgate track 7700000000001 --factor 1234 --lang zh-CN
@@ -247,7 +252,7 @@ func printTimeline(w io.Writer, res *client.Result, loc *time.Location, lang str
 func printNotes(w io.Writer, res *client.Result) {
 	for _, o := range res.Couriers {
 		switch o.Status {
-		case client.OutcomeFound, client.OutcomeNotFound:
+		case client.OutcomeFound, client.OutcomeNotFound, client.OutcomeStillLoading:
 		case client.OutcomeFactorRequired:
 			fmt.Fprintf(w, "Note: %s was not asked; it needs --factor.\n", o.Courier)
 		case client.OutcomeNotFollowed:

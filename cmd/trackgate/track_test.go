@@ -249,3 +249,26 @@ func TestTrackNotesHandoffsBeyondTheLookup(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant 0, %q and three legs", got.code, got.stderr, got.stdout, want)
 	}
 }
+
+func TestTrackSaysStillLoadingNotNotFound(t *testing.T) {
+	loading := simEast
+	loading.Loading = true // its host is still publishing its first records
+	g := clienttest.New(t, clienttest.Config{BucketBits: 8, Couriers: []clienttest.Courier{loading}})
+	for _, args := range [][]string{nil, {"--fast"}, {"--json"}} {
+		got := runCLI(t, nil, append([]string{"track", "SE1234567890", "--gateway", g.URL}, args...)...)
+		want := "Still loading: sim-east is still publishing its parcels, so this one may not show yet; try again in a few minutes.\n"
+		if got.code != exitUnavailable || got.stderr != want || got.stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %d, nothing, %q", args, got.code, got.stdout, got.stderr, exitUnavailable, want)
+		}
+	}
+	// Found at a loading courier, the parcel is shown as any other.
+	g.AddParcel(t, "sim-east", "SE1234567890", "", clienttest.View("sim-east", "SE1234567890"))
+	if got := runCLI(t, nil, "track", "SE1234567890", "--gateway", g.URL); got.code != exitOK || got.stderr != "" {
+		t.Errorf("a parcel at a loading courier: exit %d, stderr %q; want it shown", got.code, got.stderr)
+	}
+	help := runCLI(t, nil, "track", "--help")
+	if !strings.Contains(help.stdout, `or is still loading its parcels ("still
+loading")`) {
+		t.Errorf("track --help does not document still loading:\n%s", help.stdout)
+	}
+}

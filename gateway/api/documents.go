@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/trackgate/trackgate/adapters/detect"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -39,6 +40,10 @@ type CourierEntry struct {
 	Mode     string    `json:"mode"`
 	Keys     []Key     `json:"keys"`
 	Patterns []Pattern `json:"patterns"`
+	// Loading is true while the courier's host is still publishing its
+	// first records (docs/protocol.md §7.1): a miss at this courier is
+	// "still loading", not "not found". Omitted when false.
+	Loading bool `json:"loading,omitempty"`
 }
 
 // Key is one OPRF public key of a courier with its validity window.
@@ -51,14 +56,16 @@ type Key struct {
 
 // Pattern is a JavaScript-compatible regular expression over a normalized
 // tracking number, and the name of a check-digit algorithm ("" for none).
-type Pattern struct {
-	Regex    string `json:"regex"`
-	Checksum string `json:"checksum"`
-}
+// It is defined by adapters/detect, whose built-in rules are patterns too,
+// so that the adapters import nothing of the gateway.
+type Pattern = detect.Pattern
 
-// KeysResponse is the body of a courier host's GET /tg1/keys.
+// KeysResponse is the body of a courier host's GET /tg1/keys: its keys,
+// and whether it is still publishing its first records (docs/protocol.md
+// §8; omitted when false).
 type KeysResponse struct {
-	Keys []Key `json:"keys"`
+	Keys    []Key `json:"keys"`
+	Loading bool  `json:"loading,omitempty"`
 }
 
 // EvaluateRequest is the body of the gateway's POST /v1/evaluate.

@@ -38,3 +38,12 @@ type CourierHost interface {
 	Bucket(ctx context.Context, bucket uint32) ([]crypto.SealedRecord, error)
 	Record(ctx context.Context, locator []byte) (crypto.SealedRecord, error)
 }
+
+// KeysAnswerer is an optional ability of a CourierHost: KeysAnswer
+// returns the whole answer of GET /tg1/keys, the keys (as Keys does) and
+// whether the host is still publishing its first records
+// (docs/protocol.md §7.1, §8). The gateway's directory asks it rather than
+// Keys when a host has it; a host without it is never loading.
+type KeysAnswerer interface {
+	KeysAnswer(ctx context.Context) (KeysResponse, error)
+}

@@ -39,7 +39,11 @@
 // "Not found" and "wrong second factor" are the same answer by design
 // (ErrNotFound): the protocol makes them indistinguishable so that a
 // factor cannot be guessed one digit at a time. A courier that could not
-// answer for the moment makes it ErrUnavailable instead: try again.
+// answer for the moment makes it ErrUnavailable instead: try again. A
+// courier whose host is still publishing its first records ("loading" in
+// the directory, docs/protocol.md §7.1) makes it ErrStillLoading: the
+// parcel may not be there yet, try again shortly. Neither changes what a
+// lookup sends.
 //
 // Marketplaces can be told of changes instead of asking again
 // (docs/protocol.md §10, docs/webhooks.md). A found Leg keeps its Locator

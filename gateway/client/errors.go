@@ -25,6 +25,11 @@ var (
 	// rate limited, or the gateway left its records out of a fetch answer):
 	// the parcel may exist, and trying again later may find it.
 	ErrUnavailable = errors.New("courier unavailable, try again")
+	// ErrStillLoading: nothing was found, and a courier asked is still
+	// publishing its first records ("loading" in the directory,
+	// docs/protocol.md §7.1): the parcel may not be there yet, and trying
+	// again shortly may find it. Not "not found".
+	ErrStillLoading = errors.New("still loading")
 	// ErrIncomplete: nothing was found, and some couriers could not be
 	// asked for a reason that trying again will not cure (a bad proof, no
 	// key valid now, an invalid answer): the parcel may still exist.

@@ -60,7 +60,7 @@ func (c *Client) fetchLocator(ctx context.Context, s *slot) error {
 		return err
 	case a == nil: // a dummy's answer, or one nobody can open, is discarded
 	case !found: // a revision 2 gateway answers 200; a 404 still means nothing there
-		a.status = OutcomeNotFound
+		a.status = a.miss()
 	default:
 		a.open(&recs)
 	}
@@ -110,8 +110,18 @@ func (a *answer) open(answer *api.PublicRecords) {
 	case rejected:
 		a.status = OutcomeRejected
 	default:
-		a.status = OutcomeNotFound
+		a.status = a.miss()
 	}
+}
+
+// miss is the outcome of finding nothing: "still loading" at a courier
+// the directory says is still publishing its first records
+// (docs/protocol.md §7.1), "not found" elsewhere.
+func (a *answer) miss() string {
+	if a.courier.entry.Loading {
+		return OutcomeStillLoading
+	}
+	return OutcomeNotFound
 }
 
 // decodeView decodes an opened record and checks it is a well-formed view

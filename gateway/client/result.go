@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 const (
 	OutcomeFound          = "found"
 	OutcomeNotFound       = "not_found"       // or the factor is wrong: the same answer by design
+	OutcomeStillLoading   = "still_loading"   // not found at a courier still publishing its first records
 	OutcomeFactorRequired = "factor_required" // skipped: needs a factor and none was given
 	OutcomeProofFailed    = "proof_failed"    // the evaluation did not verify against the directory key
 	OutcomeRejected       = "rejected"        // a record opened badly or its view named another parcel
@@ -129,12 +131,17 @@ func (r *Result) merge() {
 // nothingFound chooses the error for a Track that found no leg. A courier
 // that could not be asked for good (a bad proof, …) makes it ErrIncomplete;
 // otherwise one that was only unavailable for the moment makes it
-// ErrUnavailable; otherwise it is ErrNotFound.
+// ErrUnavailable; otherwise one still loading makes it ErrStillLoading
+// (docs/protocol.md §11); otherwise it is ErrNotFound.
 func (r *Result) nothingFound() error {
-	var transient, broken, needFactor []string
+	var transient, broken, needFactor, loading []string
 	for _, o := range r.Couriers {
 		switch o.Status {
 		case OutcomeNotFound, OutcomeRejected, OutcomeNotFollowed:
+		case OutcomeStillLoading:
+			if !slices.Contains(loading, o.Courier) {
+				loading = append(loading, o.Courier)
+			}
 		case OutcomeFactorRequired:
 			needFactor = append(needFactor, o.Courier)
 		case api.StatusTimeout, api.StatusUnavailable, api.StatusRateLimited:
@@ -148,6 +155,10 @@ func (r *Result) nothingFound() error {
 		return fmt.Errorf("%w (%s)", ErrIncomplete, strings.Join(append(broken, transient...), ", "))
 	case len(transient) > 0:
 		return fmt.Errorf("%w: %s", ErrUnavailable, joinAnd(transient))
+	case len(loading) == 1:
+		return fmt.Errorf("%w: %s is still publishing its parcels, so this one may not show yet; try again in a few minutes", ErrStillLoading, loading[0])
+	case len(loading) > 1:
+		return fmt.Errorf("%w: %s are still publishing their parcels, so this one may not show yet; try again in a few minutes", ErrStillLoading, joinAnd(loading))
 	}
 	switch len(needFactor) {
 	case 0:

@@ -42,13 +42,16 @@ func (q query) key() string { return q.courier.entry.ID + "\x00" + q.tn }
 //   - ErrUnavailable: nothing found, and a courier asked was unavailable
 //     for the moment (timeout, unavailable, rate limited, or left out of a
 //     fetch answer): trying again later may find it;
+//   - ErrStillLoading: nothing found, and a courier asked is still
+//     publishing its first records ("loading" in the directory): the
+//     parcel may not be there yet; trying again shortly may find it;
 //   - ErrIncomplete: nothing found, and a courier could not be asked for
 //     a reason that retrying will not cure (a bad proof, no key valid
 //     now, an invalid answer);
 //   - ErrInvalidDirectory, ErrGateway, or a transport or context error.
 //
-// With ErrFactorRequired, ErrNotFound, ErrUnavailable and ErrIncomplete the Result is
-// returned too, so the caller can show what each courier answered.
+// With ErrFactorRequired, ErrNotFound, ErrUnavailable, ErrStillLoading and
+// ErrIncomplete the Result is returned too, so the caller can show what each courier answered.
 func (c *Client) Track(ctx context.Context, number string, opts TrackOptions) (*Result, error) {
 	tn, err := crypto.NormalizeTrackingNumber(number)
 	if err != nil {

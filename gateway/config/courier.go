@@ -252,33 +252,47 @@ func (c *Courier) loadOPRFKeys(dir string, now time.Time) error {
 	if len(c.OPRFKeys) == 0 {
 		return fieldErr("oprf_keys", "missing; give the OPRF key file, or the directory that holds the courier's OPRF key files (make one with 'trackgate keys gen --out DIR --kind oprf')")
 	}
-	seen := map[string]string{} // kid -> path
 	for i, p := range c.OPRFKeys {
-		field := fmt.Sprintf("oprf_keys[%d]", i)
 		if p == "" {
-			return fieldErr(field, "empty path")
+			return fieldErr(fmt.Sprintf("oprf_keys[%d]", i), "empty path")
 		}
-		p = resolve(dir, p)
-		c.OPRFKeys[i] = p
+		c.OPRFKeys[i] = resolve(dir, p)
+	}
+	keys, err := readOPRFKeys(c.OPRFKeys, now)
+	if err != nil {
+		return err
+	}
+	c.keys = keys
+	return nil
+}
+
+// readOPRFKeys loads every OPRF key of paths (resolved: files, or
+// directories of key files), as loadOPRFKeys at start and a host
+// reloading its keys read them.
+func readOPRFKeys(paths Paths, now time.Time) ([]loadedKey, error) {
+	var keys []loadedKey
+	seen := map[string]string{} // kid -> path
+	for i, p := range paths {
+		field := fmt.Sprintf("oprf_keys[%d]", i)
 		files, err := oprfFiles(field, p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, f := range files {
 			kid := f.OPRF.Key.Public().KeyID()
 			if other, dup := seen[kid]; dup {
-				return fieldErr(field, "%s holds key %s, which %s holds too; list each key once", f.Path, kid, other)
+				return nil, fieldErr(field, "%s holds key %s, which %s holds too; list each key once", f.Path, kid, other)
 			}
 			seen[kid] = f.Path
-			c.keys = append(c.keys, loadedKey{path: f.Path, key: f.OPRF})
+			keys = append(keys, loadedKey{path: f.Path, key: f.OPRF})
 		}
 	}
-	for _, k := range c.keys {
+	for _, k := range keys {
 		if now.Before(k.key.NotAfter) {
-			return nil
+			return keys, nil
 		}
 	}
-	return fieldErr("oprf_keys", "every key has expired; make a new one with 'trackgate keys rotate --dir DIR'")
+	return nil, fieldErr("oprf_keys", "every key has expired; make a new one with 'trackgate keys rotate --dir DIR'")
 }
 
 // oprfFiles loads the OPRF key file at path, or every OPRF key file in
@@ -325,15 +339,25 @@ func (c *Courier) loadSigningKey(dir string) error {
 		return fieldErr("signing_key", "missing; the host signs every answer (and, in push mode, its publishes): give the path of its signing key file (make one with 'trackgate keys gen --out DIR --kind signing') and register its public key as public_key of this courier in the gateway's file")
 	}
 	c.SigningKey = resolve(dir, c.SigningKey)
-	sk, err := loadSigningKey("signing_key", c.SigningKey)
+	sk, err := c.readSigningKey()
 	if err != nil {
 		return err
 	}
 	c.signingKey = sk
-	if sk.Public().(ed25519.PublicKey).Equal(c.gatewayKey) {
-		return fieldErr("gateway.public_key", "this is the courier host's own public key; paste the gateway's, printed by 'trackgate keys show' on the gateway's signing key")
-	}
 	return nil
+}
+
+// readSigningKey loads the host's signing key file, as loadSigningKey at
+// start and a host reloading its keys read it.
+func (c *Courier) readSigningKey() (ed25519.PrivateKey, error) {
+	sk, err := loadSigningKey("signing_key", c.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	if sk.Public().(ed25519.PublicKey).Equal(c.gatewayKey) {
+		return nil, fieldErr("gateway.public_key", "this is the courier host's own public key; paste the gateway's, printed by 'trackgate keys show' on the gateway's signing key")
+	}
+	return sk, nil
 }
 
 func (c *Courier) checkPush(dir string) error {

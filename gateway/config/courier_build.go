@@ -34,6 +34,7 @@ type CourierHost struct {
 	// TLS, when not nil, is the listener's: serve Handler over it.
 	TLS    *tls.Config
 	source adapters.Source
+	keys   keyReloader
 }
 
 // Build makes the courier host the file describes: it opens the adapter
@@ -48,23 +49,16 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 		logger = slog.New(slog.DiscardHandler)
 	}
 	o := newBuildOptions(opts)
-	now := time.Now()
-	var keys []courierhost.KeyConfig
-	for _, k := range c.keys {
-		if !now.Before(k.key.NotAfter) {
-			logger.Warn("OPRF key expired; not served (delete its file)", "kid", k.key.Key.Public().KeyID(), "file", k.path)
-			continue
-		}
-		keys = append(keys, courierhost.KeyConfig{Key: k.key.Key, NotBefore: k.key.NotBefore, NotAfter: k.key.NotAfter})
-	}
-	if len(keys) == 0 {
-		return nil, fieldErr("oprf_keys", "every key has expired; make a new one with 'trackgate keys rotate --dir DIR'")
+	keys, err := hostKeys(c.keys, time.Now(), logger)
+	if err != nil {
+		return nil, err
 	}
 	src, err := adapters.Open(c.Adapter.Name, c.Adapter.Options)
 	if err != nil {
 		return nil, &FieldError{Field: "adapter", Problem: err.Error(), Err: err}
 	}
 	h := &CourierHost{source: src}
+	h.keys = keyReloader{file: c, logger: logger, interval: o.keyCheck}
 	cfg := courierhost.Config{
 		Courier:       c.Courier,
 		BucketBits:    c.BucketBits,
@@ -91,13 +85,11 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 		_ = h.Close()
 		return nil, errors.New("build the courier host: a push-mode host in the gateway's process publishes through the gateway: give WithPublisher")
 	default:
-		publisher := courierhost.HTTPPublisher{
-			GatewayURL: c.Gateway.URL,
-			Courier:    c.Courier,
-			Signer:     &signing.Signer{KeyID: c.Courier, Key: c.signingKey, Audience: c.Gateway.ID},
-			Client:     c.gatewayClient(),
-		}
-		h.Outbox, err = outbox.Open(c.Outbox, publisher, outbox.WithLogger(logger.With("component", "outbox")))
+		// The publisher signs with the key the host holds now: a reloaded
+		// signing key (courier_keys.go) signs the next publish.
+		h.keys.publisher = &signedPublisher{}
+		h.keys.publisher.sign(c, c.signingKey)
+		h.Outbox, err = outbox.Open(c.Outbox, h.keys.publisher, outbox.WithLogger(logger.With("component", "outbox")))
 		if err != nil {
 			_ = h.Close()
 			return nil, &FieldError{Field: "outbox", Problem: err.Error(), Err: err}
@@ -129,7 +121,26 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 		Logger:   logger,
 	}, c.signingKey)
 	h.TLS = c.serverTLS
+	h.keys.host = h.Host
+	h.keys.stamp, _ = c.keyFilesStamp()
 	return h, nil
+}
+
+// hostKeys are the keys loaded that have not expired at now; the others
+// are logged, to be deleted.
+func hostKeys(loaded []loadedKey, now time.Time, logger *slog.Logger) ([]courierhost.KeyConfig, error) {
+	var keys []courierhost.KeyConfig
+	for _, k := range loaded {
+		if !now.Before(k.key.NotAfter) {
+			logger.Warn("OPRF key expired; not served (delete its file)", "kid", k.key.Key.Public().KeyID(), "file", k.path)
+			continue
+		}
+		keys = append(keys, courierhost.KeyConfig{Key: k.key.Key, NotBefore: k.key.NotBefore, NotAfter: k.key.NotAfter})
+	}
+	if len(keys) == 0 {
+		return nil, fieldErr("oprf_keys", "every key has expired; make a new one with 'trackgate keys rotate --dir DIR'")
+	}
+	return keys, nil
 }
 
 // outboxGauge is trackgate_outbox_pending, read at every scrape.
@@ -161,6 +172,7 @@ func (c *Courier) gatewayClient() *http.Client {
 func (h *CourierHost) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return untilDone(ctx, h.Host.Run(gctx)) })
+	g.Go(func() error { h.keys.watch(gctx); return nil })
 	if h.Outbox != nil {
 		g.Go(func() error { return untilDone(ctx, h.Outbox.Run(gctx)) })
 	}

@@ -36,6 +36,8 @@
 //   - inspect.go: what a loaded file holds besides its fields (the public
 //     halves of its keys, the clients Build dials with), for the tools
 //     that check a deployment against it (trackgate doctor).
+//     courier_keys.go: its keys read again while it runs (ReloadKeys, on
+//     SIGHUP and when the key files change), without a restart.
 //
 // The documented examples are deploy/local/gateway.example.yaml and
 // deploy/local/courier.example.yaml.

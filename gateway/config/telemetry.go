@@ -1,6 +1,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/trackgate/trackgate/gateway/courierhost"
@@ -14,6 +16,7 @@ type buildOptions struct {
 	registry  prometheus.Registerer
 	tracing   *telemetry.Tracing
 	publisher courierhost.Publisher // WithPublisher
+	keyCheck  time.Duration         // WithKeyCheckInterval
 }
 
 func newBuildOptions(opts []BuildOption) buildOptions {

@@ -67,7 +67,8 @@ type Config struct {
 	// courier, publishing only its share of the parcels (default: all).
 	Partition Partition
 	// Logger receives counts and durations only (default: discard); lines
-	// about a request carry its request id.
+	// about a request carry its request id. New gives it to a Source that
+	// is an adapters.LoggerSetter, so the adapter logs in the host's format.
 	Logger *slog.Logger
 	// Now is the wall clock (default time.Now).
 	Now func() time.Time

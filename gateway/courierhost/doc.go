@@ -7,6 +7,11 @@
 //
 //   - config.go: Config, validated once by New.
 //   - host.go: Host, its keys, Ready and the pull-mode Bucket and Record.
+//   - rotation.go: SetKeys and SetSigningKey, which replace the keys of a
+//     running host (a key rotation without a restart).
+//   - loading.go: Loading, whether the host is still publishing its
+//     first records (docs/protocol.md §7.1), told to the gateway with its
+//     keys (KeysAnswer).
 //   - evaluate.go: blind evaluation under the host's own rate limit; the
 //     host never trusts the gateway to limit for it (§1).
 //   - index.go: the locator index. Every live parcel, for every second

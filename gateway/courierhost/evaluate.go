@@ -45,8 +45,9 @@ func (h *Host) Evaluate(ctx context.Context, kid string, blinded [][]byte) ([][]
 
 // keyByID returns the key named kid if it is valid at now, else nil.
 func (h *Host) keyByID(kid string, now time.Time) *hostKey {
-	for i := range h.keys {
-		if k := &h.keys[i]; k.kid == kid && k.validAt(now) {
+	keys := h.keySet()
+	for i := range keys {
+		if k := &keys[i]; k.kid == kid && k.validAt(now) {
 			return k
 		}
 	}

@@ -2,6 +2,7 @@ package courierhost
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -18,17 +19,25 @@ import (
 // (Handler).
 type Host struct {
 	cfg     Config
-	keys    []hostKey
-	lister  adapters.Lister  // nil when the Source cannot list
-	watcher adapters.Watcher // nil when the Source cannot watch
+	keys    atomic.Pointer[[]hostKey] // replaced whole by SetKeys, never changed
+	lister  adapters.Lister           // nil when the Source cannot list
+	watcher adapters.Watcher          // nil when the Source cannot watch
 	limiter *rate.Limiter
 	index   index
 	queue   *publishQueue // push mode only
 	ready   atomic.Bool
 	running atomic.Bool
+	load    loadState
+	// rekeyed holds a signal after SetKeys, for Run to seal the parcels
+	// under the new keys at once.
+	rekeyed   chan struct{}
+	answerKey atomic.Pointer[ed25519.PrivateKey] // set by Handler and SetSigningKey
 }
 
-var _ api.CourierHost = (*Host)(nil)
+var (
+	_ api.CourierHost  = (*Host)(nil)
+	_ api.KeysAnswerer = (*Host)(nil)
+)
 
 // hostKey is one configured key with what the index and Keys need of it.
 type hostKey struct {
@@ -56,9 +65,26 @@ func New(cfg Config) (*Host, error) {
 	}
 	h.lister, _ = cfg.Source.(adapters.Lister)
 	h.watcher, _ = cfg.Source.(adapters.Watcher)
-	for _, k := range cfg.Keys {
+	h.keys.Store(hostKeys(cfg.Keys))
+	h.rekeyed = make(chan struct{}, 1)
+	h.index.init(cfg.BucketBits)
+	if cfg.Mode == api.ModePush {
+		h.queue = newPublishQueue()
+	}
+	// An adapter that logs does so through the host's logger, in its
+	// format, before the host uses it.
+	if ls, ok := cfg.Source.(adapters.LoggerSetter); ok {
+		ls.SetLogger(cfg.Logger)
+	}
+	return h, nil
+}
+
+// hostKeys makes the host's view of keys.
+func hostKeys(keys []KeyConfig) *[]hostKey {
+	out := make([]hostKey, 0, len(keys))
+	for _, k := range keys {
 		raw := k.Key.Public().Bytes()
-		h.keys = append(h.keys, hostKey{
+		out = append(out, hostKey{
 			key:       k.Key,
 			kid:       crypto.KeyID(raw),
 			kidBytes:  crypto.KeyIDBytes(raw),
@@ -66,18 +92,18 @@ func New(cfg Config) (*Host, error) {
 			notAfter:  k.NotAfter,
 		})
 	}
-	h.index.init(cfg.BucketBits)
-	if cfg.Mode == api.ModePush {
-		h.queue = newPublishQueue()
-	}
-	return h, nil
+	return &out
 }
+
+// keySet returns the keys now: a slice nobody changes.
+func (h *Host) keySet() []hostKey { return *h.keys.Load() }
 
 // Keys lists every configured key with its validity window, for the
 // gateway's directory.
 func (h *Host) Keys(context.Context) ([]api.Key, error) {
-	out := make([]api.Key, len(h.keys))
-	for i, k := range h.keys {
+	keys := h.keySet()
+	out := make([]api.Key, len(keys))
+	for i, k := range keys {
 		out[i] = api.Key{
 			KeyID:     k.kid,
 			PublicKey: k.key.Public().Bytes(),
@@ -90,10 +116,11 @@ func (h *Host) Keys(context.Context) ([]api.Key, error) {
 
 // validKeys returns the keys valid at now.
 func (h *Host) validKeys(now time.Time) []*hostKey {
+	keys := h.keySet()
 	var out []*hostKey
-	for i := range h.keys {
-		if h.keys[i].validAt(now) {
-			out = append(out, &h.keys[i])
+	for i := range keys {
+		if keys[i].validAt(now) {
+			out = append(out, &keys[i])
 		}
 	}
 	return out

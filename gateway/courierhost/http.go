@@ -27,7 +27,9 @@ const MaxBodyBytes = 64 << 10
 // before (v's Nonces; nil means a store in this process's memory): pass a
 // verifier that knows only the gateway's key, under the id "gateway".
 // Every answer, whatever its status, is signed with answerKey, the
-// courier's Ed25519 signing key, bound to the request's TG-Nonce.
+// courier's Ed25519 signing key, bound to the request's TG-Nonce; it
+// becomes the host's signing key, which SetSigningKey replaces while the
+// handler serves.
 // GET /healthz is unsigned. Every request is checked against the OpenAPI
 // document after its signature.
 func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.Handler {
@@ -37,6 +39,7 @@ func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.H
 	if len(answerKey) != ed25519.PrivateKeySize {
 		panic("courierhost: Handler needs the courier's signing key to sign its answers")
 	}
+	h.answerKey.Store(&answerKey)
 	own := *v
 	switch own.Audience {
 	case "":
@@ -81,7 +84,7 @@ func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.H
 	e.Use(telemetry.RequestIDs(nil), h.cfg.Tracing.Middleware("trackgate-courier", func(*http.Request) bool { return true }))
 	// Answers are signed first of all, so nothing, not even a 404 or a
 	// recovered panic, leaves unsigned.
-	e.Use(signing.SignAnswers(h.cfg.Courier, answerKey), h.recoverPanics(), h.logRequests())
+	e.Use(signing.SignAnswersWith(h.cfg.Courier, h.signingKey), h.recoverPanics(), h.logRequests())
 	e.GET("/healthz", checked, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
 	tg1 := e.Group("/tg1", problem.LimitBody(MaxBodyBytes), own.Require(), checked)
@@ -93,13 +96,13 @@ func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.H
 }
 
 func (h *Host) handleKeys(c *gin.Context) {
-	keys, err := h.Keys(c.Request.Context())
+	answer, err := h.KeysAnswer(c.Request.Context())
 	if err != nil {
 		h.internalError(c, "listing keys failed", err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, api.KeysResponse{Keys: keys})
+	c.JSON(http.StatusOK, answer)
 }
 
 func (h *Host) handleEvaluate(c *gin.Context) {

@@ -3,6 +3,7 @@ package courierhost
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 )
@@ -80,4 +82,60 @@ func TestLogsNameNoParcel(t *testing.T) {
 			}
 		}
 	})
+}
+
+// loggingSource is a fakeSource that logs through the logger its host
+// gives it, as adapters.LoggerSetter asks, one line per listing.
+type loggingSource struct {
+	*fakeSource
+	logs *adapters.LogSwitch
+}
+
+func (s *loggingSource) SetLogger(l *slog.Logger) { s.logs.Set(l) }
+
+func (s *loggingSource) Parcels(ctx context.Context, yield func(adapters.Parcel) bool) error {
+	s.logs.Logger().Info("adapter listed its parcels", "source", "fake")
+	return s.fakeSource.Parcels(ctx, yield)
+}
+
+func TestAdaptersLogThroughTheHostsLoggerInItsFormat(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			var logs syncBuffer
+			var handler slog.Handler = slog.NewTextHandler(&logs, nil)
+			if format == "json" {
+				handler = slog.NewJSONHandler(&logs, nil)
+			}
+			src := &loggingSource{fakeSource: newFakeSource(), logs: adapters.NewLogSwitch(nil)}
+			cfg := testConfig(t, time.Now(), src)
+			cfg.Logger = slog.New(handler).With("courier_host", testCourier)
+			h := mustNew(t, cfg)
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan error)
+			go func() { done <- h.Run(ctx) }()
+			for !h.Ready() {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+			<-done
+
+			var line string
+			for _, l := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(l, "adapter listed its parcels") {
+					line = l
+				}
+			}
+			switch {
+			case line == "":
+				t.Fatalf("the adapter's line is not among the host's:\n%s", logs.String())
+			case format == "text" && !strings.Contains(line, `msg="adapter listed its parcels" courier_host=test-courier source=fake`):
+				t.Errorf("the adapter's line is not in the host's text format: %s", line)
+			case format == "json":
+				var rec map[string]any
+				if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["courier_host"] != testCourier || rec["source"] != "fake" {
+					t.Errorf("the adapter's line is not in the host's JSON format: %s (%v)", line, err)
+				}
+			}
+		})
+	}
 }

@@ -39,12 +39,16 @@ type queued struct {
 	// notBefore holds back a record the gateway refused until a retry
 	// may succeed, so that it does not hold up the others.
 	notBefore time.Time
+	// since numbers the add that first left its locator waiting: a newer
+	// record replacing a waiting one keeps it (see mark).
+	since uint64
 }
 
 // publishQueue holds, per locator, the newest item not yet delivered.
 type publishQueue struct {
 	mu      sync.Mutex
 	pending map[locatorKey]queued
+	adds    uint64        // records added so far
 	wake    chan struct{} // holds one signal while items wait
 }
 
@@ -57,9 +61,13 @@ func newPublishQueue() *publishQueue {
 func (q *publishQueue) add(records []crypto.SealedRecord) {
 	q.mu.Lock()
 	for _, r := range records {
+		q.adds++
 		loc := locatorKey(r.Locator)
-		if cur, ok := q.pending[loc]; !ok || r.Version >= cur.rec.Version {
-			q.pending[loc] = queued{rec: r}
+		switch cur, ok := q.pending[loc]; {
+		case !ok:
+			q.pending[loc] = queued{rec: r, since: q.adds}
+		case r.Version >= cur.rec.Version:
+			q.pending[loc] = queued{rec: r, since: cur.since}
 		}
 	}
 	q.mu.Unlock()
@@ -126,6 +134,28 @@ func (q *publishQueue) ack(sent []queued) {
 // newer version, or the same version sealed again, is another record.
 func sameItem(a, b *queued) bool {
 	return a.rec.Version == b.rec.Version && string(a.rec.Nonce) == string(b.rec.Nonce)
+}
+
+// mark numbers the records added so far, for holdsFrom.
+func (q *publishQueue) mark() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.adds
+}
+
+// holdsFrom reports whether a locator that was waiting at mark is still
+// waiting: its record, or a newer one, is not delivered yet. Locators
+// that started waiting after mark do not count, so a busy courier's
+// steady stream of changes does not hold it up.
+func (q *publishQueue) holdsFrom(mark uint64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, it := range q.pending {
+		if it.since <= mark {
+			return true
+		}
+	}
+	return false
 }
 
 func (q *publishQueue) len() int {

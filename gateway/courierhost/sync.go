@@ -30,7 +30,8 @@ var ErrAlreadyRunning = errors.New("courier host is already running")
 // Lister, retrying with backoff until it succeeds), and then reports
 // Ready. From there it sweeps expired records and seals parcels under
 // keys as they become valid, lists a Source that cannot watch again every
-// ListInterval, and in push mode publishes every changed record.
+// ListInterval, and in push mode publishes every changed record. Until
+// its first records are out it reports Loading.
 func (h *Host) Run(ctx context.Context) error {
 	if !h.running.CompareAndSwap(false, true) {
 		return ErrAlreadyRunning
@@ -40,6 +41,7 @@ func (h *Host) Run(ctx context.Context) error {
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // runs before wg.Wait: defers run last first
+	h.load.reset(time.Now())
 
 	// Watch starts before the listing so that no change falls between
 	// the two; the version rule makes their order irrelevant.
@@ -58,7 +60,10 @@ func (h *Host) Run(ctx context.Context) error {
 	h.cfg.Logger.Info("locator index built", "parcels", parcels, "records", records,
 		"duration", time.Since(start).Round(time.Millisecond))
 	h.ready.Store(true)
-	defer h.ready.Store(false)
+	defer func() {
+		h.ready.Store(false)
+		h.load.reset(time.Now()) // a host that stopped is loading again
+	}()
 
 	if h.queue != nil {
 		wg.Go(func() { h.publishLoop(ctx) })
@@ -136,15 +141,22 @@ func (h *Host) maintain(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-sweeps.C:
-			records, err := h.sweep(h.cfg.Now())
-			if err != nil {
-				h.cfg.Logger.Error("sweeping the index failed", "reason", err)
-			}
-			h.publish(records)
+			h.sweepAndPublish()
+		case <-h.rekeyed:
+			h.sweepAndPublish() // new keys: seal under them now, not within a minute
 		case <-relist:
 			h.list(ctx)
 		}
 	}
+}
+
+// sweepAndPublish sweeps the index and queues what it sealed.
+func (h *Host) sweepAndPublish() {
+	records, err := h.sweep(h.cfg.Now())
+	if err != nil {
+		h.cfg.Logger.Error("sweeping the index failed", "reason", err)
+	}
+	h.publish(records)
 }
 
 // publish queues records for the gateway in push mode.

@@ -150,18 +150,24 @@ func startTopology(t *testing.T) *topology {
 		}
 	})
 	top.waitForPublishes(t)
+	// The directory was assembled before the hosts ran, when they were
+	// still loading: as the gateway's periodic refresh would, read it again.
+	if err := gw.Refresh(ctx); err != nil {
+		t.Fatalf("directory: %v", err)
+	}
 	return top
 }
 
 // waitForPublishes waits, boundedly, until every host has built its index
-// and the push hosts' records are in the gateway's store.
+// and the push hosts' records are in the gateway's store: until none is
+// loading.
 func (top *topology) waitForPublishes(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		caughtUp := true
 		for _, h := range top.hosts {
-			caughtUp = caughtUp && h.Ready() && h.Unpublished() == 0
+			caughtUp = caughtUp && h.Ready() && h.Unpublished() == 0 && !h.Loading()
 		}
 		if caughtUp {
 			return

@@ -216,16 +216,19 @@ func (d *Deployment) Run(ctx context.Context) error {
 }
 
 // WaitReady waits until every courier host has built its index and
-// published its records, and the gateway is ready, or ctx ends.
+// published its records, so that none is loading any more, and the
+// gateway is ready with a directory that says so, or ctx ends.
 func (d *Deployment) WaitReady(ctx context.Context) error {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
 		ready := d.Gateway.Ready(ctx) == nil
 		for _, h := range d.Hosts {
-			ready = ready && h.Ready() && h.Unpublished() == 0
+			ready = ready && h.Ready() && h.Unpublished() == 0 && !h.Loading()
 		}
-		if ready {
+		// The directory says a courier is loading until its next refresh:
+		// refresh it now rather than have shoppers told "still loading".
+		if ready && d.Gateway.Refresh(ctx) == nil {
 			return nil
 		}
 		select {

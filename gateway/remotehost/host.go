@@ -12,7 +12,10 @@ import (
 	"github.com/trackgate/trackgate/gateway/courierhost"
 )
 
-var _ api.CourierHost = (*Client)(nil)
+var (
+	_ api.CourierHost  = (*Client)(nil)
+	_ api.KeysAnswerer = (*Client)(nil)
+)
 
 // Route templates, for errors.
 const (
@@ -25,29 +28,36 @@ const (
 // Keys fetches the host's keys. Each must be a valid public key whose kid
 // matches it, with a window that does not end before it starts.
 func (c *Client) Keys(ctx context.Context) ([]api.Key, error) {
+	res, err := c.KeysAnswer(ctx)
+	return res.Keys, err
+}
+
+// KeysAnswer fetches the host's keys, checked as Keys does, and whether
+// it says it is still loading (docs/protocol.md §8).
+func (c *Client) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
 	a, err := c.do(ctx, http.MethodGet, routeKeys, routeKeys, nil, MaxAnswerBytes)
 	if err != nil {
-		return nil, err
+		return api.KeysResponse{}, err
 	}
 	if a.status != http.StatusOK {
-		return nil, unexpected(http.MethodGet, routeKeys, a)
+		return api.KeysResponse{}, unexpected(http.MethodGet, routeKeys, a)
 	}
 	var res api.KeysResponse
 	if err := api.Decode(bytes.NewReader(a.body), &res); err != nil {
-		return nil, malformed(http.MethodGet, routeKeys, err)
+		return api.KeysResponse{}, malformed(http.MethodGet, routeKeys, err)
 	}
 	for i, k := range res.Keys {
 		pk, err := crypto.ParsePublicKey(k.PublicKey)
 		switch {
 		case err != nil:
-			return nil, malformed(http.MethodGet, routeKeys, fmt.Errorf("keys[%d]: %w", i, err))
+			return api.KeysResponse{}, malformed(http.MethodGet, routeKeys, fmt.Errorf("keys[%d]: %w", i, err))
 		case pk.KeyID() != k.KeyID:
-			return nil, malformed(http.MethodGet, routeKeys, fmt.Errorf("keys[%d]: kid does not match the public key", i))
+			return api.KeysResponse{}, malformed(http.MethodGet, routeKeys, fmt.Errorf("keys[%d]: kid does not match the public key", i))
 		case k.NotBefore.IsZero() || !k.NotBefore.Before(k.NotAfter):
-			return nil, malformed(http.MethodGet, routeKeys, fmt.Errorf("keys[%d]: validity window is empty", i))
+			return api.KeysResponse{}, malformed(http.MethodGet, routeKeys, fmt.Errorf("keys[%d]: validity window is empty", i))
 		}
 	}
-	return res.Keys, nil
+	return res, nil
 }
 
 // Evaluate asks the host to evaluate blinded under kid. It sends the kid

@@ -20,7 +20,10 @@ import (
 	"github.com/trackgate/trackgate/gateway/api"
 )
 
-var _ api.CourierHost = (*Replicas)(nil)
+var (
+	_ api.CourierHost  = (*Replicas)(nil)
+	_ api.KeysAnswerer = (*Replicas)(nil)
+)
 
 // Replicas is one courier served by several courier hosts, its replicas
 // (docs/protocol.md §8): the same courier id, the same OPRF and signing
@@ -85,15 +88,25 @@ func NewReplicas(clients []*Client, logger *slog.Logger) *Replicas {
 // list: the one most of the replicas that answered serve. It fails
 // (api.ErrUnavailable) only when no replica answered.
 func (rs *Replicas) Keys(ctx context.Context) ([]api.Key, error) {
+	res, err := rs.KeysAnswer(ctx)
+	return res.Keys, err
+}
+
+// KeysAnswer is Keys with whether the courier is still loading: while
+// any replica that serves the courier's list says so (docs/protocol.md
+// §8), since each push replica publishes its own share of the parcels
+// and a pull request may go to any replica.
+func (rs *Replicas) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
 	rs.keysMu.Lock()
 	defer rs.keysMu.Unlock()
 	fetched := make([][]api.Key, len(rs.replicas))
+	loading := make([]bool, len(rs.replicas))
 	failed := make([]error, len(rs.replicas))
 	var wg sync.WaitGroup
 	for i, r := range rs.replicas {
 		wg.Go(func() {
-			keys, err := r.client.Keys(ctx)
-			fetched[i], failed[i] = sortedKeys(keys), err
+			res, err := r.client.KeysAnswer(ctx)
+			fetched[i], loading[i], failed[i] = sortedKeys(res.Keys), res.Loading, err
 		})
 	}
 	wg.Wait()
@@ -119,8 +132,9 @@ func (rs *Replicas) Keys(ctx context.Context) ([]api.Key, error) {
 		}
 	}
 	if votes < 0 {
-		return nil, fmt.Errorf("keys of %d replicas: %w", len(rs.replicas), firstErr)
+		return api.KeysResponse{}, fmt.Errorf("keys of %d replicas: %w", len(rs.replicas), firstErr)
 	}
+	anyLoading := false
 	for i, r := range rs.replicas {
 		if failed[i] == nil {
 			r.keys = fetched[i]
@@ -134,8 +148,9 @@ func (rs *Replicas) Keys(ctx context.Context) ([]api.Key, error) {
 				"replica", r.client.base, "replica_kids", kids(r.keys), "courier_kids", kids(reference))
 		}
 		r.usable.Store(agrees)
+		anyLoading = anyLoading || (agrees && failed[i] == nil && loading[i])
 	}
-	return slices.Clone(reference), nil
+	return api.KeysResponse{Keys: slices.Clone(reference), Loading: anyLoading}, nil
 }
 
 // Evaluate asks the least-loaded usable replica, and another once if it

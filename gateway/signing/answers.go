@@ -24,6 +24,12 @@ func SignAnswers(courier string, key ed25519.PrivateKey) gin.HandlerFunc {
 	if len(key) != ed25519.PrivateKeySize {
 		panic("signing: SignAnswers needs the courier's Ed25519 signing key")
 	}
+	return SignAnswersWith(courier, func() ed25519.PrivateKey { return key })
+}
+
+// SignAnswersWith is SignAnswers with the key read at every answer from
+// key, so that a courier host can replace its signing key while it serves.
+func SignAnswersWith(courier string, key func() ed25519.PrivateKey) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		out := c.Writer
 		held := &heldAnswer{ResponseWriter: out, status: http.StatusOK, size: -1}
@@ -32,7 +38,7 @@ func SignAnswers(courier string, key ed25519.PrivateKey) gin.HandlerFunc {
 		c.Next()
 		body := held.body.Bytes()
 		out.Header().Set(crypto.HeaderSignature,
-			crypto.SignAnswer(key, courier, held.status, c.Request.Header.Get(crypto.HeaderNonce), body))
+			crypto.SignAnswer(key(), courier, held.status, c.Request.Header.Get(crypto.HeaderNonce), body))
 		out.WriteHeader(held.status)
 		out.WriteHeaderNow()
 		_, _ = out.Write(body) // a client that went away cannot be told

@@ -69,6 +69,10 @@ type Courier struct {
 	// lists it in the bucket answers' "missing", as a gateway does for a
 	// pull courier it could not reach (docs/protocol.md §7).
 	Missing bool
+	// Loading marks it "loading" in the directory, as a gateway does
+	// while the courier's host is still publishing its first records
+	// (docs/protocol.md §7.1).
+	Loading bool
 }
 
 // Config configures a fake gateway.
@@ -167,7 +171,7 @@ func New(t testing.TB, cfg Config) *Gateway {
 			notBefore, notAfter = now.Add(-90*24*time.Hour), now.Add(-24*time.Hour)
 		}
 		doc.Couriers = append(doc.Couriers, api.CourierEntry{
-			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode, Patterns: co.Patterns,
+			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode, Patterns: co.Patterns, Loading: co.Loading,
 			Keys: []api.Key{{
 				KeyID: kid, PublicKey: co.Key.Public().Bytes(),
 				NotBefore: notBefore.UTC().Truncate(time.Second),

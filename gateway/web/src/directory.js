@@ -30,6 +30,7 @@ export const REVISION = 2;
  * @property {'push'|'pull'} mode
  * @property {DirectoryKey[]} keys
  * @property {DirectoryPattern[]} patterns
+ * @property {boolean} [loading] true while the courier's host is still publishing its first records (§7.1)
  */
 /**
  * @typedef {object} DirectoryDoc

@@ -17,6 +17,8 @@ export const ErrorCode = Object.freeze({
   NOT_FOUND: 'not_found',
   /** Nothing found, and a courier asked could not answer for the moment: try again. */
   UNAVAILABLE: 'unavailable',
+  /** Nothing found, and a courier asked is still publishing its first records (§7.1): try again shortly. Not "not found". */
+  STILL_LOADING: 'still_loading',
   /** Nothing found, and some couriers could not be asked (bad proof, no key, invalid answer). */
   INCOMPLETE: 'incomplete',
   /** The gateway's directory breaks tg1 (wrong protocol, revision, suite, kid, …). */
@@ -31,7 +33,7 @@ export class TrackgateError extends Error {
    * @param {string} code one of ErrorCode
    * @param {string} message
    * @param {{result?: import('./result.js').TrackResult, status?: number, retryAfter?: string}} [extra]
-   *   result: what each courier answered (not found, factor required, unavailable, incomplete);
+   *   result: what each courier answered (not found, factor required, unavailable, still loading, incomplete);
    *   status and retryAfter: the gateway's answer (code GATEWAY).
    */
   constructor(code, message, extra = {}) {

@@ -306,7 +306,17 @@ async function open(a, answer) {
   }
   if (a.status === Outcome.FOUND) return;
   if (answer.missing.includes(courier)) a.status = 'unavailable';
-  else a.status = rejected ? Outcome.REJECTED : Outcome.NOT_FOUND;
+  else a.status = rejected ? Outcome.REJECTED : miss(a);
+}
+
+/**
+ * The outcome of finding nothing: "still loading" at a courier the
+ * directory says is still publishing its first records (§7.1), "not
+ * found" elsewhere.
+ * @param {Answer} a
+ */
+function miss(a) {
+  return a.courier.entry.loading === true ? Outcome.STILL_LOADING : Outcome.NOT_FOUND;
 }
 
 /** @template T @param {T[]} a @returns {T[]} a, shuffled in place */

@@ -8,6 +8,8 @@ export const Outcome = Object.freeze({
   FOUND: 'found',
   /** Or the factor is wrong: the same answer by design. */
   NOT_FOUND: 'not_found',
+  /** Not found at a courier still publishing its first records (§7.1). */
+  STILL_LOADING: 'still_loading',
   /** Skipped: needs a factor and none was given. */
   FACTOR_REQUIRED: 'factor_required',
   /** The evaluation did not verify against the directory key. */
@@ -64,7 +66,8 @@ export function mergeTimeline(legs) {
 /**
  * The error for a lookup that found no leg: INCOMPLETE when a courier
  * could not be asked for good, else UNAVAILABLE when one was only
- * unavailable for the moment, else NOT_FOUND.
+ * unavailable for the moment, else STILL_LOADING when one is still
+ * publishing its first records (§11), else NOT_FOUND.
  * @param {TrackResult} result
  * @returns {TrackgateError}
  */
@@ -72,9 +75,12 @@ export function nothingFound(result) {
   const transient = [];
   const broken = [];
   const needFactor = [];
+  const loading = [];
   for (const o of result.couriers) {
     if (o.status === Outcome.NOT_FOUND || o.status === Outcome.REJECTED || o.status === Outcome.NOT_FOLLOWED) continue;
-    if (o.status === Outcome.FACTOR_REQUIRED) needFactor.push(o.courier);
+    if (o.status === Outcome.STILL_LOADING) {
+      if (!loading.includes(o.courier)) loading.push(o.courier);
+    } else if (o.status === Outcome.FACTOR_REQUIRED) needFactor.push(o.courier);
     else if (transientStatuses.has(o.status)) transient.push(`${o.courier} (${o.status.replace('_', ' ')})`);
     else broken.push(`${o.courier} ${o.status}`);
   }
@@ -83,6 +89,10 @@ export function nothingFound(result) {
   }
   if (transient.length > 0) {
     return new TrackgateError(ErrorCode.UNAVAILABLE, `courier unavailable, try again: ${joinAnd(transient)}`, { result });
+  }
+  if (loading.length > 0) {
+    const who = loading.length === 1 ? `${loading[0]} is still publishing its parcels` : `${joinAnd(loading)} are still publishing their parcels`;
+    return new TrackgateError(ErrorCode.STILL_LOADING, `still loading: ${who}, so this one may not show yet; try again in a few minutes`, { result });
   }
   let message = 'parcel not found: no courier has it, or the second factor is wrong (trackgate cannot tell which, by design)';
   if (needFactor.length === 1) message += `; ${needFactor[0]} also matches but needs the last 4 digits of a phone number`;

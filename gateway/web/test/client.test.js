@@ -259,3 +259,43 @@ test('a malformed view is rejected', async () => {
     });
   }
 });
+
+test('a miss at a courier still loading is "still loading", not "not found"', async () => {
+  for (const privateFetch of [true, false]) {
+    const gw = new FakeGateway();
+    gw.courier('sim-east').loading = true;
+    await assert.rejects(clientFor(gw, { privateFetch }).track('SE1234567890'), (/** @type {any} */ err) => {
+      assert.equal(err.code, ErrorCode.STILL_LOADING);
+      assert.equal(err.result.couriers[0].status, Outcome.STILL_LOADING);
+      assert.equal(err.message, 'still loading: sim-east is still publishing its parcels, so this one may not show yet; try again in a few minutes');
+      return true;
+    });
+  }
+});
+
+test('a parcel found at a courier still loading is shown', async () => {
+  const gw = new FakeGateway();
+  gw.courier('sim-east').loading = true;
+  await gw.addParcel('sim-east', 'SE1234567890', '');
+  const result = await clientFor(gw).track('SE1234567890');
+  assert.equal(result.legs.length, 1);
+  assert.equal(result.couriers[0].status, Outcome.FOUND);
+});
+
+test('an unavailable courier outranks one still loading', async () => {
+  const gw = new FakeGateway();
+  gw.couriers[1].regex = '^SE[0-9]{10}$'; // kuai-post is a candidate too, and needs no factor here
+  gw.couriers[1].factor = 'none';
+  gw.courier('sim-east').loading = true;
+  gw.courier('kuai-post').evalStatus = 'unavailable';
+  await assert.rejects(clientFor(gw).track('SE1234567890'), withCode(ErrorCode.UNAVAILABLE));
+});
+
+test('loading changes nothing the client sends', async () => {
+  const plain = new FakeGateway();
+  await assert.rejects(clientFor(plain).track('SE1234567890'), withCode(ErrorCode.NOT_FOUND));
+  const loading = new FakeGateway();
+  loading.courier('sim-east').loading = true;
+  await assert.rejects(clientFor(loading).track('SE1234567890'), withCode(ErrorCode.STILL_LOADING));
+  assert.deepEqual(loading.shape(), plain.shape());
+});

@@ -27,6 +27,7 @@ export const RECORD_SIZE = 384;
  * @property {boolean} [missing] list the courier in every fetch answer's missing
  * @property {boolean} [badProof] answer with a proof of another key
  * @property {boolean} [expiredKey] list only a key whose window has passed
+ * @property {boolean} [loading] mark it "loading" in the directory: its host is still publishing (§7.1)
  */
 
 export class FakeGateway {
@@ -108,6 +109,7 @@ export class FakeGateway {
         id: c.id, name: c.id.toUpperCase(), factor: c.factor, mode: 'push',
         keys: [{ kid: await keyId(pk), public_key: encodeB64(pk), not_before: new Date(window[0]).toISOString(), not_after: new Date(window[1]).toISOString() }],
         patterns: [{ regex: c.regex, checksum: '' }],
+        ...(c.loading ? { loading: true } : {}),
       });
     }
     return new TextEncoder().encode(JSON.stringify({

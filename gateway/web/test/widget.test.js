@@ -25,6 +25,7 @@ test('every client error maps to a state, never to the client\'s own text', () =
     [new TrackgateError(ErrorCode.UNAVAILABLE, 'x'), State.UNAVAILABLE, undefined, 'state_unavailable'],
     [new TrackgateError(ErrorCode.UNAVAILABLE, 'x', { result: { couriers: [{ courier: 'a', status: 'unavailable' }, { courier: 'b', status: 'rate_limited' }] } }), State.RATE_LIMITED, undefined, 'state_rate_limited'],
     [new TrackgateError(ErrorCode.INCOMPLETE, 'x'), State.UNAVAILABLE, undefined, 'state_unavailable'],
+    [new TrackgateError(ErrorCode.STILL_LOADING, 'x'), State.STILL_LOADING, undefined, 'state_still_loading'],
     [new TrackgateError(ErrorCode.GATEWAY, 'x', { status: 429, retryAfter: '5' }), State.RATE_LIMITED, undefined, 'state_rate_limited'],
     [new TrackgateError(ErrorCode.GATEWAY, 'x', { status: 500 }), State.ERROR, undefined, 'state_error'],
     [new TrackgateError(ErrorCode.GATEWAY, 'x', { status: 403 }), State.ERROR, undefined, 'state_error'],
@@ -43,11 +44,12 @@ test('every client error maps to a state, never to the client\'s own text', () =
   const covered = new Set(cases.map(([err]) => err?.code).filter(Boolean));
   for (const code of Object.values(ErrorCode)) assert.ok(covered.has(code), `${code} has no case`);
   assert.equal(titleKey(State.NOT_FOUND), 'state_not_found_title');
+  assert.equal(titleKey(State.STILL_LOADING), 'state_still_loading_title');
   assert.equal(titleKey(State.INVALID), null);
 });
 
 test('State values are the data-state values, each distinct', () => {
-  assert.deepEqual(Object.values(State).sort(), ['error', 'idle', 'invalid', 'loading', 'not-found', 'rate-limited', 'result', 'unavailable']);
+  assert.deepEqual(Object.values(State).sort(), ['error', 'idle', 'invalid', 'loading', 'not-found', 'rate-limited', 'result', 'still-loading', 'unavailable']);
 });
 
 test('progress stages follow the headline, and stop short when the parcel is held or turned back', () => {

@@ -38,6 +38,7 @@ function scriptOrigin() {
 const noticeLook = /** @type {Record<string, {tone: string, icon: string, retry: boolean}>} */ ({
   [State.NOT_FOUND]: { tone: 'muted', icon: 'search', retry: false },
   [State.UNAVAILABLE]: { tone: 'warning', icon: 'clock', retry: true },
+  [State.STILL_LOADING]: { tone: 'muted', icon: 'clock', retry: true },
   [State.RATE_LIMITED]: { tone: 'warning', icon: 'clock', retry: true },
   [State.ERROR]: { tone: 'danger', icon: 'wifi', retry: true },
 });

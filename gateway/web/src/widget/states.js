@@ -12,6 +12,8 @@ export const State = Object.freeze({
   NOT_FOUND: 'not-found',
   /** A courier could not answer for the moment. */
   UNAVAILABLE: 'unavailable',
+  /** A courier is still publishing its first records: not "not found" (§7.1). */
+  STILL_LOADING: 'still-loading',
   RATE_LIMITED: 'rate-limited',
   /** Bad number or digits: refused before any lookup. */
   INVALID: 'invalid',
@@ -54,6 +56,8 @@ export function stateForError(err) {
         return { state: State.RATE_LIMITED, code, message: 'state_rate_limited' };
       }
       return { state: State.UNAVAILABLE, code, message: 'state_unavailable' };
+    case ErrorCode.STILL_LOADING:
+      return { state: State.STILL_LOADING, code, message: 'state_still_loading' };
     case ErrorCode.INCOMPLETE:
       return { state: State.UNAVAILABLE, code, message: 'state_unavailable' };
     case ErrorCode.GATEWAY:
@@ -70,6 +74,7 @@ export function titleKey(state) {
   switch (state) {
     case State.NOT_FOUND: return 'state_not_found_title';
     case State.UNAVAILABLE: return 'state_unavailable_title';
+    case State.STILL_LOADING: return 'state_still_loading_title';
     case State.RATE_LIMITED: return 'state_rate_limited_title';
     case State.ERROR: return 'state_error_title';
   }
