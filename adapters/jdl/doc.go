@@ -66,6 +66,7 @@
 //
 // No published answer of this trace query was found; the adapter's reading
 // rests on JDL's sandbox pushes of the same trace records (see
-// sandbox_test.go), on real JD trace texts relayed by aggregators (see
-// the tests of adapters/phrases) and on its fake (fake_test.go).
+// sandbox_test.go), on real JD trace texts relayed by aggregators (two
+// whole histories in relayed_test.go; more in the tests of
+// adapters/phrases) and on its fake (fake_test.go).
 package jdl

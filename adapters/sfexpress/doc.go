@@ -30,7 +30,9 @@
 // list with phrases.Advance, not from the last route: an informational
 // route, or one of an earlier step that comes late, never undoes a
 // delivery, so polling stops. acceptTime is China time without an
-// offset and becomes RFC 3339 with +08:00. acceptAddress gives the city
+// offset and becomes RFC 3339 with +08:00; routes are shown oldest
+// first, whichever way round SF lists them (its older interfaces list
+// them newest first). acceptAddress gives the city
 // (and province) only, through places.Parse: "广东省深圳市南山区" is
 // 深圳市 in 广东省, and the depot names older answers carry
 // ("北京海淀七街营业点") give their city or nothing, never a district or

@@ -45,8 +45,13 @@ func parcelOf(courier, tn string, routes []route) (adapters.Parcel, error) {
 	if len(scans) == 0 {
 		return adapters.Parcel{}, errMalformed
 	}
-	// SF lists routes oldest first; a stable sort keeps its order for
-	// scans of the same second and mends any that come out of order.
+	// The route query lists routes oldest first, SF's older interfaces
+	// newest first: a list that ends before it begins is turned round, so
+	// that a stable sort keeps SF's order for scans of the same second (an
+	// arrival, then the loading) and mends any that come out of order.
+	if scans[0].at.After(scans[len(scans)-1].at) {
+		slices.Reverse(scans)
+	}
 	slices.SortStableFunc(scans, func(a, b scan) int { return a.at.Compare(b.at) })
 	view := adapters.View{Courier: courier, TrackingNumber: tn}
 	var history phrases.History

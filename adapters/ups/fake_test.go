@@ -239,8 +239,22 @@ func connect(t *testing.T, fake *fakeUPS, s adaptertest.Scenario) (*Source, *fak
 	return src, clock
 }
 
-// serveAnswer is the adaptertest.Serve of the real answers.
+// serveAnswer is the adaptertest.Serve of the real answers: UPS's answer
+// as published, or, when what was published is a relaying API's
+// {"success": true, "payload": {…}} around UPS's shipments, the payload
+// in UPS's own {"trackResponse": {…}}, as UPS served it to the relay.
 func serveAnswer(t *testing.T, status int, body []byte) adapters.Source {
+	var relayed struct {
+		Success *bool           `json:"success"`
+		Payload json.RawMessage `json:"payload"`
+	}
+	if json.Unmarshal(body, &relayed) == nil && relayed.Success != nil && relayed.Payload != nil {
+		b, err := json.Marshal(map[string]json.RawMessage{"trackResponse": relayed.Payload})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = b
+	}
 	fake := newFakeUPS()
 	fake.Fake = carrierfake.Answer(t, fake.carrier(), status, body)
 	src, _ := connect(t, fake, adaptertest.Found)

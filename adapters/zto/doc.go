@@ -57,7 +57,9 @@
 // Places: the province and city ZTO files the scan under (scanProv and
 // scanCity, or scanSite's prov and city), read by places.Parse as every
 // Chinese place ("山东", "潍坊市" is 潍坊市 in 山东省, the name ZTO itself
-// writes elsewhere), never the site's name, a street or a phone. desc
+// writes elsewhere); where an older answer gives only the site's name,
+// the city places.Parse reads in it ("成都中转" is 成都市) or nothing;
+// never the site itself, a street or a phone. desc
 // goes through scrub.Text after the names and phones ZTO gives in fields
 // of their own (dispOrRecMan, signMan, operateUser, their phones) are
 // taken out of it, and after the names ZTO's templates put after 的

@@ -48,8 +48,13 @@ func TestLocationOfKeepsCityAndProvinceOnly(t *testing.T) {
 		{trace{ScanProv: "浙江省"}, &adapters.Location{Region: "浙江省", Country: "CN"}},
 		{trace{ScanCity: "香港", ScanProv: "香港"}, &adapters.Location{City: "香港", Country: "HK"}},
 		{trace{ScanCity: "13812345678", ScanProv: "浙江"}, &adapters.Location{Region: "浙江省", Country: "CN"}},
-		// A site's name is a depot, not a city.
-		{trace{ScanSite: site{Name: "上海"}}, nil},
+		// With only a site's name (older answers), the site's city, never
+		// the site: a hub named for its city, a depot named after one, a
+		// district's depot gives nothing.
+		{trace{ScanSite: site{Name: "上海"}}, &adapters.Location{City: "上海市", Country: "CN"}},
+		{trace{ScanSite: site{Name: "成都中转"}}, &adapters.Location{City: "成都市", Country: "CN"}},
+		{trace{ScanSite: site{Name: "闸北二部"}}, nil},
+		{trace{ScanSite: site{Name: "潍坊青州"}, ScanProv: "山东"}, &adapters.Location{Region: "山东省", Country: "CN"}},
 		{trace{ScanCity: "世纪大道100号", ScanProv: ""}, nil},
 		{trace{}, nil},
 	}
