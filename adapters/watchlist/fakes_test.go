@@ -70,11 +70,22 @@ type answer struct {
 type scripted struct {
 	mu      sync.Mutex
 	answers map[string][]answer
+	holds   map[string]chan struct{} // lookups of a number wait until closed
 	calls   chan adapters.ParcelRef
 }
 
 func newScripted() *scripted {
-	return &scripted{answers: map[string][]answer{}, calls: make(chan adapters.ParcelRef, 1000)}
+	return &scripted{answers: map[string][]answer{}, holds: map[string]chan struct{}{}, calls: make(chan adapters.ParcelRef, 1000)}
+}
+
+// hold makes lookups of tn wait, once they are reported on calls, until
+// release is called.
+func (s *scripted) hold(tn string) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	s.holds[tn] = ch
+	return sync.OnceFunc(func() { close(ch) })
 }
 
 func (s *scripted) script(tn string, answers ...answer) {
@@ -93,8 +104,16 @@ func (s *scripted) Lookup(ctx context.Context, ref adapters.ParcelRef) (adapters
 			s.answers[ref.TrackingNumber] = queue[1:]
 		}
 	}
+	hold := s.holds[ref.TrackingNumber]
 	s.mu.Unlock()
 	s.calls <- ref
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return adapters.Parcel{}, ctx.Err()
+		}
+	}
 	return a.parcel, a.err
 }
 

@@ -14,6 +14,8 @@ func TestLoadingUntilEveryParcelWasLookedUpOnce(t *testing.T) {
 	src := newScripted()
 	src.script("SF1111111111111", failed(adapters.ErrUnavailable))
 	src.script("SF2222222222222", found("SF2222222222222", 2, adapters.StatusInTransit))
+	release := src.hold("SF2222222222222") // so the second lookup waits for the checks after the first
+	defer release()
 	w, _ := newTestWatchlist(t, src, Config{Concurrency: 1})
 	w.Add(adapters.ParcelRef{TrackingNumber: "SF1111111111111"})
 	w.Add(adapters.ParcelRef{TrackingNumber: "SF2222222222222"})
@@ -40,6 +42,10 @@ func TestLoadingUntilEveryParcelWasLookedUpOnce(t *testing.T) {
 		t.Fatalf("after the first lookup (%s): loading %v, want true", first.TrackingNumber, w.Loading())
 	}
 	src.nextCall(t)
+	if !w.Loading() {
+		t.Fatal("the Watchlist stopped loading while its second lookup was still under way")
+	}
+	release()
 	waitFor(t, "the Watchlist to be filled", func() bool { return !w.Loading() })
 	if !reportedWhileLoading.Load() {
 		t.Error("the Watchlist stopped loading before it reported the parcel it found")
