@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
+	"github.com/trackgate/trackgate/adapters/scrub"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -16,33 +18,15 @@ import (
 // clients read it (fuzui/aggregatelogistics, JingdongResult and
 // JingdongRouteResult).
 type answer struct {
-	Code    *code           `json:"code"`
-	Success *bool           `json:"success"`
-	Data    json.RawMessage `json:"data"`
+	Code    *chinatrace.Code `json:"code"`
+	Success *bool            `json:"success"`
+	Data    json.RawMessage  `json:"data"`
 }
 
 // traceData is the data of a successful answer.
 type traceData struct {
 	WaybillCode  string   `json:"waybillCode"`
 	TraceDetails []detail `json:"traceDetails"`
-}
-
-// code is a JDL result code, which clients see as numbers and strings.
-type code string
-
-func (c *code) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*c = code(strings.TrimSpace(s))
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		*c = "unrecognized"
-		return nil
-	}
-	*c = code(n.String())
-	return nil
 }
 
 // errMalformed is an answer that is not JDL's JSON.
@@ -86,18 +70,15 @@ func sameNumber(waybillCode, tn string) bool {
 }
 
 // safeCode keeps an error code short and plain, whatever JDL put there.
-func safeCode(c code) string {
+func safeCode(c chinatrace.Code) string {
 	if !plainCode(string(c)) {
 		return "unrecognized"
 	}
 	return string(c)
 }
 
-// plainCode reports whether c looks like a code (1000, -1, E01): up to 8
-// ASCII letters, digits and a leading minus, too short for a phone.
+// plainCode reports whether c looks like a code (1000, -1, E01): a
+// scrub.PlainCode after a leading minus.
 func plainCode(c string) bool {
-	c = strings.TrimPrefix(c, "-")
-	return c != "" && len(c) <= 8 && strings.IndexFunc(c, func(r rune) bool {
-		return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
-	}) < 0
+	return scrub.PlainCode(strings.TrimPrefix(c, "-"))
 }

@@ -1,40 +1,10 @@
 package jdl
 
 import (
-	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/trackgate/trackgate/adapters"
 )
-
-func TestOpTimeIsChinaTime(t *testing.T) {
-	want := time.Date(2023, 8, 8, 1, 0, 0, 0, time.UTC)
-	for _, in := range []string{`"2023-08-08 09:00:00"`, `"2023/08/08 09:00:00"`, `1691456400000`, `"1691456400000"`} {
-		var v opTime
-		if err := json.Unmarshal([]byte(in), &v); err != nil || !v.Equal(want) {
-			t.Errorf("opTime %s = %v, %v; want %v", in, v.Time, err, want)
-		}
-		if s := v.Format(time.RFC3339); s != "2023-08-08T09:00:00+08:00" {
-			t.Errorf("opTime %s formats as %s; want +08:00", in, s)
-		}
-	}
-	for _, in := range []string{`null`, `""`, `"yesterday"`, `12`, `{}`} {
-		var v opTime
-		if err := json.Unmarshal([]byte(in), &v); err != nil || !v.IsZero() {
-			t.Errorf("opTime %s = %v, %v; want no time", in, v.Time, err)
-		}
-	}
-}
-
-func TestCategoryIsANumberOrDigits(t *testing.T) {
-	for in, want := range map[string]category{`510`: "510", `"510"`: "510", `null`: "", `{}`: ""} {
-		var c category
-		if err := json.Unmarshal([]byte(in), &c); err != nil || c != want {
-			t.Errorf("category %s = %q, %v; want %q", in, c, err, want)
-		}
-	}
-}
 
 func TestLocationOfKeepsCityAndProvinceOnly(t *testing.T) {
 	cases := []struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
 	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
 // The fake's app and parcel.
@@ -106,7 +107,7 @@ func (f *fakeJDL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, map[string]any{"code": 1, "msg": "签名验证失败", "success": false})
 		return
 	}
-	if _, err := time.ParseInLocation("2006-01-02 15:04:05", q.Get("timestamp"), chinaTime); err != nil || r.Header.Get("lop-tz") != "8" {
+	if _, err := time.ParseInLocation("2006-01-02 15:04:05", q.Get("timestamp"), chinatrace.China); err != nil || r.Header.Get("lop-tz") != "8" {
 		w.WriteHeader(http.StatusUnauthorized)
 		f.answer(w, map[string]any{"code": 1, "msg": "时间戳错误", "success": false})
 		return

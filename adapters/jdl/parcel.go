@@ -1,77 +1,28 @@
 package jdl
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
-	"github.com/trackgate/trackgate/adapters/phrases"
-	"github.com/trackgate/trackgate/adapters/scrub"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
-// scan is a trace as the view shows it, with what its status rests on.
-type scan struct {
-	event   adapters.Event
-	class   phrases.Class
-	unknown bool
-}
-
-// parcelOf turns JDL's traces of tn into a parcel. Its version is the
-// number of traces JDL returned, which grows as JDL adds them.
+// parcelOf turns JDL's traces of tn into a parcel (chinatrace.Parcel).
+// JDL's order is not documented (clients read it both ways); the parcel
+// puts the oldest first and keeps JDL's order within a second.
 func parcelOf(courier, tn string, details []detail) (adapters.Parcel, error) {
-	scans := make([]scan, 0, len(details))
-	for _, d := range details {
-		if d.OperationTime.IsZero() {
-			continue // a trace without a time cannot be placed in the history
-		}
+	traces := make([]chinatrace.Trace, len(details))
+	for i, d := range details {
 		c, unknown := detailStatus(d)
 		description := redact(d)
 		if description == "" {
 			description = strings.TrimSpace(d.OperationTitle)
 		}
-		scans = append(scans, scan{adapters.Event{
-			Time:        d.OperationTime.Time,
-			Status:      c.Status,
-			Description: scrub.Text(description),
-			Location:    locationOf(d),
-		}, c, unknown})
+		traces[i] = chinatrace.Trace{Time: d.OperationTime.Time, Class: c, Unknown: unknown, Text: description, Location: locationOf(d)}
 	}
-	if len(scans) == 0 {
+	p, ok := chinatrace.Parcel(courier, tn, traces)
+	if !ok {
 		return adapters.Parcel{}, errMalformed
 	}
-	// JDL's order is not documented (clients read it both ways); a stable
-	// sort puts the oldest first and keeps JDL's order within a second.
-	slices.SortStableFunc(scans, func(a, b scan) int { return a.event.Time.Compare(b.event.Time) })
-	events := make([]adapters.Event, len(scans))
-	for i, s := range scans {
-		events[i] = s.event
-	}
-	status, substatus := resolve(scans)
-	return adapters.Parcel{
-		Version: uint64(len(details)),
-		View: adapters.View{
-			Courier:        courier,
-			TrackingNumber: tn,
-			Status:         status,
-			Substatus:      substatus,
-			Events:         events,
-			UpdatedAt:      events[len(events)-1].Time,
-		},
-	}, nil
-}
-
-// resolve decides the parcel's status from its whole history, oldest
-// first (phrases.History): a delivered or returned parcel is not moved
-// back by a late scan, and a trace that says nothing known moves a parcel
-// on to in transit but never back to it.
-func resolve(scans []scan) (adapters.Status, string) {
-	var h phrases.History
-	for _, s := range scans {
-		if s.unknown {
-			h.AddUnknown(s.class.Substatus)
-		} else {
-			h.Add(s.class)
-		}
-	}
-	return h.Status()
+	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -62,7 +63,7 @@ func (s *Source) query(ctx context.Context, tn string) ([]detail, error) {
 	}
 	resp, err := s.cfg.Client.Do(ctx, func(ctx context.Context) (*http.Request, error) {
 		// A fresh timestamp each attempt: the gateway refuses stale ones.
-		timestamp := s.cfg.Now().In(chinaTime).Format("2006-01-02 15:04:05")
+		timestamp := s.cfg.Now().In(chinatrace.China).Format("2006-01-02 15:04:05")
 		q := url.Values{
 			"LOP-DN":       {domain},
 			"app_key":      {s.cfg.AppKey},

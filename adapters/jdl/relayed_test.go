@@ -5,6 +5,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
 // relayedTraces are two waybills' traces as an aggregator relayed them to
@@ -66,7 +67,7 @@ func TestARelayedJDHistoryReadFromItsTexts(t *testing.T) {
 	for tn, rows := range relayedTraces {
 		details := make([]detail, len(rows))
 		for i, r := range rows {
-			var at opTime
+			var at chinatrace.Time
 			if err := at.UnmarshalJSON([]byte(`"` + r[0] + `"`)); err != nil || at.IsZero() {
 				t.Fatalf("%s: time %q", tn, r[0])
 			}

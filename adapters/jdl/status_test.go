@@ -58,24 +58,3 @@ func TestDetailStatusOfAnUnknownTraceIsUnknown(t *testing.T) {
 		}
 	}
 }
-
-func TestResolveDecidesFromTheWholeHistory(t *testing.T) {
-	s := func(st adapters.Status, unknown bool) scan {
-		return scan{event: adapters.Event{Status: st}, class: class(st, ""), unknown: unknown}
-	}
-	cases := []struct {
-		name  string
-		scans []scan
-		want  adapters.Status
-	}{
-		{"delivered stays delivered", []scan{s("delivered", false), s("in_transit", false)}, "delivered"},
-		{"a trace that says nothing does not move back", []scan{s("out_for_delivery", false), s("in_transit", true)}, "out_for_delivery"},
-		{"a station, then collected", []scan{s("available_for_pickup", false), s("delivered", false)}, "delivered"},
-		{"refused, then returned", []scan{s("exception", false), s("returned", false)}, "returned"},
-	}
-	for _, tc := range cases {
-		if st, _ := resolve(tc.scans); st != tc.want {
-			t.Errorf("%s: %s; want %s", tc.name, st, tc.want)
-		}
-	}
-}

@@ -1,7 +1,11 @@
 // Package scrub removes personal data from the free text that couriers
 // put in tracking events (descriptions, remarks, places), before it
 // enters a tracking view. Every adapter passes every free-text field
-// through Text; a conformance kit can check a view with Has.
+// through Text; a conformance kit can check a view with Has. Known
+// masks, before Text, the names and phones a courier gives in fields of
+// their own wherever its text repeats them; PlainCode tells a courier's
+// code that may be echoed into an error or a substatus from one that
+// could hold anything.
 //
 // Text masks, in Chinese and English text:
 //

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/scrub"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -230,17 +231,8 @@ func decodeRoutes(body []byte, tn string) ([]route, error) {
 
 // safeCode keeps an error code short and plain, whatever SF put there.
 func safeCode(c string) string {
-	if !plainCode(c) {
+	if !scrub.PlainCode(c) {
 		return "unrecognized code"
 	}
 	return c
-}
-
-// plainCode reports whether c looks like one of SF's codes (A1006,
-// S0000, 8152, 50): up to 8 ASCII letters and digits, too short for a
-// phone number and nothing that could be a remark.
-func plainCode(c string) bool {
-	return c != "" && len(c) <= 8 && strings.IndexFunc(c, func(r rune) bool {
-		return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
-	}) < 0
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/scrub"
 )
 
 // mapping is a route's place in the tg1 taxonomy; no status for an
@@ -88,7 +89,7 @@ func routeStatus(r route) mapping {
 		switch {
 		case raw.c == "":
 			continue
-		case plainCode(string(raw.c)):
+		case scrub.PlainCode(string(raw.c)):
 			return mapping{adapters.StatusInTransit, "sf_" + raw.kind + "_" + string(raw.c)}
 		default:
 			return mapping{adapters.StatusInTransit, "sf_" + raw.kind + "_unrecognized"}

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
+	"github.com/trackgate/trackgate/adapters/scrub"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -17,8 +18,8 @@ import (
 // read from the answer, not from the service called.
 type answer struct {
 	Status     *bool           `json:"status"`
-	StatusCode code            `json:"statusCode"`
-	Code       code            `json:"code"`
+	StatusCode chinatrace.Code `json:"statusCode"`
+	Code       chinatrace.Code `json:"code"`
 	Result     json.RawMessage `json:"result"`
 	Data       json.RawMessage `json:"data"`
 }
@@ -27,24 +28,6 @@ type answer struct {
 type waybill struct {
 	BillCode string  `json:"billCode"`
 	Traces   []trace `json:"traces"`
-}
-
-// code is a ZOP error code, which clients see as strings and numbers.
-type code string
-
-func (c *code) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*c = code(strings.TrimSpace(s))
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		*c = "" // an error code of another shape says nothing more
-		return nil
-	}
-	*c = code(n.String())
-	return nil
 }
 
 // errMalformed is an answer that is not ZOP's JSON.
@@ -57,7 +40,7 @@ var errMalformed = fmt.Errorf("%w: malformed answer", adapters.ErrUnavailable)
 // wrong, S05 its content, S10 and S11 no or a bad gateway, S12 a
 // parameter. S06 (timeout), S07 (system error), S13 (service error) and
 // codes not listed are worth another try.
-var misconfiguredCodes = map[code]bool{
+var misconfiguredCodes = map[chinatrace.Code]bool{
 	"S01": true, "S02": true, "S03": true, "S04": true, "S05": true, "S10": true, "S11": true, "S12": true,
 }
 
@@ -125,17 +108,9 @@ func isNull(raw json.RawMessage) bool {
 }
 
 // safeCode keeps an error code short and plain, whatever ZTO put there.
-func safeCode(c code) string {
-	if !plainCode(string(c)) {
+func safeCode(c chinatrace.Code) string {
+	if !scrub.PlainCode(string(c)) {
 		return "unrecognized code"
 	}
 	return string(c)
-}
-
-// plainCode reports whether c looks like one of ZTO's codes (S02, E403,
-// 1000): up to 8 ASCII letters and digits, too short for a phone number.
-func plainCode(c string) bool {
-	return c != "" && len(c) <= 8 && strings.IndexFunc(c, func(r rune) bool {
-		return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
-	}) < 0
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
 	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
 // The fake's account and parcel.
@@ -29,7 +30,7 @@ const (
 
 // at is a China time as the milliseconds of ZTO's track query.
 func at(s string) int64 {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, chinaTime)
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, chinatrace.China)
 	if err != nil {
 		panic(err)
 	}

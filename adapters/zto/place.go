@@ -4,13 +4,12 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
-	"github.com/trackgate/trackgate/adapters/places"
-	"github.com/trackgate/trackgate/adapters/scrub"
+	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
 // locationOf is where a trace happened: the province and city ZTO files
-// it under (scanProv and scanCity, or the site's prov and city), read by
-// places.Parse as every Chinese place is ("山东", "潍坊市" is 潍坊市 in
+// it under (scanProv and scanCity, or the site's prov and city), read as every
+// Chinese place is (chinatrace.Place) ("山东", "潍坊市" is 潍坊市 in
 // 山东省; "上海", "上海市" is 上海市, a city of its own). Older answers
 // (the traceInterface of 2015) give only the site's name: then the
 // site's city, as places.Parse reads a depot's name ("成都中转" is
@@ -24,11 +23,5 @@ func locationOf(t trace) *adapters.Location {
 	if strings.TrimSpace(city) == "" && strings.TrimSpace(prov) == "" {
 		city = t.ScanSite.Name
 	}
-	var parts []string
-	for _, s := range []string{prov, city} {
-		if s = strings.TrimSpace(s); s != "" && !scrub.Has(s) {
-			parts = append(parts, s)
-		}
-	}
-	return places.Parse(strings.Join(parts, ""), "")
+	return chinatrace.Place(prov, city)
 }

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/trackgate/trackgate/adapters/scrub"
 )
@@ -16,21 +15,11 @@ import (
 // templates put in without such a field (courierName). scrub.Text does
 // the rest.
 func redact(t trace) string {
-	d := strings.TrimSpace(t.Desc)
-	type value struct{ text, mask string }
-	values := []value{
-		{t.DispOrRecMan, scrub.MaskName}, {t.OperateUser, scrub.MaskName}, {t.SignMan, scrub.MaskName}, {t.Contacts, scrub.MaskName},
-		{t.DispOrRecManPhone, scrub.MaskPhone}, {t.OperateUserPhone, scrub.MaskPhone}, {t.ContactsTel, scrub.MaskPhone},
-	}
-	// The longest first: a name field may hold the phone too.
-	slices.SortStableFunc(values, func(a, b value) int { return len(b.text) - len(a.text) })
-	for _, v := range values {
-		text := strings.TrimSpace(v.text)
-		if utf8.RuneCountInString(text) < 2 || v.mask == scrub.MaskName && isRole(text) {
-			continue
-		}
-		d = strings.ReplaceAll(d, text, v.mask)
-	}
+	d := scrub.Known{
+		Names:  []string{t.DispOrRecMan, t.OperateUser, t.SignMan, t.Contacts},
+		Phones: []string{t.DispOrRecManPhone, t.OperateUserPhone, t.ContactsTel},
+		Roles:  roleWords,
+	}.Mask(strings.TrimSpace(t.Desc))
 	return courierName.ReplaceAllStringFunc(d, func(m string) string {
 		sub := courierName.FindStringSubmatchIndex(m)
 		lo, hi := sub[2], sub[3]
@@ -53,10 +42,6 @@ var courierName = regexp.MustCompile(`的\s*(\p{Han}{2,4})\s*(?:[（(]|\d)|的\s
 var notNames = []string{"快件", "包裹", "派件", "订单", "货物", "快递", "运单"}
 
 // roleWords mark a signer that is no one in particular (本人, 门卫) or a
-// place (丰巢柜, 菜鸟驿站): kept, as scrub keeps them.
+// place (丰巢柜, 菜鸟驿站): kept, as scrub keeps them (scrub.Known.Roles).
 var roleWords = []string{"本人", "他人", "家人", "门卫", "前台", "物业", "保安", "同事", "邻居", "签收", "代收",
 	"快递柜", "智能柜", "丰巢", "驿站", "公司", "超市", "店", "柜", "室", "点", "站"}
-
-func isRole(s string) bool {
-	return slices.ContainsFunc(roleWords, func(w string) bool { return strings.Contains(s, w) })
-}

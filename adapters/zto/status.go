@@ -5,6 +5,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/scrub"
 )
 
 // scanTypes maps ZTO's scan types, as its trace services and clients name
@@ -51,7 +52,7 @@ func traceStatus(t trace) (c phrases.Class, unknown bool) {
 	switch {
 	case scanType == "":
 		return phrases.Class{Status: adapters.StatusInTransit}, true
-	case plainCode(scanType):
+	case scrub.PlainCode(scanType):
 		return phrases.Class{Status: adapters.StatusInTransit, Substatus: "zto_scan_" + scanType}, true
 	}
 	return phrases.Class{Status: adapters.StatusInTransit, Substatus: "zto_scan_unrecognized"}, true

@@ -56,32 +56,3 @@ func TestTraceStatusOfAnUnknownScanIsUnknown(t *testing.T) {
 		}
 	}
 }
-
-// Delivered is final: only ZTO's own signing scans say it, and an
-// arrival or a scan that says nothing known after it does not undo it.
-func TestResolveDecidesFromTheWholeHistory(t *testing.T) {
-	s := func(st adapters.Status, sub string, unknown bool) scan {
-		return scan{event: adapters.Event{Status: st}, class: class(st, sub), unknown: unknown}
-	}
-	cases := []struct {
-		name  string
-		scans []scan
-		want  adapters.Status
-		sub   string
-	}{
-		{"the last scan", []scan{s("in_transit", "picked_up", false), s("out_for_delivery", "", false)}, "out_for_delivery", ""},
-		{"delivered, then arrival and delivery scans",
-			[]scan{s("in_transit", "", false), s("delivered", "", false), s("in_transit", "arrived_at_facility", false), s("out_for_delivery", "", false)}, "delivered", ""},
-		{"at a locker, then collected", []scan{s("available_for_pickup", phrases.Locker, false), s("delivered", "", false)}, "delivered", ""},
-		{"out for delivery, then a scan that says nothing known", []scan{s("out_for_delivery", "", false), s("in_transit", "zto_scan_X", true)}, "out_for_delivery", ""},
-		{"a scan that says nothing known moves on", []scan{s("info_received", "", false), s("in_transit", "zto_scan_X", true)}, "in_transit", "zto_scan_X"},
-		{"delivered, then returned", []scan{s("delivered", "", false), s("returned", "", false)}, "returned", ""},
-		{"back in transit after a failed attempt", []scan{s("attempt_failed", "", false), s("in_transit", "arrived_at_facility", false)}, "in_transit", "arrived_at_facility"},
-	}
-	for _, tc := range cases {
-		st, sub := resolve(tc.scans)
-		if st != tc.want || sub != tc.sub {
-			t.Errorf("%s: resolve = %s %q; want %s %q", tc.name, st, sub, tc.want, tc.sub)
-		}
-	}
-}

@@ -3,29 +3,9 @@ package zto
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/trackgate/trackgate/adapters"
 )
-
-func TestScanDateReadsMillisAndChinaTime(t *testing.T) {
-	want := time.Date(2026, 11, 18, 8, 20, 5, 0, time.UTC)
-	for _, in := range []string{`1794990005000`, `"1794990005000"`, `"2026-11-18 16:20:05"`, `"2026/11/18 16:20:05"`, `" 2026-11-18 16:20:05.0 "`} {
-		var d scanDate
-		if err := json.Unmarshal([]byte(in), &d); err != nil || !d.Equal(want) {
-			t.Errorf("scanDate %s = %v, %v; want %v", in, d.Time, err, want)
-		}
-		if s := d.Format(time.RFC3339); s != "2026-11-18T16:20:05+08:00" {
-			t.Errorf("scanDate %s formats as %s; want +08:00", in, s)
-		}
-	}
-	for _, in := range []string{`null`, `""`, `"yesterday"`, `0`, `{}`, `true`} {
-		var d scanDate
-		if err := json.Unmarshal([]byte(in), &d); err != nil || !d.IsZero() {
-			t.Errorf("scanDate %s = %v, %v; want no date", in, d.Time, err)
-		}
-	}
-}
 
 func TestSiteIsANameOrAnObject(t *testing.T) {
 	var a, b struct{ S site }
