@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trackgate/trackgate/adapters/carrierhttp"
 )
 
 // A template is a string with placeholders in braces, {number} or
@@ -27,7 +29,7 @@ type templatePart struct {
 // The filters a placeholder may pass its value through.
 var filters = map[string]func(string) string{
 	"url":      url.QueryEscape,
-	"java_url": javaURLEncode,
+	"java_url": carrierhttp.JavaURLEncode,
 	"upper":    strings.ToUpper,
 	"lower":    strings.ToLower,
 }
@@ -208,26 +210,4 @@ func (v *values) lookup(name string) string {
 		return v.form.Get(f)
 	}
 	return v.options[strings.TrimPrefix(name, "option.")]
-}
-
-// javaURLEncode is java.net.URLEncoder.encode(s, "UTF-8"), which Chinese
-// carriers' signatures are defined with: ASCII letters, digits and
-// . - * _ stay, a space becomes '+', every other byte becomes %XX.
-func javaURLEncode(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-', c == '*', c == '_':
-			b.WriteByte(c)
-		case c == ' ':
-			b.WriteByte('+')
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-	}
-	return b.String()
 }

@@ -3,37 +3,14 @@ package sfexpress
 import (
 	"crypto/md5"
 	"encoding/base64"
-	"strings"
+
+	"github.com/trackgate/trackgate/adapters/carrierhttp"
 )
 
 // MsgDigest signs a request: base64(md5(urlencode(msgData + timestamp +
-// checkword))), with urlencode as Java's URLEncoder.encode(s, "UTF-8").
+// checkword))), with urlencode as Java's URLEncoder.encode(s, "UTF-8")
+// (carrierhttp.JavaURLEncode).
 func MsgDigest(msgData, timestamp, checkword string) string {
-	sum := md5.Sum([]byte(javaURLEncode(msgData + timestamp + checkword)))
+	sum := md5.Sum([]byte(carrierhttp.JavaURLEncode(msgData + timestamp + checkword)))
 	return base64.StdEncoding.EncodeToString(sum[:])
-}
-
-// javaURLEncode is java.net.URLEncoder.encode(s, "UTF-8"): ASCII letters,
-// digits and . - * _ stay, a space becomes '+', every other byte of the
-// UTF-8 form becomes %XX in upper-case hex. Go's url.QueryEscape differs
-// on '*' and '~', so it is not used.
-func javaURLEncode(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) * 3)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '.', c == '-', c == '*', c == '_':
-			b.WriteByte(c)
-		case c == ' ':
-			b.WriteByte('+')
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-	}
-	return b.String()
 }
