@@ -35,7 +35,7 @@ var errMalformed = fmt.Errorf("%w: malformed answer", adapters.ErrUnavailable)
 // decodeDetails reads JDL's answer and returns the traces of tn. A code
 // other than 0 is ErrUnavailable: JDL's published error codes were not
 // found, so none is taken for a configuration error (the gateway's HTTP
-// 401 and 403 are; see statusError). Only the code, never JDL's message,
+// 401 and 403 are; see carrierhttp.StatusError). Only the code, never JDL's message,
 // goes into the error.
 func decodeDetails(body []byte, tn string) ([]detail, error) {
 	var a answer

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/carrierhttp"
 	"github.com/trackgate/trackgate/adapters/scrub"
 	"github.com/trackgate/trackgate/crypto"
 )
@@ -99,22 +100,9 @@ func (s *Source) query(ctx context.Context, tn, phone string) ([]route, error) {
 		return nil, err
 	}
 	if resp.Status != http.StatusOK {
-		return nil, statusError(resp.Status)
+		return nil, carrierhttp.StatusError(resp.Status, "the service URL")
 	}
 	return decodeRoutes(resp.Body, tn)
-}
-
-// statusError classifies an HTTP status other than 200, 429 and 5xx.
-func statusError(status int) error {
-	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%w: HTTP %d", adapters.ErrMisconfigured, status)
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
-		// The service URL is wrong: SF answers every query at one URL.
-		return fmt.Errorf("%w: HTTP %d from the service URL", adapters.ErrMisconfigured, status)
-	default:
-		return fmt.Errorf("%w: HTTP %d", adapters.ErrUnavailable, status)
-	}
 }
 
 func newRequestID() string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/carrierhttp"
 	"github.com/trackgate/trackgate/crypto"
 )
 
@@ -126,19 +127,7 @@ func (s *Source) query(ctx context.Context, r request, tn string) ([]trace, erro
 		return nil, err
 	}
 	if resp.Status != http.StatusOK {
-		return nil, statusError(resp.Status)
+		return nil, carrierhttp.StatusError(resp.Status, "the service URL")
 	}
 	return decodeTraces(resp.Body, tn)
-}
-
-// statusError classifies an HTTP status other than 200, 429 and 5xx.
-func statusError(status int) error {
-	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%w: HTTP %d", adapters.ErrMisconfigured, status)
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
-		return fmt.Errorf("%w: HTTP %d from the service URL", adapters.ErrMisconfigured, status)
-	default:
-		return fmt.Errorf("%w: HTTP %d", adapters.ErrUnavailable, status)
-	}
 }
