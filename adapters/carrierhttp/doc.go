@@ -16,5 +16,10 @@
 //
 // A TokenSource fetches and caches OAuth 2.0 client-credentials tokens
 // for carriers that ask for one (ups, fedex, and declarative
-// descriptions with oauth2).
+// descriptions with oauth2); its Send tries a request once more with a
+// fresh token when the carrier refuses the cached one.
+//
+// StatusError classifies the HTTP status of carriers that answer with 200
+// and put their errors in the body (jdl, zto, sfexpress); JavaURLEncode is
+// the URL encoding their signatures are defined with.
 package carrierhttp

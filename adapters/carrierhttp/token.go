@@ -21,7 +21,8 @@ import (
 // before it expires: five minutes before, or a tenth of a short-lived
 // token's life. Callers that find no valid token share one fetch. A
 // caller whose request the carrier refuses with the token calls Drop,
-// and the next Token fetches a new one.
+// and the next Token fetches a new one; Send does both for a request
+// that carries the token.
 //
 // Its fields are set before its first use; it is safe for concurrent use.
 type TokenSource struct {
@@ -86,6 +87,28 @@ func (ts *TokenSource) Drop(tok string) {
 	defer ts.mu.Unlock()
 	if ts.token == tok {
 		ts.token = ""
+	}
+}
+
+// Send calls send with a token, and when the carrier answers 401 — the
+// token expired early, or was revoked — drops it and calls send once
+// more with a fresh one. It returns the last answer whatever its status
+// (a 401 with a fresh token is the caller's to report), or the first
+// error: Token's as it is, send's as send wrapped it.
+func (ts *TokenSource) Send(ctx context.Context, send func(token string) (*Response, error)) (*Response, error) {
+	for attempt := 1; ; attempt++ {
+		tok, err := ts.Token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := send(tok)
+		if err != nil || resp.Status != http.StatusUnauthorized {
+			return resp, err
+		}
+		ts.Drop(tok)
+		if attempt > 1 {
+			return resp, nil
+		}
 	}
 }
 

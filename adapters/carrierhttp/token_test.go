@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -146,6 +147,47 @@ func TestDropFetchesAnewUnlessANewerTokenReplacedIt(t *testing.T) {
 	ts.Drop("tok1") // a caller late with the old one
 	if tok, _ := ts.Token(context.Background()); tok != "tok2" {
 		t.Errorf("a late Drop of an old token: %q; want tok2 kept", tok)
+	}
+}
+
+func TestSendTriesOnceMoreWithAFreshTokenAfterA401(t *testing.T) {
+	cases := []struct {
+		name     string
+		statuses []int // the carrier's answer to each token in turn
+		want     int
+		sent     []string
+	}{
+		{"accepted", []int{200}, 200, []string{"tok1"}},
+		{"refused once", []int{401, 200}, 200, []string{"tok1", "tok2"}},
+		{"refused twice", []int{401, 401}, 401, []string{"tok1", "tok2"}},
+		{"another refusal is the caller's", []int{403}, 403, []string{"tok1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, _ := tokenSource(t, &tokenEndpoint{expiresIn: `3599`})
+			var sent []string
+			resp, err := ts.Send(context.Background(), func(tok string) (*Response, error) {
+				sent = append(sent, tok)
+				return &Response{Status: tc.statuses[len(sent)-1]}, nil
+			})
+			if err != nil || resp.Status != tc.want || !slices.Equal(sent, tc.sent) {
+				t.Errorf("%v, %v after sending %q; want %d after %q", resp, err, sent, tc.want, tc.sent)
+			}
+		})
+	}
+}
+
+func TestSendReturnsTheErrorsAsTheyCame(t *testing.T) {
+	ts, _ := tokenSource(t, &tokenEndpoint{status: http.StatusUnauthorized})
+	sent := false
+	_, err := ts.Send(context.Background(), func(string) (*Response, error) { sent = true; return nil, nil })
+	if !errors.Is(err, adapters.ErrMisconfigured) || !strings.HasPrefix(err.Error(), "token: ") || sent {
+		t.Errorf("a refused token: %v, sent %v; want the token's error and nothing sent", err, sent)
+	}
+	ts, _ = tokenSource(t, &tokenEndpoint{expiresIn: `3599`})
+	failed := errors.New("track: broken")
+	if _, err := ts.Send(context.Background(), func(string) (*Response, error) { return nil, failed }); err != failed {
+		t.Errorf("a failed send: %v; want %v", err, failed)
 	}
 }
 

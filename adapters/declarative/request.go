@@ -15,30 +15,29 @@ import (
 // send sends the request the description makes for vals. With OAuth, a
 // 401 drops the token and the request is sent once more with a new one.
 func (s *Source) send(ctx context.Context, vals *values) (*carrierhttp.Response, error) {
-	for attempt := 1; ; attempt++ {
-		if s.token != nil {
-			tok, err := s.token.Token(ctx)
-			if err != nil {
-				return nil, err
-			}
-			vals.token = tok
-		}
-		newRequest, err := s.d.request(vals)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := s.client.Do(ctx, newRequest)
-		if err != nil {
-			return nil, fmt.Errorf("track: %w", err)
-		}
-		if s.token == nil || resp.Status != http.StatusUnauthorized {
-			return resp, nil
-		}
-		s.token.Drop(vals.token)
-		if attempt > 1 {
-			return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token", adapters.ErrMisconfigured)
-		}
+	if s.token == nil {
+		return s.sendOnce(ctx, vals)
 	}
+	resp, err := s.token.Send(ctx, func(tok string) (*carrierhttp.Response, error) {
+		vals.token = tok
+		return s.sendOnce(ctx, vals)
+	})
+	if err == nil && resp.Status == http.StatusUnauthorized {
+		return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token", adapters.ErrMisconfigured)
+	}
+	return resp, err
+}
+
+func (s *Source) sendOnce(ctx context.Context, vals *values) (*carrierhttp.Response, error) {
+	newRequest, err := s.d.request(vals)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.client.Do(ctx, newRequest)
+	if err != nil {
+		return nil, fmt.Errorf("track: %w", err)
+	}
+	return resp, nil
 }
 
 // request builds the request for vals: the URL with its placeholders

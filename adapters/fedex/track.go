@@ -60,11 +60,7 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 	if err != nil {
 		return nil, fmt.Errorf("track: %w: %v", adapters.ErrMisconfigured, err)
 	}
-	for attempt := 1; ; attempt++ {
-		tok, err := s.token.Token(ctx)
-		if err != nil {
-			return nil, err
-		}
+	resp, err := s.token.Send(ctx, func(tok string) (*carrierhttp.Response, error) {
 		resp, err := s.cfg.Client.Do(ctx, func(ctx context.Context) (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 			if err != nil {
@@ -79,22 +75,22 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 		if err != nil {
 			return nil, fmt.Errorf("track: %w", err)
 		}
-		switch resp.Status {
-		case http.StatusOK:
-			return resp, nil
-		case http.StatusUnauthorized:
-			s.token.Drop(tok)
-			if attempt == 1 {
-				continue
-			}
-			return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token%s", adapters.ErrMisconfigured, errorCodes(resp.Body))
-		case http.StatusForbidden:
-			return nil, fmt.Errorf("track: %w: HTTP 403%s, the project may not use the Track API", adapters.ErrMisconfigured, errorCodes(resp.Body))
-		case http.StatusBadRequest, http.StatusNotFound:
-			return nil, fmt.Errorf("track: %w", refused(resp))
-		default:
-			return nil, fmt.Errorf("track: %w: HTTP %d", adapters.ErrUnavailable, resp.Status)
-		}
+		return resp, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch resp.Status {
+	case http.StatusOK:
+		return resp, nil
+	case http.StatusUnauthorized:
+		return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token%s", adapters.ErrMisconfigured, errorCodes(resp.Body))
+	case http.StatusForbidden:
+		return nil, fmt.Errorf("track: %w: HTTP 403%s, the project may not use the Track API", adapters.ErrMisconfigured, errorCodes(resp.Body))
+	case http.StatusBadRequest, http.StatusNotFound:
+		return nil, fmt.Errorf("track: %w", refused(resp))
+	default:
+		return nil, fmt.Errorf("track: %w: HTTP %d", adapters.ErrUnavailable, resp.Status)
 	}
 }
 

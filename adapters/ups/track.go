@@ -52,11 +52,7 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 	q.Set("returnMilestones", "false")
 	q.Set("returnPOD", "false")
 	u.RawQuery = q.Encode()
-	for attempt := 1; ; attempt++ {
-		tok, err := s.token.Token(ctx)
-		if err != nil {
-			return nil, err
-		}
+	resp, err := s.token.Send(ctx, func(tok string) (*carrierhttp.Response, error) {
 		resp, err := s.cfg.Client.Do(ctx, func(ctx context.Context) (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 			if err != nil {
@@ -71,25 +67,25 @@ func (s *Source) track(ctx context.Context, tn string) (*carrierhttp.Response, e
 		if err != nil {
 			return nil, fmt.Errorf("track: %w", err)
 		}
-		switch resp.Status {
-		case http.StatusOK:
-			return resp, nil
-		case http.StatusUnauthorized:
-			s.token.Drop(tok)
-			if attempt == 1 {
-				continue
-			}
-			return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token", adapters.ErrMisconfigured)
-		case http.StatusForbidden:
-			return nil, fmt.Errorf("track: %w: HTTP 403, UPS blocks this account", adapters.ErrMisconfigured)
-		case http.StatusNotFound:
-			return nil, fmt.Errorf("track: %w", adapters.ErrNotFound)
-		case http.StatusBadRequest:
-			// UPS answers 400 to an inquiry number it cannot search for.
-			return nil, fmt.Errorf("track: %w: HTTP 400", adapters.ErrNotFound)
-		default:
-			return nil, fmt.Errorf("track: %w: HTTP %d", adapters.ErrUnavailable, resp.Status)
-		}
+		return resp, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch resp.Status {
+	case http.StatusOK:
+		return resp, nil
+	case http.StatusUnauthorized:
+		return nil, fmt.Errorf("track: %w: HTTP 401 with a fresh token", adapters.ErrMisconfigured)
+	case http.StatusForbidden:
+		return nil, fmt.Errorf("track: %w: HTTP 403, UPS blocks this account", adapters.ErrMisconfigured)
+	case http.StatusNotFound:
+		return nil, fmt.Errorf("track: %w", adapters.ErrNotFound)
+	case http.StatusBadRequest:
+		// UPS answers 400 to an inquiry number it cannot search for.
+		return nil, fmt.Errorf("track: %w: HTTP 400", adapters.ErrNotFound)
+	default:
+		return nil, fmt.Errorf("track: %w: HTTP %d", adapters.ErrUnavailable, resp.Status)
 	}
 }
 
