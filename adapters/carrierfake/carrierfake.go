@@ -9,6 +9,13 @@
 // for what number, how credentials are checked, what an error answer
 // looks like, any other endpoint such as an OAuth token — is a Carrier,
 // which each adapter's test writes. It is for tests only.
+//
+// Fakes of carriers that fit no Carrier — errors inside a 200, answers
+// that depend on more than the number (jdl, zto, sfexpress) — are their
+// own servers, and take from here what is alike: Trouble plays the
+// scenarios in which a carrier fails, ClientFor is the client for such a
+// server. Clock is the settable clock of an adapter whose OAuth tokens
+// expire.
 package carrierfake
 
 import (
@@ -100,10 +107,13 @@ func Answer(t testing.TB, carrier Carrier, status int, body []byte) *Fake {
 // URL is the fake's base URL.
 func (f *Fake) URL() string { return f.server.URL }
 
-// Client is a carrierhttp.Client for the fake: short timeouts, two
-// attempts, no time spent waiting between them.
-func (f *Fake) Client() *carrierhttp.Client {
-	return &carrierhttp.Client{HTTP: f.server.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: NoSleep}
+// Client is a carrierhttp.Client for the fake (see ClientFor).
+func (f *Fake) Client() *carrierhttp.Client { return ClientFor(f.server) }
+
+// ClientFor is a carrierhttp.Client for a test's server: short timeouts,
+// two attempts, no time spent waiting between them.
+func ClientFor(srv *httptest.Server) *carrierhttp.Client {
+	return &carrierhttp.Client{HTTP: srv.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: NoSleep}
 }
 
 // NoSleep spends no time on a client's backoff.
@@ -143,10 +153,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case adaptertest.ServerError:
 		f.carrier.Error(w, http.StatusServiceUnavailable)
 	case adaptertest.Slow:
-		select {
-		case <-r.Context().Done():
-		case <-time.After(cmp.Or(f.Delay, 10*time.Second)):
-		}
+		hang(r, cmp.Or(f.Delay, 10*time.Second))
 	case adaptertest.Malformed:
 		w.Header().Set("Content-Type", cmp.Or(f.carrier.MalformedType, "application/json"))
 		w.Write([]byte(f.carrier.Malformed))

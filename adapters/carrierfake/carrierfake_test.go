@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trackgate/trackgate/adapters/adaptertest"
 )
@@ -77,5 +79,40 @@ func TestAnswerServesTheRealAnswerForAnyNumber(t *testing.T) {
 	f := Answer(t, plain, 404, []byte(`{"title":"No result found"}`))
 	if status, _, body := get(t, f, "/track/anything", "k"); status != 404 || body != `{"title":"No result found"}` {
 		t.Errorf("real answer: %d %q", status, body)
+	}
+}
+
+func TestTroubleAnswersTheScenariosOfTrouble(t *testing.T) {
+	cases := []struct {
+		s      adaptertest.Scenario
+		status int
+		body   string
+	}{
+		{adaptertest.RateLimited, 429, "Too Many Requests\n"},
+		{adaptertest.ServerError, 502, "<html><body>502 Bad Gateway</body></html>\n"},
+		{adaptertest.Malformed, 200, `{"code":`},
+	}
+	for _, tc := range cases {
+		w := httptest.NewRecorder()
+		if !Trouble(w, httptest.NewRequest(http.MethodPost, "/", nil), tc.s, `{"code":`) || w.Code != tc.status || w.Body.String() != tc.body {
+			t.Errorf("%v: %d %q", tc.s, w.Code, w.Body)
+		}
+	}
+	if w := httptest.NewRecorder(); w.Header().Get("Retry-After") != "" || Trouble(w, httptest.NewRequest(http.MethodPost, "/", nil), adaptertest.Found, "{") {
+		t.Error("Found is no trouble")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if !Trouble(httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), adaptertest.Slow, "") {
+		t.Error("Slow is trouble")
+	}
+}
+
+func TestClockMovesByHandOnly(t *testing.T) {
+	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	c := NewClock(start)
+	c.Advance(time.Hour)
+	if got := c.Now(); !got.Equal(start.Add(time.Hour)) {
+		t.Errorf("Now %v; want %v", got, start.Add(time.Hour))
 	}
 }

@@ -1,7 +1,6 @@
 package fedex
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
 )
 
 const (
@@ -203,27 +202,9 @@ func (f *fakeFedEx) serveTrack(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(f.body))
 }
 
-// fakeClock is a settable clock for the token's expiry.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // startFake serves scenario s, with body as the Found answer (served
 // with status when it is not 0, for whatever number is asked).
-func startFake(t *testing.T, s adaptertest.Scenario, status int, body string) (*fakeFedEx, *Source, *fakeClock) {
+func startFake(t *testing.T, s adaptertest.Scenario, status int, body string) (*fakeFedEx, *Source, *carrierfake.Clock) {
 	t.Helper()
 	fake := &fakeFedEx{scenario: s, status: status, body: body, expiresIn: `3599`, revoked: map[string]bool{}}
 	srv := httptest.NewServer(fake)
@@ -232,10 +213,10 @@ func startFake(t *testing.T, s adaptertest.Scenario, status int, body string) (*
 	if s == adaptertest.BadCredentials {
 		secret = "expired-secret-key"
 	}
-	clock := &fakeClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := carrierfake.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	src, err := New(Config{
 		ClientID: fakeClientID, ClientSecret: secret, BaseURL: srv.URL,
-		Client: &carrierhttp.Client{HTTP: srv.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: noSleep},
+		Client: carrierfake.ClientFor(srv),
 		Now:    clock.Now,
 	})
 	if err != nil {
@@ -243,5 +224,3 @@ func startFake(t *testing.T, s adaptertest.Scenario, status int, body string) (*
 	}
 	return fake, src, clock
 }
-
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }

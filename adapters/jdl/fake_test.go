@@ -1,7 +1,6 @@
 package jdl
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
 	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
@@ -76,23 +75,7 @@ type fakeJDL struct {
 
 func (f *fakeJDL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	switch f.scenario {
-	case adaptertest.RateLimited:
-		w.Header().Set("Retry-After", "120")
-		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
-		return
-	case adaptertest.ServerError:
-		http.Error(w, "<html><body>502 Bad Gateway</body></html>", http.StatusBadGateway)
-		return
-	case adaptertest.Slow:
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-		return
-	case adaptertest.Malformed:
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"code":0,"msg":"成功","data":{"waybillCode":"JDVB20261118001","traceDetails":[{"operationTitle"`))
+	if carrierfake.Trouble(w, r, f.scenario, `{"code":0,"msg":"成功","data":{"waybillCode":"JDVB20261118001","traceDetails":[{"operationTitle"`) {
 		return
 	}
 	if r.Method != http.MethodPost || r.URL.Path != tracePath {
@@ -146,12 +129,7 @@ func newSource(t *testing.T, srv *httptest.Server, secret string) *Source {
 		CustomerCode: fakeCustomer,
 		OrderOrigin:  DefaultOrderOrigin,
 		BaseURL:      srv.URL,
-		Client: &carrierhttp.Client{
-			HTTP:     srv.Client(),
-			Timeout:  300 * time.Millisecond,
-			Attempts: 2,
-			Sleep:    noSleep,
-		},
+		Client:       carrierfake.ClientFor(srv),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -172,8 +150,5 @@ func startFake(t *testing.T, s adaptertest.Scenario) (*fakeJDL, *Source) {
 	}
 	return fake, newSource(t, srv, secret)
 }
-
-// noSleep spends no time on the client's backoff.
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 var foundRef = adapters.ParcelRef{TrackingNumber: "jdvb 2026 1118 001", Factors: []string{"1234", "5678"}}

@@ -1,7 +1,6 @@
 package sfexpress
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
 )
 
 // The fake's account and parcel.
@@ -79,23 +78,7 @@ func (f *fakeSF) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.phones = append(f.phones, query.CheckPhoneNo)
 	f.mu.Unlock()
 
-	switch f.scenario {
-	case adaptertest.RateLimited:
-		w.Header().Set("Retry-After", "120")
-		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
-		return
-	case adaptertest.ServerError:
-		http.Error(w, "<html><body>502 Bad Gateway</body></html>", http.StatusBadGateway)
-		return
-	case adaptertest.Slow:
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-		return
-	case adaptertest.Malformed:
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"apiErrorMsg":"","apiResponseID":"0001","apiResultCode":"A1000","apiResultData":"{\"success\":true,\"msgData\":{\"routeResps\":[{\"mailNo\"`))
+	if carrierfake.Trouble(w, r, f.scenario, `{"apiErrorMsg":"","apiResponseID":"0001","apiResultCode":"A1000","apiResultData":"{\"success\":true,\"msgData\":{\"routeResps\":[{\"mailNo\"`) {
 		return
 	}
 	switch {
@@ -162,21 +145,13 @@ func startFake(t *testing.T, s adaptertest.Scenario) (*fakeSF, *Source) {
 		PartnerID: fakePartner,
 		Checkword: checkword,
 		BaseURL:   srv.URL + "/std/service",
-		Client: &carrierhttp.Client{
-			HTTP:     srv.Client(),
-			Timeout:  300 * time.Millisecond,
-			Attempts: 2,
-			Sleep:    noSleep,
-		},
+		Client:    carrierfake.ClientFor(srv),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fake, src
 }
-
-// noSleep spends no time on the client's backoff.
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 var foundRef = adapters.ParcelRef{TrackingNumber: "sf 1234 5678 90123", Factors: []string{senderLast4, receiverLast4}}
 
@@ -205,7 +180,7 @@ func serveAnswer(t *testing.T, status int, body []byte) adapters.Source {
 	t.Cleanup(srv.Close)
 	src, err := New(Config{
 		PartnerID: fakePartner, Checkword: fakeCheckword, BaseURL: srv.URL + "/std/service",
-		Client: &carrierhttp.Client{HTTP: srv.Client(), Timeout: 300 * time.Millisecond, Attempts: 2, Sleep: noSleep},
+		Client: carrierfake.ClientFor(srv),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -193,25 +193,7 @@ func (f *fakeUPS) trackHdr() http.Header {
 	return tracks[len(tracks)-1].Header
 }
 
-// fakeClock is a settable clock for the token's expiry.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func startFake(t *testing.T, s adaptertest.Scenario, body string) (*fakeUPS, *Source, *fakeClock) {
+func startFake(t *testing.T, s adaptertest.Scenario, body string) (*fakeUPS, *Source, *carrierfake.Clock) {
 	t.Helper()
 	fake := newFakeUPS()
 	fake.Fake = carrierfake.Start(t, fake.carrier(), s, foundNumber, []byte(body))
@@ -221,13 +203,13 @@ func startFake(t *testing.T, s adaptertest.Scenario, body string) (*fakeUPS, *So
 
 // connect returns a Source for fake, with an expired secret for
 // BadCredentials, and its clock.
-func connect(t *testing.T, fake *fakeUPS, s adaptertest.Scenario) (*Source, *fakeClock) {
+func connect(t *testing.T, fake *fakeUPS, s adaptertest.Scenario) (*Source, *carrierfake.Clock) {
 	t.Helper()
 	secret := fakeSecret
 	if s == adaptertest.BadCredentials {
 		secret = "expired-secret"
 	}
-	clock := &fakeClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := carrierfake.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	src, err := New(Config{
 		ClientID: fakeClientID, ClientSecret: secret, BaseURL: fake.URL(),
 		Client: fake.Client(),

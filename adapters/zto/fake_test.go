@@ -1,7 +1,6 @@
 package zto
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/carrierhttp"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
 	"github.com/trackgate/trackgate/adapters/chinatrace"
 )
 
@@ -89,23 +88,7 @@ func (f *fakeZTO) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.paths = append(f.paths, r.URL.Path)
 	f.mu.Unlock()
-	switch f.scenario {
-	case adaptertest.RateLimited:
-		w.Header().Set("Retry-After", "120")
-		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
-		return
-	case adaptertest.ServerError:
-		http.Error(w, "<html><body>502 Bad Gateway</body></html>", http.StatusBadGateway)
-		return
-	case adaptertest.Slow:
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-		return
-	case adaptertest.Malformed:
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"status":true,"statusCode":"","message":"","result":[{"billCode":"73100012345678","scanType"`))
+	if carrierfake.Trouble(w, r, f.scenario, `{"status":true,"statusCode":"","message":"","result":[{"billCode":"73100012345678","scanType"`) {
 		return
 	}
 	var digested, billCode, phone string
@@ -185,12 +168,7 @@ func newSource(t *testing.T, srv *httptest.Server, secret, service string) *Sour
 		AppSecret: secret,
 		Service:   service,
 		BaseURL:   srv.URL,
-		Client: &carrierhttp.Client{
-			HTTP:     srv.Client(),
-			Timeout:  300 * time.Millisecond,
-			Attempts: 2,
-			Sleep:    noSleep,
-		},
+		Client:    carrierfake.ClientFor(srv),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -209,8 +187,5 @@ func startFake(t *testing.T, s adaptertest.Scenario, service string) (*fakeZTO, 
 	}
 	return fake, newSource(t, srv, secret, service)
 }
-
-// noSleep spends no time on the client's backoff.
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 var foundRef = adapters.ParcelRef{TrackingNumber: "731 0001 2345 678", Factors: []string{senderLast4, receiverLast4}}
