@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
+	"github.com/trackgate/trackgate/adapters/dhl/dhlfake"
 	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
@@ -48,83 +49,37 @@ func lookupFound(t *testing.T, body string) adapters.View {
 
 func TestFoundShipmentMapsDHLsHistory(t *testing.T) {
 	v := lookupFound(t, foundShipment)
-	want := []struct {
-		status adapters.Status
-		city   string
-	}{
-		{adapters.StatusInfoReceived, "LONDON"},
-		{adapters.StatusInTransit, "LONDON-HEATHROW"},
-		{adapters.StatusInTransit, "AMSTERDAM"},
-		{adapters.StatusOutForDelivery, "AMSTERDAM"}, // "Oderweg 2, AMSTERDAM": the street is gone
-		{adapters.StatusDelivered, "AMSTERDAM"},
-	}
+	want := dhlfake.Cases.Found.Events
 	if len(v.Events) != len(want) {
 		t.Fatalf("%d events; want %d", len(v.Events), len(want))
 	}
 	for i, w := range want {
 		e := v.Events[i]
-		if e.Status != w.status || e.Location == nil || e.Location.City != w.city {
-			t.Errorf("event %d: %s in %+v; want %s in %s", i, e.Status, e.Location, w.status, w.city)
+		if e.Status != w.Status || e.Location == nil || e.Location.City != w.City || w.Description != "" && e.Description != w.Description {
+			t.Errorf("event %d: %s in %+v, %q; want %s in %s, %q", i, e.Status, e.Location, e.Description, w.Status, w.City, w.Description)
 		}
 	}
 	if v.ETA != nil {
 		t.Errorf("a delivered shipment shows an ETA %+v", v.ETA)
 	}
-	if got := v.Events[4].Description; got != "Delivered - Signed for by: [name]" {
-		t.Errorf("delivery text %q; want the signer masked", got)
-	}
-}
-
-// inTransit edits foundShipment into one still on its way.
-func inTransit(t *testing.T, edit func(sh map[string]any)) string {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(foundShipment), &doc); err != nil {
-		t.Fatal(err)
-	}
-	sh := doc["shipments"].([]any)[0].(map[string]any)
-	events := sh["events"].([]any)
-	sh["events"] = events[2:] // up to arrival at the sort facility
-	sh["status"] = events[2]
-	delete(sh["details"].(map[string]any), "proofOfDelivery")
-	edit(sh)
-	b, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
-	cet := time.FixedZone("CET", 3600)
-	cases := []struct {
-		name string
-		edit func(sh map[string]any)
-		want *adapters.ETA
-	}{
-		{"time frame first", func(map[string]any) {}, &adapters.ETA{
-			From: time.Date(2026, 11, 20, 9, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
-		{"estimated time alone", func(sh map[string]any) { delete(sh, "estimatedDeliveryTimeFrame") }, &adapters.ETA{
-			From: time.Date(2026, 11, 20, 18, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
-		{"a frame that ends before it starts falls back", func(sh map[string]any) {
-			sh["estimatedDeliveryTimeFrame"] = map[string]any{"estimatedFrom": "2026-11-21T09:00:00+01:00", "estimatedThrough": "2026-11-20T09:00:00+01:00"}
-		}, &adapters.ETA{From: time.Date(2026, 11, 20, 18, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
-		{"none", func(sh map[string]any) {
-			delete(sh, "estimatedDeliveryTimeFrame")
-			delete(sh, "estimatedTimeOfDelivery")
-		}, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			v := lookupFound(t, inTransit(t, tc.edit))
+	for _, tc := range dhlfake.Cases.ETA {
+		t.Run(tc.Name, func(t *testing.T) {
+			body, err := tc.Body()
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := lookupFound(t, body)
 			if v.Status != adapters.StatusInTransit {
 				t.Fatalf("status %s; want in_transit", v.Status)
 			}
 			switch {
-			case tc.want == nil && v.ETA != nil:
+			case tc.Want == nil && v.ETA != nil:
 				t.Errorf("ETA %+v; want none", v.ETA)
-			case tc.want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.want.From) || !v.ETA.To.Equal(tc.want.To)):
-				t.Errorf("ETA %+v; want %+v", v.ETA, tc.want)
+			case tc.Want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.Want.From) || !v.ETA.To.Equal(tc.Want.To)):
+				t.Errorf("ETA %+v; want %+v", v.ETA, tc.Want)
 			}
 			if b, _ := json.Marshal(v.ETA); v.ETA != nil && !strings.Contains(string(b), "+01:00") {
 				t.Errorf("ETA %s lost DHL's offset", b)
@@ -142,11 +97,15 @@ func TestETAOfADayIsTheWholeDay(t *testing.T) {
 		{"2026-11-20T14:00:00+01:00", "", "2026-11-20T14:00:00+01:00", "2026-11-20T14:00:00+01:00"},
 	}
 	for _, tc := range cases {
-		v := lookupFound(t, inTransit(t, func(sh map[string]any) {
+		body, err := dhlfake.InTransit(func(sh map[string]any) {
 			delete(sh, "estimatedDeliveryTimeFrame")
 			sh["destination"] = map[string]any{"address": map[string]any{"countryCode": "DE"}}
 			sh["estimatedTimeOfDelivery"], sh["estimatedTimeOfDeliveryRemark"] = tc.estimated, tc.remark
-		}))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := lookupFound(t, body)
 		if v.ETA == nil || v.ETA.From.Format(time.RFC3339) != tc.from || v.ETA.To.Format(time.RFC3339) != tc.to {
 			t.Errorf("estimated %q (%q): ETA %+v; want %s to %s", tc.estimated, tc.remark, v.ETA, tc.from, tc.to)
 		}
@@ -189,46 +148,12 @@ func eventStatus(t *testing.T, e dhlEvent) phrases.Class {
 	return d.spec.Status.eventStatus(ev.code, ev.classify)
 }
 
-// The table of adapters/dhl's TestEventStatus, case for case.
+// The cases adapters/dhl passes too (dhlfake).
 func TestEventStatus(t *testing.T) {
-	cases := []struct {
-		e    dhlEvent
-		want phrases.Class
-	}{
-		{dhlEvent{StatusCode: "pre-transit", Description: "Shipment information received"}, phrases.Class{Status: adapters.StatusInfoReceived}},
-		{dhlEvent{StatusCode: "pre-transit", Status: "DELIVERED", Description: "JESSICA"}, phrases.Class{Status: adapters.StatusInfoReceived}},
-		{dhlEvent{StatusCode: "transit", Description: "Arrived at Sort Facility"}, phrases.Class{Status: adapters.StatusInTransit}},
-		{dhlEvent{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment is out for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
-		{dhlEvent{StatusCode: "transit", Description: "Clearance processing complete at LEIPZIG - GERMANY"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.CustomsCleared}},
-		{dhlEvent{StatusCode: "transit", Description: "The shipment has been delivered"}, phrases.Class{Status: adapters.StatusInTransit}},
-		{dhlEvent{StatusCode: "delivered", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
-		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been delivered to the PACKSTATION"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
-		{dhlEvent{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, phrases.Class{Status: adapters.StatusReturned}},
-		{dhlEvent{StatusCode: "failure", Description: "Customs clearance delayed"}, phrases.Class{Status: adapters.StatusException}},
-		{dhlEvent{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
-		{dhlEvent{StatusCode: "failure", Description: "The shipment could not be delivered"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
-		{dhlEvent{StatusCode: "failure", Description: "Shipment returned to shipper"}, phrases.Class{Status: adapters.StatusReturned}},
-		{dhlEvent{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.ReturningToSender}},
-		{dhlEvent{StatusCode: "failure", Description: "Shipment is on hold"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.Held}},
-		// DHL Express: no statusCode, the text says it all.
-		{dhlEvent{Description: "Shipment is out with courier for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{dhlEvent{Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
-		{dhlEvent{Description: "Customs clearance status updated. Note - The Customs clearance process may start while the shipment is in transit to the destination."}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.Customs}},
-		{dhlEvent{Description: "Payment is received and recorded for shipment related fees"}, phrases.Class{}},
-		{dhlEvent{StatusCode: "unknown", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
-		{dhlEvent{StatusCode: "unknown"}, phrases.Class{}},
-		{dhlEvent{StatusCode: "in-customs"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_in-customs"}},
-		{dhlEvent{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_unrecognized"}},
-		// Beyond adapters/dhl's table.
-		{dhlEvent{Description: "With delivery courier"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{dhlEvent{Description: "Processed at KARACHI - PAKISTAN"}, phrases.Class{Status: adapters.StatusInTransit}},
-		{dhlEvent{StatusCode: "unknown", Status: "LABEL CREATED"}, phrases.Class{Status: adapters.StatusInfoReceived}},
-	}
-	for _, tc := range cases {
-		if got := eventStatus(t, tc.e); got != tc.want {
-			t.Errorf("eventStatus(%+v) = %+v; want %+v", tc.e, got, tc.want)
+	for _, tc := range dhlfake.Cases.EventStatus {
+		e := dhlEvent{StatusCode: tc.StatusCode, Status: tc.Status, Description: tc.Description}
+		if got := eventStatus(t, e); got != tc.Want {
+			t.Errorf("eventStatus(%+v) = %+v; want %+v", e, got, tc.Want)
 		}
 	}
 }
@@ -252,67 +177,44 @@ func readEvent(t *testing.T, raw map[string]any, names []string) event {
 	return ev
 }
 
-// adapters/dhl's TestLocationOfParsesDHLsLocalities, through the
-// description's location expression, and a few more.
+// The cases adapters/dhl passes too (dhlfake), through the description's
+// location expression.
 func TestLocationOfParsesDHLsLocalities(t *testing.T) {
-	loc := func(locality, country string) map[string]any {
-		return map[string]any{"location": map[string]any{"address": map[string]any{"addressLocality": locality, "countryCode": country}}}
-	}
-	cases := []struct {
-		raw  map[string]any
-		want adapters.Location
-	}{
-		{loc("LOS ANGELES, CA - USA", "US"), adapters.Location{City: "LOS ANGELES", Region: "CA", Country: "US"}},
-		{loc("Henderson, NV, US", ""), adapters.Location{City: "Henderson", Region: "NV", Country: "US"}},
-		{loc("MANILA - PHILIPPINES, THE", ""), adapters.Location{City: "MANILA", Country: "PH"}},
-		{loc("Oderweg 2, AMSTERDAM", "NL"), adapters.Location{City: "AMSTERDAM", Country: "NL"}},
-		{loc("Contact Jane Doe, Paris", "FR"), adapters.Location{City: "Paris", Country: "FR"}},
-		{loc("Keizersgracht 123", ""), adapters.Location{}},
-		{map[string]any{}, adapters.Location{}},
-		// Beyond adapters/dhl's table.
-		{loc("Bonn", ""), adapters.Location{City: "Bonn"}},
-		{loc("LEIPZIG - GERMANY", ""), adapters.Location{City: "LEIPZIG", Country: "DE"}},
-		{loc("AMSTERDAM HUB", "NL"), adapters.Location{City: "AMSTERDAM", Country: "NL"}}, // a hub is its city
-		{loc("NEW YORK, NY - EAST ELMHURST - USA", ""), adapters.Location{City: "NEW YORK", Region: "NY", Country: "US"}},
-		{loc("Postfiliale 502, 53113", "DE"), adapters.Location{Country: "DE"}},
-		{loc("Deutschland", ""), adapters.Location{Country: "DE"}},
-		{loc("  ", ""), adapters.Location{}},
-	}
-	for _, tc := range cases {
-		if got := readEvent(t, tc.raw, nil).loc; got != tc.want {
-			t.Errorf("the place of %+v = %+v; want %+v", tc.raw, got, tc.want)
+	for _, tc := range dhlfake.Cases.Places {
+		raw := map[string]any{}
+		if tc.Locality != nil {
+			raw["location"] = map[string]any{"address": map[string]any{"addressLocality": *tc.Locality, "countryCode": tc.Country}}
+		}
+		var want adapters.Location
+		if tc.Want != nil {
+			want = *tc.Want
+		}
+		if got := readEvent(t, raw, nil).loc; got != want {
+			t.Errorf("the place of %+v = %+v; want %+v", raw, got, want)
 		}
 	}
 }
 
-// adapters/dhl's TestADescriptionThatIsOnlyANameIsDropped.
+// The cases adapters/dhl passes too (dhlfake): a description that is
+// only a name is dropped.
 func TestADescriptionThatIsOnlyANameIsDropped(t *testing.T) {
-	cases := []struct {
-		status, description, remark string
-		want                        string
-	}{
-		{"DELIVERED", "JESSICA", "The shipment is pending completion of customs inspection.", "The shipment is pending completion of customs inspection."},
-		{"DELIVERED", "JESSICA", "", "DELIVERED"},
-		{"delivered", "Delivered", "", "Delivered"},
-		{"transit", "Clearance Event", "", "Clearance Event"},
-		{"transit", "JESSICA", "", "JESSICA"}, // not where DHL puts a signer
-	}
-	for _, tc := range cases {
-		raw := map[string]any{"status": tc.status, "description": tc.description, "remark": tc.remark}
-		if got := readEvent(t, raw, nil).text; got != tc.want {
-			t.Errorf("the text of %+v = %q; want %q", raw, got, tc.want)
+	for _, tc := range dhlfake.Cases.Texts {
+		raw := map[string]any{"status": tc.Status, "description": tc.Description, "remark": tc.Remark}
+		if got := readEvent(t, raw, nil).text; got != tc.Want {
+			t.Errorf("the text of %+v = %q; want %q", raw, got, tc.Want)
 		}
 	}
 }
 
-// adapters/dhl's TestSignerMaskingLeavesTheDeliveryEventsOwnText: a
-// signer DHL records as a place or in the words of its own texts does not
-// rewrite the delivery event.
+// The cases adapters/dhl passes too (dhlfake): a signer DHL records as a
+// place or in the words of its own texts does not rewrite the delivery
+// event.
 func TestSignerMaskingLeavesTheDeliveryEventsOwnText(t *testing.T) {
-	for _, signed := range []string{`"FRONT DOOR"`, `"DELIVERED"`, `{"@type":"Person","name":"Delivered"}`} {
-		names := signerNames(t, `{"details":{"proofOfDelivery":{"signed":`+signed+`}}}`)
-		raw := map[string]any{"status": "DELIVERED", "description": "Delivered - Left at Front Door"}
-		if got := readEvent(t, raw, names).text; got != "Delivered - Left at Front Door" {
+	kept := dhlfake.Cases.SignersKept
+	for _, signed := range kept.Signed {
+		names := signerNames(t, `{"details":{"proofOfDelivery":{"signed":`+string(signed)+`}}}`)
+		raw := map[string]any{"status": kept.Event.Status, "description": kept.Event.Description}
+		if got := readEvent(t, raw, names).text; got != kept.Event.Description {
 			t.Errorf("signed %s: the delivery text became %q", signed, got)
 		}
 	}
@@ -363,26 +265,39 @@ func TestSignerNamesAreMaskedWhereverDHLRepeatsThem(t *testing.T) {
 }
 
 func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
-	fake := &fakeDHL{scenario: adaptertest.Found, body: foundShipment}
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
-	src := openDHL(t, srv, map[string]string{"api_key": fakeKey, "service": "express"})
+	fake := carrierfake.Start(t, dhlfake.API, adaptertest.Found, foundNumber, []byte(foundShipment))
+	src := openDHL(t, fake, map[string]string{"api_key": fakeKey, "service": "express"})
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatal(err)
 	}
-	if q := fake.queries[0]; q != "service=express&trackingNumber=1234567890" {
+	if q := fake.Tracks()[0].Query; q != "service=express&trackingNumber=1234567890" {
 		t.Errorf("query %q", q)
 	}
 }
 
-func TestAShipmentWithNothingDatedIsMalformed(t *testing.T) {
-	_, src := startFake(t, adaptertest.Found, `{"shipments":[{"id":"1234567890","status":{"statusCode":"transit"},"events":[]}]}`)
-	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrUnavailable) {
-		t.Errorf("err = %v; want ErrUnavailable", err)
-	}
-	_, src = startFake(t, adaptertest.Found, `{"shipments":[]}`)
-	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrNotFound) {
-		t.Errorf("no shipments: err = %v; want ErrNotFound", err)
+// The cases adapters/dhl passes too (dhlfake).
+func TestLookups(t *testing.T) {
+	for _, tc := range dhlfake.Cases.Lookups {
+		t.Run(tc.Name, func(t *testing.T) {
+			_, src := startFake(t, adaptertest.Found, string(tc.Body))
+			p, err := src.Lookup(context.Background(), foundRef)
+			if want := tc.Err(); want != nil || err != nil {
+				if !errors.Is(err, want) {
+					t.Fatalf("err = %v; want %v", err, want)
+				}
+				return
+			}
+			if err := adaptertest.CheckView(p.View, "dhl", foundNumber, foundPII); err != nil {
+				t.Fatal(err)
+			}
+			got := []adapters.Status{}
+			for _, e := range p.View.Events {
+				got = append(got, e.Status)
+			}
+			if !slices.Equal(got, tc.Statuses) || p.View.Status != tc.Status {
+				t.Errorf("statuses %v, view %s; want %v, %s", got, p.View.Status, tc.Statuses, tc.Status)
+			}
+		})
 	}
 }
 
@@ -435,8 +350,8 @@ func TestOpenRefusesBadOptions(t *testing.T) {
 
 func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	fake, src := startFake(t, adaptertest.Found, foundShipment)
-	fake.first = []adaptertest.Scenario{adaptertest.RateLimited}
-	fake.retryAfter = "3"
+	fake.First = []adaptertest.Scenario{adaptertest.RateLimited}
+	fake.RetryAfter = "3"
 	var waits []time.Duration
 	src.client.Sleep = func(ctx context.Context, d time.Duration) error {
 		waits = append(waits, d)
@@ -445,23 +360,7 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
 		t.Fatalf("Lookup after a 429: %v", err)
 	}
-	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.queries) != 2 {
-		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.queries))
-	}
-}
-
-func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
-	body := `{"shipments":[{"id":"1234567890","events":[
-		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Tracking details updated"},
-		{"timestamp":"2026-11-18T08:00:00Z","statusCode":"transit","description":"Processed"},
-		{"timestamp":"2026-11-17T08:00:00Z","statusCode":"pre-transit","description":"Label created"}]}]}`
-	v := lookupFound(t, body)
-	got := []adapters.Status{}
-	for _, e := range v.Events {
-		got = append(got, e.Status)
-	}
-	want := []adapters.Status{adapters.StatusInfoReceived, adapters.StatusInTransit, adapters.StatusInTransit}
-	if !slices.Equal(got, want) || v.Status != adapters.StatusInTransit {
-		t.Errorf("statuses %v, view %s; want %v, in_transit", got, v.Status, want)
+	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.Tracks()) != 2 {
+		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.Tracks()))
 	}
 }

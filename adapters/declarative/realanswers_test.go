@@ -1,12 +1,12 @@
 package declarative
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
+	"github.com/trackgate/trackgate/adapters/carrierfake"
+	"github.com/trackgate/trackgate/adapters/dhl/dhlfake"
 )
 
 // dhlRealAnswers are the directories of real DHL answers the DHL
@@ -28,15 +28,5 @@ func TestDHLReadsRealAnswers(t *testing.T) {
 // serveDHL opens the DHL description against a DHL that answers every
 // request with status and body.
 func serveDHL(t *testing.T, status int, body []byte) adapters.Source {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("DHL-API-Key") != fakeKey {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
-	return openDHL(t, srv, map[string]string{"api_key": fakeKey})
+	return openDHL(t, carrierfake.Answer(t, dhlfake.API, status, body), map[string]string{"api_key": fakeKey})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/adaptertest"
-	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/dhl/dhlfake"
 )
 
 func TestConformance(t *testing.T) {
@@ -44,83 +45,37 @@ func lookupFound(t *testing.T, body string) adapters.View {
 
 func TestFoundShipmentMapsDHLsHistory(t *testing.T) {
 	v := lookupFound(t, foundShipment)
-	want := []struct {
-		status adapters.Status
-		city   string
-	}{
-		{adapters.StatusInfoReceived, "LONDON"},
-		{adapters.StatusInTransit, "LONDON-HEATHROW"},
-		{adapters.StatusInTransit, "AMSTERDAM"},
-		{adapters.StatusOutForDelivery, "AMSTERDAM"}, // "Oderweg 2, AMSTERDAM": the street is gone
-		{adapters.StatusDelivered, "AMSTERDAM"},
-	}
+	want := dhlfake.Cases.Found.Events
 	if len(v.Events) != len(want) {
 		t.Fatalf("%d events; want %d", len(v.Events), len(want))
 	}
 	for i, w := range want {
 		e := v.Events[i]
-		if e.Status != w.status || e.Location == nil || e.Location.City != w.city {
-			t.Errorf("event %d: %s in %+v; want %s in %s", i, e.Status, e.Location, w.status, w.city)
+		if e.Status != w.Status || e.Location == nil || e.Location.City != w.City || w.Description != "" && e.Description != w.Description {
+			t.Errorf("event %d: %s in %+v, %q; want %s in %s, %q", i, e.Status, e.Location, e.Description, w.Status, w.City, w.Description)
 		}
 	}
 	if v.ETA != nil {
 		t.Errorf("a delivered shipment shows an ETA %+v", v.ETA)
 	}
-	if got := v.Events[4].Description; got != "Delivered - Signed for by: [name]" {
-		t.Errorf("delivery text %q; want the signer masked", got)
-	}
-}
-
-// inTransit edits foundShipment into one still on its way.
-func inTransit(t *testing.T, edit func(sh map[string]any)) string {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(foundShipment), &doc); err != nil {
-		t.Fatal(err)
-	}
-	sh := doc["shipments"].([]any)[0].(map[string]any)
-	events := sh["events"].([]any)
-	sh["events"] = events[2:] // up to arrival at the sort facility
-	sh["status"] = events[2]
-	delete(sh["details"].(map[string]any), "proofOfDelivery")
-	edit(sh)
-	b, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
-	cet := time.FixedZone("CET", 3600)
-	cases := []struct {
-		name string
-		edit func(sh map[string]any)
-		want *adapters.ETA
-	}{
-		{"time frame first", func(map[string]any) {}, &adapters.ETA{
-			From: time.Date(2026, 11, 20, 9, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
-		{"estimated time alone", func(sh map[string]any) { delete(sh, "estimatedDeliveryTimeFrame") }, &adapters.ETA{
-			From: time.Date(2026, 11, 20, 18, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
-		{"a frame that ends before it starts falls back", func(sh map[string]any) {
-			sh["estimatedDeliveryTimeFrame"] = map[string]any{"estimatedFrom": "2026-11-21T09:00:00+01:00", "estimatedThrough": "2026-11-20T09:00:00+01:00"}
-		}, &adapters.ETA{From: time.Date(2026, 11, 20, 18, 0, 0, 0, cet), To: time.Date(2026, 11, 20, 18, 0, 0, 0, cet)}},
-		{"none", func(sh map[string]any) {
-			delete(sh, "estimatedDeliveryTimeFrame")
-			delete(sh, "estimatedTimeOfDelivery")
-		}, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			v := lookupFound(t, inTransit(t, tc.edit))
+	for _, tc := range dhlfake.Cases.ETA {
+		t.Run(tc.Name, func(t *testing.T) {
+			body, err := tc.Body()
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := lookupFound(t, body)
 			if v.Status != adapters.StatusInTransit {
 				t.Fatalf("status %s; want in_transit", v.Status)
 			}
 			switch {
-			case tc.want == nil && v.ETA != nil:
+			case tc.Want == nil && v.ETA != nil:
 				t.Errorf("ETA %+v; want none", v.ETA)
-			case tc.want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.want.From) || !v.ETA.To.Equal(tc.want.To)):
-				t.Errorf("ETA %+v; want %+v", v.ETA, tc.want)
+			case tc.Want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.Want.From) || !v.ETA.To.Equal(tc.Want.To)):
+				t.Errorf("ETA %+v; want %+v", v.ETA, tc.Want)
 			}
 			if b, _ := json.Marshal(v.ETA); v.ETA != nil && !strings.Contains(string(b), "+01:00") {
 				t.Errorf("ETA %s lost DHL's offset", b)
@@ -130,71 +85,33 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 }
 
 func TestEventStatus(t *testing.T) {
-	cases := []struct {
-		e    event
-		want phrases.Class
-	}{
-		{event{StatusCode: "pre-transit", Description: "Shipment information received"}, phrases.Class{Status: adapters.StatusInfoReceived}},
-		{event{StatusCode: "pre-transit", Status: "DELIVERED", Description: "JESSICA"}, phrases.Class{Status: adapters.StatusInfoReceived}},
-		{event{StatusCode: "transit", Description: "Arrived at Sort Facility"}, phrases.Class{Status: adapters.StatusInTransit}},
-		{event{StatusCode: "transit", Status: "WITH DELIVERY COURIER"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{event{StatusCode: "transit", Description: "The shipment is out for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{event{StatusCode: "transit", Description: "The shipment is ready for pickup at the Packstation"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
-		{event{StatusCode: "transit", Description: "Clearance processing complete at LEIPZIG - GERMANY"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.CustomsCleared}},
-		{event{StatusCode: "transit", Description: "The shipment has been delivered"}, phrases.Class{Status: adapters.StatusInTransit}},
-		{event{StatusCode: "delivered", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
-		{event{StatusCode: "delivered", Description: "The shipment has been delivered to the PACKSTATION"}, phrases.Class{Status: adapters.StatusAvailableForPickup, Substatus: phrases.Locker}},
-		{event{StatusCode: "delivered", Description: "The shipment has been returned to the sender"}, phrases.Class{Status: adapters.StatusReturned}},
-		{event{StatusCode: "failure", Description: "Customs clearance delayed"}, phrases.Class{Status: adapters.StatusException}},
-		{event{StatusCode: "failure", Description: "A delivery attempt was made; recipient not at home"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
-		{event{StatusCode: "failure", Description: "The shipment could not be delivered"}, phrases.Class{Status: adapters.StatusAttemptFailed}},
-		{event{StatusCode: "failure", Description: "Shipment returned to shipper"}, phrases.Class{Status: adapters.StatusReturned}},
-		{event{StatusCode: "failure", Description: "The shipment is being returned to the sender"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.ReturningToSender}},
-		{event{StatusCode: "failure", Description: "Shipment is on hold"}, phrases.Class{Status: adapters.StatusException, Substatus: phrases.Held}},
-		// DHL Express: no statusCode, the text says it all.
-		{event{Description: "Shipment is out with courier for delivery"}, phrases.Class{Status: adapters.StatusOutForDelivery}},
-		{event{Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
-		{event{Description: "Customs clearance status updated. Note - The Customs clearance process may start while the shipment is in transit to the destination."}, phrases.Class{Status: adapters.StatusInTransit, Substatus: phrases.Customs}},
-		{event{Description: "Payment is received and recorded for shipment related fees"}, phrases.Class{}},
-		{event{StatusCode: "unknown", Description: "Delivered"}, phrases.Class{Status: adapters.StatusDelivered}},
-		{event{StatusCode: "unknown"}, phrases.Class{}},
-		{event{StatusCode: "in-customs"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_in-customs"}},
-		{event{StatusCode: "Delivered to Jane Doe +44 20 7946 0958"}, phrases.Class{Status: adapters.StatusInTransit, Substatus: "dhl_unrecognized"}},
-	}
-	for _, tc := range cases {
-		if got := eventStatus(tc.e); got != tc.want {
-			t.Errorf("eventStatus(%+v) = %+v; want %+v", tc.e, got, tc.want)
+	for _, tc := range dhlfake.Cases.EventStatus {
+		e := event{StatusCode: tc.StatusCode, Status: tc.Status, Description: tc.Description}
+		if got := eventStatus(e); got != tc.Want {
+			t.Errorf("eventStatus(%+v) = %+v; want %+v", e, got, tc.Want)
 		}
 	}
 }
 
 func TestLocationOfParsesDHLsLocalities(t *testing.T) {
-	loc := func(locality, country string) *place {
-		p := &place{}
-		json.Unmarshal([]byte(`{"address":{"addressLocality":`+strconvQuote(locality)+`,"countryCode":`+strconvQuote(country)+`}}`), p)
-		return p
-	}
-	cases := []struct {
-		p    *place
-		want *adapters.Location
-	}{
-		{loc("LOS ANGELES, CA - USA", "US"), &adapters.Location{City: "LOS ANGELES", Region: "CA", Country: "US"}},
-		{loc("Henderson, NV, US", ""), &adapters.Location{City: "Henderson", Region: "NV", Country: "US"}},
-		{loc("MANILA - PHILIPPINES, THE", ""), &adapters.Location{City: "MANILA", Country: "PH"}},
-		{loc("Oderweg 2, AMSTERDAM", "NL"), &adapters.Location{City: "AMSTERDAM", Country: "NL"}},
-		{loc("Contact Jane Doe, Paris", "FR"), &adapters.Location{City: "Paris", Country: "FR"}},
-		{loc("Keizersgracht 123", ""), nil},
-		{nil, nil},
-	}
-	for _, tc := range cases {
-		got := locationOf(tc.p)
-		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
-			t.Errorf("locationOf(%+v) = %+v; want %+v", tc.p, got, tc.want)
+	for _, tc := range dhlfake.Cases.Places {
+		var p *place
+		if tc.Locality != nil {
+			p = &place{Address: &struct {
+				CountryCode     string `json:"countryCode"`
+				AddressLocality string `json:"addressLocality"`
+			}{tc.Country, *tc.Locality}}
+		}
+		got := locationOf(p)
+		if (got == nil) != (tc.Want == nil) || got != nil && *got != *tc.Want {
+			where := "no place"
+			if p != nil {
+				where = fmt.Sprintf("%+v", *p.Address)
+			}
+			t.Errorf("locationOf(%s) = %+v; want %+v", where, got, tc.Want)
 		}
 	}
 }
-
-func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func TestSignerNamesAreMaskedWhereverDHLRepeatsThem(t *testing.T) {
 	sh := &shipment{}
@@ -217,32 +134,24 @@ func TestSignerNamesAreMaskedWhereverDHLRepeatsThem(t *testing.T) {
 }
 
 // A signer DHL records as a place or in the words of its own texts does
-// not rewrite the delivery event.
+
 func TestSignerMaskingLeavesTheDeliveryEventsOwnText(t *testing.T) {
-	for _, signed := range []string{`"FRONT DOOR"`, `"DELIVERED"`, `{"@type":"Person","name":"Delivered"}`} {
+	kept := dhlfake.Cases.SignersKept
+	for _, signed := range kept.Signed {
 		sh := &shipment{}
-		json.Unmarshal([]byte(`{"details":{"proofOfDelivery":{"signed":`+signed+`}}}`), sh)
-		e := event{Status: "DELIVERED", Description: "Delivered - Left at Front Door"}
-		if got := text(e, signerNames(sh)); got != "Delivered - Left at Front Door" {
+		json.Unmarshal([]byte(`{"details":{"proofOfDelivery":{"signed":`+string(signed)+`}}}`), sh)
+		e := event{Status: kept.Event.Status, Description: kept.Event.Description}
+		if got := text(e, signerNames(sh)); got != kept.Event.Description {
 			t.Errorf("signed %s: the delivery text became %q", signed, got)
 		}
 	}
 }
 
 func TestADescriptionThatIsOnlyANameIsDropped(t *testing.T) {
-	cases := []struct {
-		e    event
-		want string
-	}{
-		{event{Status: "DELIVERED", Description: "JESSICA", Remark: "The shipment is pending completion of customs inspection."}, "The shipment is pending completion of customs inspection."},
-		{event{Status: "DELIVERED", Description: "JESSICA"}, "DELIVERED"},
-		{event{Status: "delivered", Description: "Delivered"}, "Delivered"},
-		{event{Status: "transit", Description: "Clearance Event"}, "Clearance Event"},
-		{event{Status: "transit", Description: "JESSICA"}, "JESSICA"}, // not where DHL puts a signer
-	}
-	for _, tc := range cases {
-		if got := text(tc.e, nil); got != tc.want {
-			t.Errorf("text(%+v) = %q; want %q", tc.e, got, tc.want)
+	for _, tc := range dhlfake.Cases.Texts {
+		e := event{Status: tc.Status, Description: tc.Description, Remark: tc.Remark}
+		if got := text(e, nil); got != tc.Want {
+			t.Errorf("text(%+v) = %q; want %q", e, got, tc.Want)
 		}
 	}
 }
@@ -258,14 +167,28 @@ func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
 	}
 }
 
-func TestAShipmentWithNothingDatedIsMalformed(t *testing.T) {
-	_, src := startFake(t, adaptertest.Found, `{"shipments":[{"id":"1234567890","status":{"statusCode":"transit"},"events":[]}]}`)
-	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrUnavailable) {
-		t.Errorf("err = %v; want ErrUnavailable", err)
-	}
-	_, src = startFake(t, adaptertest.Found, `{"shipments":[]}`)
-	if _, err := src.Lookup(context.Background(), foundRef); !errors.Is(err, adapters.ErrNotFound) {
-		t.Errorf("no shipments: err = %v; want ErrNotFound", err)
+func TestLookups(t *testing.T) {
+	for _, tc := range dhlfake.Cases.Lookups {
+		t.Run(tc.Name, func(t *testing.T) {
+			_, src := startFake(t, adaptertest.Found, string(tc.Body))
+			p, err := src.Lookup(context.Background(), foundRef)
+			if want := tc.Err(); want != nil || err != nil {
+				if !errors.Is(err, want) {
+					t.Fatalf("err = %v; want %v", err, want)
+				}
+				return
+			}
+			if err := adaptertest.CheckView(p.View, DefaultCourier, foundNumber, foundPII); err != nil {
+				t.Fatal(err)
+			}
+			got := []adapters.Status{}
+			for _, e := range p.View.Events {
+				got = append(got, e.Status)
+			}
+			if !slices.Equal(got, tc.Statuses) || p.View.Status != tc.Status {
+				t.Errorf("statuses %v, view %s; want %v, %s", got, p.View.Status, tc.Statuses, tc.Status)
+			}
+		})
 	}
 }
 
@@ -324,22 +247,6 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 	}
 	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.Tracks()) != 2 {
 		t.Errorf("waits %v over %d requests; want one wait of 3s between two requests", waits, len(fake.Tracks()))
-	}
-}
-
-func TestAnUnknownEventKeepsTheStatusBeforeIt(t *testing.T) {
-	body := `{"shipments":[{"id":"1234567890","events":[
-		{"timestamp":"2026-11-19T08:00:00Z","statusCode":"unknown","description":"Tracking details updated"},
-		{"timestamp":"2026-11-18T08:00:00Z","statusCode":"transit","description":"Processed"},
-		{"timestamp":"2026-11-17T08:00:00Z","statusCode":"pre-transit","description":"Label created"}]}]}`
-	v := lookupFound(t, body)
-	got := []adapters.Status{}
-	for _, e := range v.Events {
-		got = append(got, e.Status)
-	}
-	want := []adapters.Status{adapters.StatusInfoReceived, adapters.StatusInTransit, adapters.StatusInTransit}
-	if !slices.Equal(got, want) || v.Status != adapters.StatusInTransit {
-		t.Errorf("statuses %v, view %s; want %v, in_transit", got, v.Status, want)
 	}
 }
 
