@@ -3,7 +3,6 @@ package declarative
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -22,14 +21,14 @@ import (
 func TestConformance(t *testing.T) {
 	adaptertest.Run(t, adaptertest.Harness{
 		Courier: "dhl",
-		Ref:     foundRef,
+		Ref:     dhlfake.Ref,
 		Open: func(t *testing.T, s adaptertest.Scenario) adapters.Source {
-			_, src := startFake(t, s, foundShipment)
+			_, src := startFake(t, s, dhlfake.Found)
 			return src
 		},
-		PII:        foundPII,
-		RetryAfter: retryAfter,
-		EventTimes: foundEventTimes,
+		PII:        dhlfake.PII,
+		RetryAfter: dhlfake.RetryAfter,
+		EventTimes: dhlfake.EventTimes,
 		Status:     adapters.StatusDelivered,
 	})
 }
@@ -37,30 +36,19 @@ func TestConformance(t *testing.T) {
 func lookupFound(t *testing.T, body string) adapters.View {
 	t.Helper()
 	_, src := startFake(t, adaptertest.Found, body)
-	p, err := src.Lookup(context.Background(), foundRef)
+	p, err := src.Lookup(context.Background(), dhlfake.Ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := adaptertest.CheckView(p.View, "dhl", foundNumber, foundPII); err != nil {
+	if err := adaptertest.CheckView(p.View, "dhl", dhlfake.Number, dhlfake.PII); err != nil {
 		t.Fatal(err)
 	}
 	return p.View
 }
 
 func TestFoundShipmentMapsDHLsHistory(t *testing.T) {
-	v := lookupFound(t, foundShipment)
-	want := dhlfake.Cases.Found.Events
-	if len(v.Events) != len(want) {
-		t.Fatalf("%d events; want %d", len(v.Events), len(want))
-	}
-	for i, w := range want {
-		e := v.Events[i]
-		if e.Status != w.Status || e.Location == nil || e.Location.City != w.City || w.Description != "" && e.Description != w.Description {
-			t.Errorf("event %d: %s in %+v, %q; want %s in %s, %q", i, e.Status, e.Location, e.Description, w.Status, w.City, w.Description)
-		}
-	}
-	if v.ETA != nil {
-		t.Errorf("a delivered shipment shows an ETA %+v", v.ETA)
+	if err := dhlfake.CheckFound(lookupFound(t, dhlfake.Found)); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -71,18 +59,8 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := lookupFound(t, body)
-			if v.Status != adapters.StatusInTransit {
-				t.Fatalf("status %s; want in_transit", v.Status)
-			}
-			switch {
-			case tc.Want == nil && v.ETA != nil:
-				t.Errorf("ETA %+v; want none", v.ETA)
-			case tc.Want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.Want.From) || !v.ETA.To.Equal(tc.Want.To)):
-				t.Errorf("ETA %+v; want %+v", v.ETA, tc.Want)
-			}
-			if b, _ := json.Marshal(v.ETA); v.ETA != nil && !strings.Contains(string(b), "+01:00") {
-				t.Errorf("ETA %s lost DHL's offset", b)
+			if err := tc.Check(lookupFound(t, body)); err != nil {
+				t.Error(err)
 			}
 		})
 	}
@@ -169,7 +147,7 @@ func readEvent(t *testing.T, raw map[string]any, names []string) event {
 	if _, ok := raw["timestamp"]; !ok {
 		raw["timestamp"] = "2026-11-20T10:31:00+01:00"
 	}
-	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
+	m := mapper{ctx: context.Background(), vars: []any{dhlfake.Number, ""}}
 	ev, _ := m.event(&d.spec.Answer.Event, raw, names)
 	if m.err != nil {
 		t.Fatal(m.err)
@@ -232,7 +210,7 @@ func signerNames(t *testing.T, shipment string) []string {
 	if err := json.Unmarshal([]byte(shipment), &sh); err != nil {
 		t.Fatal(err)
 	}
-	m := mapper{ctx: context.Background(), vars: []any{foundNumber, ""}}
+	m := mapper{ctx: context.Background(), vars: []any{dhlfake.Number, ""}}
 	names := personalNames(m.all(&d.spec.Answer.Personal, sh))
 	if m.err != nil {
 		t.Fatal(m.err)
@@ -265,9 +243,9 @@ func TestSignerNamesAreMaskedWhereverDHLRepeatsThem(t *testing.T) {
 }
 
 func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
-	fake := carrierfake.Start(t, dhlfake.API, adaptertest.Found, foundNumber, []byte(foundShipment))
-	src := openDHL(t, fake, map[string]string{"api_key": fakeKey, "service": "express"})
-	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
+	fake := carrierfake.Start(t, dhlfake.API, adaptertest.Found, dhlfake.Number, []byte(dhlfake.Found))
+	src := openDHL(t, fake, map[string]string{"api_key": dhlfake.Key, "service": "express"})
+	if _, err := src.Lookup(context.Background(), dhlfake.Ref); err != nil {
 		t.Fatal(err)
 	}
 	if q := fake.Tracks()[0].Query; q != "service=express&trackingNumber=1234567890" {
@@ -280,29 +258,16 @@ func TestLookups(t *testing.T) {
 	for _, tc := range dhlfake.Cases.Lookups {
 		t.Run(tc.Name, func(t *testing.T) {
 			_, src := startFake(t, adaptertest.Found, string(tc.Body))
-			p, err := src.Lookup(context.Background(), foundRef)
-			if want := tc.Err(); want != nil || err != nil {
-				if !errors.Is(err, want) {
-					t.Fatalf("err = %v; want %v", err, want)
-				}
-				return
-			}
-			if err := adaptertest.CheckView(p.View, "dhl", foundNumber, foundPII); err != nil {
-				t.Fatal(err)
-			}
-			got := []adapters.Status{}
-			for _, e := range p.View.Events {
-				got = append(got, e.Status)
-			}
-			if !slices.Equal(got, tc.Statuses) || p.View.Status != tc.Status {
-				t.Errorf("statuses %v, view %s; want %v, %s", got, p.View.Status, tc.Statuses, tc.Status)
+			p, err := src.Lookup(context.Background(), dhlfake.Ref)
+			if err := tc.Check(p, err); err != nil {
+				t.Error(err)
 			}
 		})
 	}
 }
 
 func FuzzRead(f *testing.F) {
-	f.Add([]byte(foundShipment))
+	f.Add([]byte(dhlfake.Found))
 	f.Add([]byte(`{"shipments":[{"id":"1","status":{"statusCode":"unknown","timestamp":"2026-11-20"}}]}`))
 	f.Add([]byte(`{"shipments":[{"id":1234567890,"events":[{"timestamp":"2021-04-26T11:42:00","description":"Delivered","location":{"address":{"addressLocality":"NEW YORK, NY - USA"}}}]}]}`))
 	d, err := Carrier("dhl")
@@ -310,14 +275,14 @@ func FuzzRead(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		p, err := d.read(context.Background(), "dhl", foundNumber, []any{foundNumber, ""}, body)
+		p, err := d.read(context.Background(), "dhl", dhlfake.Number, []any{dhlfake.Number, ""}, body)
 		if err != nil {
 			return
 		}
 		if p.Version == 0 {
 			t.Fatal("version 0")
 		}
-		if err := adaptertest.CheckView(p.View, "dhl", foundNumber, nil); err != nil {
+		if err := adaptertest.CheckView(p.View, "dhl", dhlfake.Number, nil); err != nil {
 			t.Fatalf("view from %s: %v", body, err)
 		}
 	})
@@ -349,7 +314,7 @@ func TestOpenRefusesBadOptions(t *testing.T) {
 }
 
 func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
-	fake, src := startFake(t, adaptertest.Found, foundShipment)
+	fake, src := startFake(t, adaptertest.Found, dhlfake.Found)
 	fake.First = []adaptertest.Scenario{adaptertest.RateLimited}
 	fake.RetryAfter = "3"
 	var waits []time.Duration
@@ -357,7 +322,7 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 		waits = append(waits, d)
 		return ctx.Err()
 	}
-	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
+	if _, err := src.Lookup(context.Background(), dhlfake.Ref); err != nil {
 		t.Fatalf("Lookup after a 429: %v", err)
 	}
 	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.Tracks()) != 2 {

@@ -8,26 +8,13 @@ import (
 	"github.com/trackgate/trackgate/adapters/dhl/dhlfake"
 )
 
-// The fake DHL of adapters/dhl's tests, its parcel and what a reader must
-// make of it (dhlfake), which the declarative DHL must pass as the Go
-// adapter does.
-const (
-	fakeKey     = dhlfake.Key
-	foundNumber = dhlfake.Number
-	retryAfter  = dhlfake.RetryAfter
-)
-
-var (
-	foundShipment   = dhlfake.Found
-	foundRef        = dhlfake.Ref
-	foundPII        = dhlfake.Cases.Found.PII
-	foundEventTimes = dhlfake.Cases.Found.EventTimes
-)
-
+// startFake runs the fake DHL of adapters/dhl's tests (dhlfake), whose
+// cases the declarative DHL must pass as the Go adapter does, and opens
+// the DHL description against it, with a revoked key for BadCredentials.
 func startFake(t *testing.T, s adaptertest.Scenario, body string) (*carrierfake.Fake, *Source) {
 	t.Helper()
-	fake := carrierfake.Start(t, dhlfake.API, s, foundNumber, []byte(body))
-	key := fakeKey
+	fake := carrierfake.Start(t, dhlfake.API, s, dhlfake.Number, []byte(body))
+	key := dhlfake.Key
 	if s == adaptertest.BadCredentials {
 		key = "revoked-key"
 	}

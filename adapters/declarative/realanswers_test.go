@@ -28,5 +28,5 @@ func TestDHLReadsRealAnswers(t *testing.T) {
 // serveDHL opens the DHL description against a DHL that answers every
 // request with status and body.
 func serveDHL(t *testing.T, status int, body []byte) adapters.Source {
-	return openDHL(t, carrierfake.Answer(t, dhlfake.API, status, body), map[string]string{"api_key": fakeKey})
+	return openDHL(t, carrierfake.Answer(t, dhlfake.API, status, body), map[string]string{"api_key": dhlfake.Key})
 }

@@ -3,9 +3,7 @@ package dhl
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,14 +16,14 @@ import (
 func TestConformance(t *testing.T) {
 	adaptertest.Run(t, adaptertest.Harness{
 		Courier: DefaultCourier,
-		Ref:     foundRef,
+		Ref:     dhlfake.Ref,
 		Open: func(t *testing.T, s adaptertest.Scenario) adapters.Source {
-			_, src := startFake(t, s, foundShipment)
+			_, src := startFake(t, s, dhlfake.Found)
 			return src
 		},
-		PII:        foundPII,
-		RetryAfter: retryAfter,
-		EventTimes: foundEventTimes,
+		PII:        dhlfake.PII,
+		RetryAfter: dhlfake.RetryAfter,
+		EventTimes: dhlfake.EventTimes,
 		Status:     adapters.StatusDelivered,
 	})
 }
@@ -33,30 +31,19 @@ func TestConformance(t *testing.T) {
 func lookupFound(t *testing.T, body string) adapters.View {
 	t.Helper()
 	_, src := startFake(t, adaptertest.Found, body)
-	p, err := src.Lookup(context.Background(), foundRef)
+	p, err := src.Lookup(context.Background(), dhlfake.Ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := adaptertest.CheckView(p.View, DefaultCourier, foundNumber, foundPII); err != nil {
+	if err := adaptertest.CheckView(p.View, DefaultCourier, dhlfake.Number, dhlfake.PII); err != nil {
 		t.Fatal(err)
 	}
 	return p.View
 }
 
 func TestFoundShipmentMapsDHLsHistory(t *testing.T) {
-	v := lookupFound(t, foundShipment)
-	want := dhlfake.Cases.Found.Events
-	if len(v.Events) != len(want) {
-		t.Fatalf("%d events; want %d", len(v.Events), len(want))
-	}
-	for i, w := range want {
-		e := v.Events[i]
-		if e.Status != w.Status || e.Location == nil || e.Location.City != w.City || w.Description != "" && e.Description != w.Description {
-			t.Errorf("event %d: %s in %+v, %q; want %s in %s, %q", i, e.Status, e.Location, e.Description, w.Status, w.City, w.Description)
-		}
-	}
-	if v.ETA != nil {
-		t.Errorf("a delivered shipment shows an ETA %+v", v.ETA)
+	if err := dhlfake.CheckFound(lookupFound(t, dhlfake.Found)); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -67,18 +54,8 @@ func TestETAFromTheTimeFrameOrTheEstimatedTime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := lookupFound(t, body)
-			if v.Status != adapters.StatusInTransit {
-				t.Fatalf("status %s; want in_transit", v.Status)
-			}
-			switch {
-			case tc.Want == nil && v.ETA != nil:
-				t.Errorf("ETA %+v; want none", v.ETA)
-			case tc.Want != nil && (v.ETA == nil || !v.ETA.From.Equal(tc.Want.From) || !v.ETA.To.Equal(tc.Want.To)):
-				t.Errorf("ETA %+v; want %+v", v.ETA, tc.Want)
-			}
-			if b, _ := json.Marshal(v.ETA); v.ETA != nil && !strings.Contains(string(b), "+01:00") {
-				t.Errorf("ETA %s lost DHL's offset", b)
+			if err := tc.Check(lookupFound(t, body)); err != nil {
+				t.Error(err)
 			}
 		})
 	}
@@ -157,9 +134,9 @@ func TestADescriptionThatIsOnlyANameIsDropped(t *testing.T) {
 }
 
 func TestLookupAsksForTheNormalizedNumberWithTheService(t *testing.T) {
-	fake, src := startFake(t, adaptertest.Found, foundShipment)
+	fake, src := startFake(t, adaptertest.Found, dhlfake.Found)
 	src.cfg.Service = "express"
-	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
+	if _, err := src.Lookup(context.Background(), dhlfake.Ref); err != nil {
 		t.Fatal(err)
 	}
 	if q := fake.Tracks()[0].Query; q != "service=express&trackingNumber=1234567890" {
@@ -171,47 +148,34 @@ func TestLookups(t *testing.T) {
 	for _, tc := range dhlfake.Cases.Lookups {
 		t.Run(tc.Name, func(t *testing.T) {
 			_, src := startFake(t, adaptertest.Found, string(tc.Body))
-			p, err := src.Lookup(context.Background(), foundRef)
-			if want := tc.Err(); want != nil || err != nil {
-				if !errors.Is(err, want) {
-					t.Fatalf("err = %v; want %v", err, want)
-				}
-				return
-			}
-			if err := adaptertest.CheckView(p.View, DefaultCourier, foundNumber, foundPII); err != nil {
-				t.Fatal(err)
-			}
-			got := []adapters.Status{}
-			for _, e := range p.View.Events {
-				got = append(got, e.Status)
-			}
-			if !slices.Equal(got, tc.Statuses) || p.View.Status != tc.Status {
-				t.Errorf("statuses %v, view %s; want %v, %s", got, p.View.Status, tc.Statuses, tc.Status)
+			p, err := src.Lookup(context.Background(), dhlfake.Ref)
+			if err := tc.Check(p, err); err != nil {
+				t.Error(err)
 			}
 		})
 	}
 }
 
 func FuzzParcelOf(f *testing.F) {
-	f.Add([]byte(foundShipment))
+	f.Add([]byte(dhlfake.Found))
 	f.Add([]byte(`{"shipments":[{"id":"1","status":{"statusCode":"unknown","timestamp":"2026-11-20"}}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var r response
 		if json.Unmarshal(body, &r) != nil {
 			return
 		}
-		sh := r.shipment(foundNumber)
+		sh := r.shipment(dhlfake.Number)
 		if sh == nil {
 			return
 		}
-		p, err := parcelOf(DefaultCourier, foundNumber, sh)
+		p, err := parcelOf(DefaultCourier, dhlfake.Number, sh)
 		if err != nil {
 			return
 		}
 		if p.Version == 0 {
 			t.Fatal("version 0")
 		}
-		if err := adaptertest.CheckView(p.View, DefaultCourier, foundNumber, nil); err != nil {
+		if err := adaptertest.CheckView(p.View, DefaultCourier, dhlfake.Number, nil); err != nil {
 			t.Fatalf("view from %s: %v", body, err)
 		}
 	})
@@ -234,7 +198,7 @@ func TestOpenRefusesBadOptions(t *testing.T) {
 }
 
 func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
-	fake, src := startFake(t, adaptertest.Found, foundShipment)
+	fake, src := startFake(t, adaptertest.Found, dhlfake.Found)
 	fake.First = []adaptertest.Scenario{adaptertest.RateLimited}
 	fake.RetryAfter = "3"
 	var waits []time.Duration
@@ -242,7 +206,7 @@ func TestLookupRetriesAfterTheWaitDHLAsksFor(t *testing.T) {
 		waits = append(waits, d)
 		return ctx.Err()
 	}
-	if _, err := src.Lookup(context.Background(), foundRef); err != nil {
+	if _, err := src.Lookup(context.Background(), dhlfake.Ref); err != nil {
 		t.Fatalf("Lookup after a 429: %v", err)
 	}
 	if len(waits) != 1 || waits[0] != 3*time.Second || len(fake.Tracks()) != 2 {

@@ -11,23 +11,11 @@ import (
 
 // The fake DHL, its parcel and what a reader must make of it are
 // dhlfake's, which the declarative DHL's tests share.
-const (
-	fakeKey     = dhlfake.Key
-	foundNumber = dhlfake.Number
-	retryAfter  = dhlfake.RetryAfter
-)
-
-var (
-	foundShipment   = dhlfake.Found
-	foundRef        = dhlfake.Ref
-	foundPII        = dhlfake.Cases.Found.PII
-	foundEventTimes = dhlfake.Cases.Found.EventTimes
-)
 
 // connect returns a Source for fake, with a revoked key for BadCredentials.
 func connect(t *testing.T, fake *carrierfake.Fake, s adaptertest.Scenario) *Source {
 	t.Helper()
-	key := fakeKey
+	key := dhlfake.Key
 	if s == adaptertest.BadCredentials {
 		key = "revoked-key"
 	}
@@ -40,7 +28,7 @@ func connect(t *testing.T, fake *carrierfake.Fake, s adaptertest.Scenario) *Sour
 
 func startFake(t *testing.T, s adaptertest.Scenario, body string) (*carrierfake.Fake, *Source) {
 	t.Helper()
-	fake := carrierfake.Start(t, dhlfake.API, s, foundNumber, []byte(body))
+	fake := carrierfake.Start(t, dhlfake.API, s, dhlfake.Number, []byte(body))
 	return fake, connect(t, fake, s)
 }
 

@@ -8,20 +8,26 @@ package dhlfake
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/trackgate/trackgate/adapters"
+	"github.com/trackgate/trackgate/adapters/adaptertest"
 	"github.com/trackgate/trackgate/adapters/carrierfake"
 	"github.com/trackgate/trackgate/adapters/phrases"
 )
 
-// The fake's key and parcel.
+// The fake's key and parcel, and the courier id both readers give DHL's
+// views.
 const (
 	Key        = "demo-key-7Xq2"
 	Number     = "1234567890"
 	RetryAfter = 2 * time.Minute
+	Courier    = "dhl"
 )
 
 // Ref asks for the found parcel, as a person types its number.
@@ -32,6 +38,15 @@ var Ref = adapters.ParcelRef{TrackingNumber: "12 3456 7890"}
 //
 //go:embed found.json
 var Found string
+
+// PII is the personal data in Found, none of which a view may show.
+var PII = []string{"Jessica", "Miller", "proview.dhl.com", "ab12cd34ef56", "Keizersgracht", "Oderweg", "Pieter", "794 6095"}
+
+// EventTimes are the times of Found's events as the view must show them.
+var EventTimes = []string{
+	"2026-11-18T16:02:00Z", "2026-11-19T05:10:00Z", "2026-11-19T22:40:00+01:00",
+	"2026-11-20T07:12:00+01:00", "2026-11-20T10:31:00+01:00",
+}
 
 // problem writes DHL's error answer (RFC 7807).
 func problem(w http.ResponseWriter, status int) {
@@ -82,13 +97,10 @@ var casesJSON []byte
 
 // CaseFile is the content of cases.json.
 type CaseFile struct {
-	// Found is what the view of Found shows: PII none of which it may
-	// show, its events' times and, for each event, its status, city
-	// and, where set, its text.
+	// Found is what the view of Found shows: for each event, its status,
+	// city and, where set, its text (CheckFound).
 	Found struct {
-		PII        []string `json:"pii"`
-		EventTimes []string `json:"event_times"`
-		Events     []struct {
+		Events []struct {
 			Status      adapters.Status `json:"status"`
 			City        string          `json:"city"`
 			Description string          `json:"description"`
@@ -148,6 +160,44 @@ func (c ETACase) Body() (string, error) {
 	})
 }
 
+// Check reports how v, the view of the case's shipment, differs from
+// what it must show.
+func (c ETACase) Check(v adapters.View) error {
+	if v.Status != adapters.StatusInTransit {
+		return fmt.Errorf("status %s; want in_transit", v.Status)
+	}
+	switch {
+	case c.Want == nil && v.ETA != nil:
+		return fmt.Errorf("ETA %+v; want none", v.ETA)
+	case c.Want != nil && (v.ETA == nil || !v.ETA.From.Equal(c.Want.From) || !v.ETA.To.Equal(c.Want.To)):
+		return fmt.Errorf("ETA %+v; want %+v", v.ETA, c.Want)
+	}
+	if b, _ := json.Marshal(v.ETA); v.ETA != nil && !strings.Contains(string(b), "+01:00") {
+		return fmt.Errorf("ETA %s lost DHL's offset", b)
+	}
+	return nil
+}
+
+// CheckFound reports how v, the view of Found, differs from what it
+// must show (Cases.Found).
+func CheckFound(v adapters.View) error {
+	want := Cases.Found.Events
+	if len(v.Events) != len(want) {
+		return fmt.Errorf("%d events; want %d", len(v.Events), len(want))
+	}
+	var errs []error
+	for i, w := range want {
+		e := v.Events[i]
+		if e.Status != w.Status || e.Location == nil || e.Location.City != w.City || w.Description != "" && e.Description != w.Description {
+			errs = append(errs, fmt.Errorf("event %d: %s in %+v, %q; want %s in %s, %q", i, e.Status, e.Location, e.Description, w.Status, w.City, w.Description))
+		}
+	}
+	if v.ETA != nil {
+		errs = append(errs, fmt.Errorf("a delivered shipment shows an ETA %+v", v.ETA))
+	}
+	return errors.Join(errs...)
+}
+
 // Lookup is an answer and what a lookup of Ref makes of it: the error it
 // is, or the status of each event and of the view.
 type Lookup struct {
@@ -158,9 +208,26 @@ type Lookup struct {
 	Status   adapters.Status   `json:"status"`
 }
 
-// Err is the error the lookup must match, nil for none.
-func (l Lookup) Err() error {
-	return map[string]error{"not_found": adapters.ErrNotFound, "unavailable": adapters.ErrUnavailable}[l.Error]
+// Check reports how what a lookup of Ref returned for the answer differs
+// from what it must.
+func (l Lookup) Check(p adapters.Parcel, err error) error {
+	if want := map[string]error{"not_found": adapters.ErrNotFound, "unavailable": adapters.ErrUnavailable}[l.Error]; want != nil || err != nil {
+		if !errors.Is(err, want) {
+			return fmt.Errorf("err = %v; want %v", err, want)
+		}
+		return nil
+	}
+	if err := adaptertest.CheckView(p.View, Courier, Number, PII); err != nil {
+		return err
+	}
+	got := []adapters.Status{}
+	for _, e := range p.View.Events {
+		got = append(got, e.Status)
+	}
+	if !slices.Equal(got, l.Statuses) || p.View.Status != l.Status {
+		return fmt.Errorf("statuses %v, view %s; want %v, %s", got, p.View.Status, l.Statuses, l.Status)
+	}
+	return nil
 }
 
 // InTransit edits Found into a shipment still on its way — its events up
