@@ -57,6 +57,10 @@ func (r *Result) refuse(ci *courierInfo, tn string) {
 	r.refused[ci.entry.ID] = ci.refused
 }
 
+// Refused returns why courier was not asked because its keys do not
+// verify against the key log (a *KeyLogError), nil if it was not refused.
+func (r *Result) Refused(courier string) error { return r.refused[courier] }
+
 // KeyLogError returns why the first courier that was not asked because
 // its keys do not verify against the key log was refused (a
 // *KeyLogError), nil when every courier verified.
