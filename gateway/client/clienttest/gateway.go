@@ -24,6 +24,7 @@ import (
 	"cmp"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -95,6 +96,10 @@ type Config struct {
 	// SecretKeys are the tenant secret keys the subscription routes
 	// accept (NewSecretKey), each that of another tenant.
 	SecretKeys []string
+	// Now is the clock the couriers' key windows are set by (default the
+	// time of New): a fixed Now, with the couriers' Keys given, makes the
+	// directory the same in every run.
+	Now time.Time
 	// NoKeyLog serves a directory without "key_log" and the couriers
 	// without "log", as a gateway before issue 12 did. Otherwise the fake
 	// keeps an honest key log (docs/protocol.md §7.8) of every courier's
@@ -119,7 +124,7 @@ type Gateway struct {
 	recordSize int
 	couriers   map[string]*Courier
 	order      []*Courier         // directory order
-	impostor   *crypto.PrivateKey // the key BadProof couriers evaluate with
+	impostor   *crypto.PrivateKey // the gateway's own key: BadProof couriers evaluate with it
 	badETag    bool
 
 	mu          sync.Mutex
@@ -163,8 +168,11 @@ func New(t testing.TB, cfg Config) *Gateway {
 		productionCallbacks: cfg.ProductionCallbacks,
 		subscriptions:       map[string]*Subscribed{},
 	}
-	g.impostor = mustKey(t)
-	now := time.Now()
+	g.impostor = DeriveKey(t, "clienttest impostor")
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	g.doc = api.Directory{Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: cfg.BucketBits, RecordSize: g.recordSize, Couriers: []api.CourierEntry{}}
 	for i := range cfg.Couriers {
 		co := cfg.Couriers[i]
@@ -224,6 +232,17 @@ func New(t testing.TB, cfg Config) *Gateway {
 	t.Cleanup(srv.Close)
 	g.URL = srv.URL
 	return g
+}
+
+// DeriveKey is a deterministic OPRF key named by label.
+func DeriveKey(t testing.TB, label string) *crypto.PrivateKey {
+	t.Helper()
+	seed := sha256.Sum256([]byte(label))
+	k, err := crypto.DeriveKey(seed[:], []byte("clienttest"))
+	if err != nil {
+		t.Fatalf("clienttest: derive key: %v", err)
+	}
+	return k
 }
 
 func mustKey(t testing.TB) *crypto.PrivateKey {
