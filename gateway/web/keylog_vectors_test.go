@@ -263,6 +263,9 @@ func makeKeyLogVectors(t *testing.T) keyLogVectors {
 		d.Couriers[0].Log.Keys[0].Proof[0] = d.Couriers[0].Log.Keys[0].Proof[0][:31]
 	}))
 
+	add(newRecorder(t, "a statement in the log whose signature does not verify", nil).
+		do(func(t *testing.T, g *clienttest.Gateway) { g.StateKeyBadlySigned(t, "sim-swift") }).fetch(ok, swift("key_log_bad_signature")))
+
 	// Three live keys.
 	add(newRecorder(t, "three live keys", nil).
 		do(func(t *testing.T, g *clienttest.Gateway) { g.StateThreeLiveKeys(t, "sim-swift") }).fetch(ok, swift("too_many_live_keys")))

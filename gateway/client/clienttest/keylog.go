@@ -1,13 +1,16 @@
 package clienttest
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -391,6 +394,28 @@ func (g *Gateway) StateThreeLiveKeys(t testing.TB, courier string) {
 			l.entries = append(l.entries, st)
 			lc.keys = append(lc.keys, shown{st, st})
 		}
+	})
+}
+
+// StateKeyBadlySigned has the log hold, and the directory show, a
+// statement of courier's first key again whose signature does not verify:
+// a log that appends without checking.
+func (g *Gateway) StateKeyBadlySigned(t testing.TB, courier string) {
+	g.change(t, func(l *fakeKeyLog) {
+		lc, e := l.courier(courier)
+		st := l.state(lc, *e, e.Keys[0])
+		// Flip a bit of the Ed25519 signature, after its key hash.
+		split := bytes.LastIndex(st, []byte("\n\n")) + 2
+		line := string(st[split : len(st)-1])
+		i := strings.LastIndexByte(line, ' ')
+		sig, err := base64.StdEncoding.DecodeString(line[i+1:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig[len(sig)-1] ^= 1
+		bad := append(append([]byte(nil), st[:split]...), line[:i+1]+base64.StdEncoding.EncodeToString(sig)+"\n"...)
+		l.entries = append(l.entries, bad)
+		lc.keys[0] = shown{bad, bad}
 	})
 }
 
