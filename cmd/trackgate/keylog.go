@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/crypto/keystatement"
@@ -37,14 +38,16 @@ type keyLogFlags struct {
 	witnesses []string
 	quorum    int
 	pins      []string
+	flags     *pflag.FlagSet
 }
 
 func (f *keyLogFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
+	f.flags = fl
 	fl.StringVar(&f.state, "keylog-state", "", "the file that keeps what was seen of the gateway's key log (default: one per gateway under the user config dir)")
 	fl.StringVar(&f.logKey, "log-key", "", "the gateway's key log verifier key, <origin>+<hash>+<base64>; without it the key is pinned on first sight")
 	fl.StringArrayVar(&f.witnesses, "witness", nil, "a witness whose cosignatures count, name=key (a note verifier key, or the b64 Ed25519 public key); repeatable")
-	fl.IntVar(&f.quorum, "quorum", 0, "how many --witness must have cosigned a checkpoint before it is trusted")
+	fl.IntVar(&f.quorum, "quorum", 0, "how many --witness must have cosigned a checkpoint before it is trusted (default: all of them)")
 	fl.StringArrayVar(&f.pins, "pin", nil, "a courier's signing key, courier=key (b64 Ed25519 public key): its keys are used only if its history in the log holds it; repeatable")
 }
 
@@ -53,6 +56,9 @@ func (f *keyLogFlags) add(cmd *cobra.Command) {
 // config dir; "" for an env without a config dir (tests), which keeps it
 // in memory.
 func (f keyLogFlags) option(e env, gateway string) (client.Option, string, error) {
+	if f.flags == nil || !f.flags.Changed("quorum") {
+		f.quorum = len(f.witnesses)
+	}
 	kl := client.KeyLog{Key: f.logKey, Quorum: f.quorum}
 	if f.quorum < 0 || f.quorum > len(f.witnesses) {
 		return nil, "", usageErrorf("--quorum %d: at most the %d --witness given", f.quorum, len(f.witnesses))

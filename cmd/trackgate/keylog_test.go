@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -105,6 +106,12 @@ func TestTrackNamesEveryAttackInOneSentence(t *testing.T) {
 				return []string{"--witness", "w.example=" + crypto.EncodeB64(keylogtest.Public(witness)), "--quorum", "1"}
 			},
 			says: "The gateway's key log checkpoint lacks the witness cosignatures required: 0 of 1 cosignatures."},
+		{name: "no witness cosignature, every --witness required by default",
+			attack: func(*testing.T, *clienttest.Gateway) {},
+			flags: func(*clienttest.Gateway) []string {
+				return []string{"--witness", "w.example=" + crypto.EncodeB64(keylogtest.Public(witness))}
+			},
+			says: "The gateway's key log checkpoint lacks the witness cosignatures required: 0 of 1 cosignatures."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,9 +197,9 @@ func TestKeyLogFlagsAreChecked(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a witness given as a verifier key", func(t *testing.T) {
+	t.Run("a witness given as a verifier key, with a quorum of none", func(t *testing.T) {
 		vkey, _ := keystatement.VerifierKey("w.example", keylogtest.Public(keylogtest.SigningKey("w")))
-		got := runCLI(t, nil, "track", "SE1234567890", "--gateway", g.URL, "--log-key", clienttest.LogVerifierKey(), "--witness", "w.example="+vkey)
+		got := runCLI(t, nil, "track", "SE1234567890", "--gateway", g.URL, "--log-key", clienttest.LogVerifierKey(), "--witness", "w.example="+vkey, "--quorum", "0")
 		if got.code != exitOK {
 			t.Errorf("exit %d, stderr %q", got.code, got.stderr)
 		}
@@ -208,5 +215,16 @@ func TestNoConfigDirAsksForKeylogState(t *testing.T) {
 	})
 	if code != exitUsage || !strings.Contains(stderr.String(), "give --keylog-state") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestTrackTrustsACheckpointEveryWitnessCosigned(t *testing.T) {
+	w1, w2 := keylogtest.SigningKey("cli witness 1"), keylogtest.SigningKey("cli witness 2")
+	g := clienttest.New(t, clienttest.Config{BucketBits: 8, Couriers: []clienttest.Courier{simEast},
+		Witnesses: map[string]ed25519.PrivateKey{"w1.example": w1, "w2.example": w2}})
+	got := runCLI(t, nil, "track", "SE1234567890", "--gateway", g.URL, "--log-key", clienttest.LogVerifierKey(),
+		"--witness", "w1.example="+crypto.EncodeB64(keylogtest.Public(w1)), "--witness", "w2.example="+crypto.EncodeB64(keylogtest.Public(w2)))
+	if got.code != exitFailure || !strings.HasPrefix(got.stderr, "Parcel not found") {
+		t.Errorf("exit %d, stderr %q; want the lookup made (not found), the checkpoint trusted", got.code, got.stderr)
 	}
 }
