@@ -19,6 +19,7 @@ type detectFlags struct {
 	gateway string
 	json    bool
 	timeout time.Duration
+	keyLog  keyLogFlags
 }
 
 func newDetectCmd(e env) *cobra.Command {
@@ -44,7 +45,12 @@ one that fixes more literal characters (a prefix such as "1Z"), then the
 longer pattern, then the order of the rules or the directory. Pin a courier
 with 'trackgate track --courier ID'.
 
-A number of the wrong shape is refused (exit status 2) before any request.`,
+A number of the wrong shape is refused (exit status 2) before any request.
+
+The directory is checked against the gateway's key log as track checks it
+(--log-key, --witness, --quorum, --pin, --keylog-state; see 'trackgate track
+--help'): a check that fails, or a matching courier whose keys fail it, is
+one sentence naming what the gateway did, and exit status 1.`,
 		Example: `  trackgate detect 1Z999AA10123456784
   trackgate detect SF1234567890123 --json
   trackgate detect SW100000000001 --gateway http://127.0.0.1:8080`,
@@ -61,6 +67,7 @@ A number of the wrong shape is refused (exit status 2) before any request.`,
 	cmd.Flags().BoolVar(&f.json, "json", false,
 		`print {"matches":[{"courier":"…","format":"…",…}]}, best first`)
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 10*time.Second, "give up on the gateway after this long")
+	f.keyLog.add(cmd)
 	return cmd
 }
 
@@ -87,7 +94,11 @@ func runDetect(ctx context.Context, e env, f detectFlags, number string) error {
 	if f.gateway == "" {
 		return detectBuiltIn(e, f, number)
 	}
-	c, err := newClient(f.gateway)
+	keyLog, state, err := f.keyLog.option(e, f.gateway)
+	if err != nil {
+		return err
+	}
+	c, err := newClient(f.gateway, client.WithNow(e.now), keyLog)
 	if err != nil {
 		return err
 	}
@@ -95,11 +106,17 @@ func runDetect(ctx context.Context, e env, f detectFlags, number string) error {
 	defer cancel()
 	dir, err := c.Directory(ctx)
 	if err != nil {
-		return explainTransport(ctx, err, f.gateway, f.timeout)
+		return withStateHint(explainTransport(ctx, err, f.gateway, f.timeout), state)
 	}
 	found, err := client.Detect(dir, number)
 	if err != nil {
 		return err
+	}
+	refused := c.RefusedCouriers()
+	for _, cand := range found {
+		if err := refused[cand.Courier.ID]; err != nil {
+			return err
+		}
 	}
 	if f.json {
 		matches := make([]detectMatch, len(found))

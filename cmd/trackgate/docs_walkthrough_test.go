@@ -188,8 +188,10 @@ func (s *docShell) command(ctx context.Context, code string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", code)
 	cmd.Dir = s.dir
 	// Times as the page shows them: China's, from Go's own zone database
-	// when the machine has none.
-	cmd.Env = append(os.Environ(), "PATH="+s.path+string(os.PathListSeparator)+os.Getenv("PATH"), "TZ=Asia/Shanghai")
+	// when the machine has none. What track keeps of a gateway's key log
+	// stays in the script's directory, hidden.
+	cmd.Env = append(os.Environ(), "PATH="+s.path+string(os.PathListSeparator)+os.Getenv("PATH"), "TZ=Asia/Shanghai",
+		"XDG_CONFIG_HOME="+filepath.Join(s.dir, ".config"))
 	if zones := filepath.Join(runtime.GOROOT(), "lib", "time", "zoneinfo.zip"); fileExists(zones) {
 		cmd.Env = append(cmd.Env, "ZONEINFO="+zones)
 	}

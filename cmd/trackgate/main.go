@@ -8,7 +8,8 @@
 // against baselines (bench).
 //
 // Errors are printed as one plain sentence on stderr. The exit status is
-// 0 on success, 1 when the command failed (nothing found, gateway down),
+// 0 on success, 1 when the command failed (nothing found, gateway down,
+// a gateway whose key log does not verify),
 // 2 for a usage mistake or bad input (an unknown flag, a tracking
 // number of the wrong shape, a missing second factor, a mistake in a
 // configuration file) and 3 when track found nothing because a courier
@@ -53,6 +54,10 @@ type env struct {
 	location       *time.Location // where event times are shown
 	// after waits between the lookups of track --watch; nil is time.After.
 	after func(time.Duration) <-chan time.Time
+	// configDir is where the user's configuration goes (os.UserConfigDir):
+	// the key log state of each gateway is kept under it. nil keeps that
+	// state in memory, for tests that give no --keylog-state.
+	configDir func() (string, error)
 }
 
 // wait returns a channel that receives once d has passed.
@@ -66,6 +71,7 @@ func (e env) wait(d time.Duration) <-chan time.Time {
 func main() {
 	os.Exit(run(os.Args[1:], env{
 		stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, location: time.Local,
+		configDir: os.UserConfigDir,
 	}))
 }
 
@@ -166,6 +172,9 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 func exitCode(err error) int {
 	var u usageError
 	switch {
+	case errors.Is(err, client.ErrKeyLog):
+		// Whatever it wraps: the gateway, not the command line, is wrong.
+		return exitFailure
 	case errors.Is(err, client.ErrUnavailable), errors.Is(err, client.ErrStillLoading):
 		return exitUnavailable
 	case errors.As(err, &u),

@@ -22,15 +22,24 @@ type outcome struct {
 	stdout, stderr string
 }
 
-// runCLI runs trackgate in process with vars as its environment.
+// runCLI runs trackgate in process with vars as its environment and a
+// config dir of its own.
 func runCLI(t *testing.T, vars map[string]string, args ...string) outcome {
+	t.Helper()
+	return runCLIIn(t, t.TempDir(), vars, args...)
+}
+
+// runCLIIn is runCLI with the user config dir configDir, so that runs can
+// share what they keep there.
+func runCLIIn(t *testing.T, configDir string, vars map[string]string, args ...string) outcome {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := run(args, env{
 		stdout: &stdout, stderr: &stderr,
-		getenv:   func(k string) string { return vars[k] },
-		now:      time.Now,
-		location: shanghai,
+		getenv:    func(k string) string { return vars[k] },
+		now:       time.Now,
+		location:  shanghai,
+		configDir: func() (string, error) { return configDir, nil },
 	})
 	return outcome{code, stdout.String(), stderr.String()}
 }

@@ -46,6 +46,7 @@ type trackFlags struct {
 	timeout                  time.Duration
 	watch                    bool
 	interval                 time.Duration
+	keyLog                   keyLogFlags
 }
 
 func newTrackCmd(e env) *cobra.Command {
@@ -97,6 +98,8 @@ A courier whose service has just started may still be publishing its parcels;
 while it is, a parcel it does not show yet is "still loading", not "not found":
 try again in a few minutes.
 
+` + keyLogHelp + `
+
 Exit status: 0 when found, 1 when not found or the gateway failed, 2 for bad
 input (a number of the wrong shape, a missing or malformed --factor), 3 when
 nothing was found because a courier was unavailable for the moment ("courier
@@ -122,6 +125,7 @@ loading"): unlike 1, trying again later may find it.`,
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 10*time.Second, "give up after this long (each lookup, with --watch)")
 	cmd.Flags().BoolVar(&f.watch, "watch", false, "after the timeline, repeat the lookup every --interval and print each change; Ctrl-C stops")
 	cmd.Flags().DurationVar(&f.interval, "interval", defaultWatchInterval, "with --watch, the time between lookups (at least 15s)")
+	f.keyLog.add(cmd)
 	return cmd
 }
 
@@ -136,14 +140,18 @@ func runTrack(ctx context.Context, e env, f trackFlags, number string) error {
 	if err != nil {
 		return err
 	}
-	c, err := newClient(f.gateway, client.WithPrivateFetch(!f.fast), client.WithNow(e.now))
+	keyLog, state, err := f.keyLog.option(e, f.gateway)
+	if err != nil {
+		return err
+	}
+	c, err := newClient(f.gateway, client.WithPrivateFetch(!f.fast), client.WithNow(e.now), keyLog)
 	if err != nil {
 		return err
 	}
 	opts := client.TrackOptions{Factor: f.factor, Courier: f.courier}
 	res, err := trackOnce(ctx, c, number, opts, f.gateway, f.timeout)
 	if err != nil {
-		return err
+		return withStateHint(err, state)
 	}
 	switch {
 	case f.json && f.watch:
@@ -255,6 +263,8 @@ func printNotes(w io.Writer, res *client.Result) {
 		case client.OutcomeFound, client.OutcomeNotFound, client.OutcomeStillLoading:
 		case client.OutcomeFactorRequired:
 			fmt.Fprintf(w, "Note: %s was not asked; it needs --factor.\n", o.Courier)
+		case client.OutcomeKeyLogRefused:
+			fmt.Fprintf(w, "Note: %s was not asked: %s\n", o.Courier, sentence(res.Refused(o.Courier)))
 		case client.OutcomeNotFollowed:
 			fmt.Fprintf(w, "Note: the handoff to %s as %s was not followed; a lookup follows at most %d.\n", o.Courier, printable(o.TrackingNumber), client.DefaultMaxHandoffs)
 		default:

@@ -44,6 +44,7 @@ type listenFlags struct {
 	addr, lang              string
 	json                    bool
 	timeout                 time.Duration
+	keyLog                  keyLogFlags
 }
 
 func newWebhookCmd(e env) *cobra.Command {
@@ -80,6 +81,9 @@ signature does not verify is refused (401) and said so on stderr, never
 shown. When the parcel is handed off to another courier, the onward leg is
 looked up and subscribed too.
 
+The lookups check the gateway's key log as track's do (--log-key, --witness,
+--quorum, --pin, --keylog-state; see 'trackgate track --help').
+
 The gateway must be allowed to call back to this machine over plain http: a
 production gateway calls only public https addresses, so run it with its
 development setting (webhooks.allow_http_callbacks and
@@ -106,6 +110,7 @@ input (no secret key, a number of the wrong shape, …).`,
 	fl.StringVar(&f.lang, "lang", client.LangEnglish, "language of the labels and of bilingual descriptions: en or zh-CN")
 	fl.BoolVar(&f.json, "json", false, `print one JSON object a line: each delivery as {"type":"record.updated"|"record.withdrawn","delivery","subscription","version","courier","tracking_number","new_events","headline","view"}, and the lookup at start, and each new one (to follow a handoff), as {"type":"lookup"} and the fields of track --json`)
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up on each lookup and gateway call after this long")
+	f.keyLog.add(cmd)
 	return cmd
 }
 
@@ -128,14 +133,18 @@ func runListen(ctx context.Context, e env, f listenFlags) error {
 	if err != nil {
 		return err
 	}
-	c, err := newClient(f.gateway, client.WithNow(e.now))
+	keyLog, state, err := f.keyLog.option(e, f.gateway)
+	if err != nil {
+		return err
+	}
+	c, err := newClient(f.gateway, client.WithNow(e.now), keyLog)
 	if err != nil {
 		return err
 	}
 	opts := client.TrackOptions{Factor: f.factor, Courier: f.courier}
 	res, err := trackOnce(ctx, c, f.number, opts, f.gateway, f.timeout)
 	if err != nil {
-		return err
+		return withStateHint(err, state)
 	}
 
 	ln, err := net.Listen("tcp", f.addr)

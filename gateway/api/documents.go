@@ -24,6 +24,9 @@ type Directory struct {
 	// deployment (docs/protocol.md §5).
 	RecordSize int            `json:"record_size"`
 	Couriers   []CourierEntry `json:"couriers"`
+	// KeyLog is the gateway's key log and the checkpoint the couriers'
+	// statements are proven against (docs/protocol.md §7.8).
+	KeyLog *KeyLog `json:"key_log,omitempty"`
 }
 
 // Delivery modes of a courier (§7).
@@ -44,6 +47,9 @@ type CourierEntry struct {
 	// first records (docs/protocol.md §7.1): a miss at this courier is
 	// "still loading", not "not found". Omitted when false.
 	Loading bool `json:"loading,omitempty"`
+	// Log is the courier's statements in the key log, proven against the
+	// directory's checkpoint: clients use only keys stated there.
+	Log *CourierLog `json:"log,omitempty"`
 }
 
 // Key is one OPRF public key of a courier with its validity window.

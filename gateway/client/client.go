@@ -47,6 +47,11 @@ type Client struct {
 	now         func() time.Time
 	maxHandoffs int
 
+	// fetchMu serializes directory fetches and their key log checks, and
+	// guards keyLog.
+	fetchMu sync.Mutex
+	keyLog  keyLogCheck
+
 	mu  sync.Mutex
 	dir *directory // last validated directory, nil before the first fetch
 }
@@ -120,6 +125,9 @@ func New(gatewayURL string, opts ...Option) (*Client, error) {
 	}
 	if c.maxHandoffs < 0 {
 		return nil, fmt.Errorf("max handoffs %d: must not be negative", c.maxHandoffs)
+	}
+	if err := c.keyLog.init(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

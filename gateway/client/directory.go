@@ -25,6 +25,9 @@ type directory struct {
 type courierInfo struct {
 	entry *api.CourierEntry
 	keys  []courierKey
+	// refused says why the courier's keys did not verify against the key
+	// log (a *KeyLogError); such a courier is never asked.
+	refused error
 }
 
 type courierKey struct {
@@ -36,6 +39,12 @@ type courierKey struct {
 // call fetches it; later calls revalidate it with If-None-Match and reuse
 // the cached copy when the gateway answers 304 Not Modified. The result is
 // the caller's own copy.
+//
+// Every directory fetched is checked against the gateway's key log
+// (docs/protocol.md §7.8, WithKeyLog): a checkpoint that does not verify
+// or extend the last one trusted makes it a *KeyLogError and the
+// directory is not used; a courier whose keys do not verify stays listed
+// but is never asked (RefusedCouriers says which, and why).
 func (c *Client) Directory(ctx context.Context) (*api.Directory, error) {
 	d, err := c.directory(ctx)
 	if err != nil {
@@ -63,6 +72,8 @@ func (c *Client) DirectoryETag() string {
 
 func (c *Client) directory(ctx context.Context) (*directory, error) {
 	const op = "GET /v1/couriers"
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
 	c.mu.Lock()
 	cached := c.dir
 	c.mu.Unlock()
@@ -92,6 +103,9 @@ func (c *Client) directory(ctx context.Context) (*directory, error) {
 	d, err := parseDirectory(body, resp.Header.Get("ETag"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := c.checkKeyLog(ctx, d); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	c.dir = d
@@ -183,9 +197,12 @@ func checkCourier(e *api.CourierEntry) (*courierInfo, error) {
 
 // currentKey returns the key valid at now (not_before ≤ now < not_after)
 // with the newest not_before: during a rotation both keys are valid and
-// the new one is preferred.
+// the new one is preferred. A refused courier has none.
 func (ci *courierInfo) currentKey(now time.Time) (courierKey, bool) {
 	var best courierKey
+	if ci.refused != nil {
+		return best, false
+	}
 	found := false
 	for _, k := range ci.keys {
 		if now.Before(k.NotBefore) || !now.Before(k.NotAfter) {

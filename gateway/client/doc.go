@@ -7,7 +7,10 @@
 //  1. normalize the tracking number, refusing a bad shape before any
 //     network call;
 //  2. fetch the courier directory (cached with its ETag, validated: every
-//     key's kid must match its public key);
+//     key's kid must match its public key) and check it against the
+//     gateway's key log (docs/protocol.md §7.8): its checkpoint must
+//     extend the last one trusted, and every key must be the one its
+//     courier stated in the log;
 //  3. pick the candidate couriers, by detection (Detect) or pinned by the
 //     caller;
 //  4. run 1 + H rounds (H = WithMaxHandoffs). Each round blinds one OPRF
@@ -57,7 +60,21 @@
 // leg (or RestoreLeg, after a restart). The gateway still learns nothing
 // but the locators: it cannot open what it delivers.
 //
-// The files follow the steps: directory.go, detect.go, track.go
+// The key log is why a client can trust the keys it blinds with: a
+// gateway could otherwise hand one client a key of its own and read its
+// numbers, or each client another key to tell them apart. Each directory
+// names a signed checkpoint of the log; the Client keeps the last one it
+// trusted (KeyLog.Store: in memory, or KeyLogFile) and asks for a
+// consistency proof when the log grew, so a log rolled back or forked for
+// it is caught (verify.ErrRollback, verify.ErrFork), and the whole
+// directory refused. Each courier's keys must be stated, in the log, by
+// the courier's signing key, the same key as before (pinned on first
+// sight or configured, KeyLog.Pins), at most two live at once; a courier
+// that fails is refused (OutcomeKeyLogRefused) and never asked, with a
+// *KeyLogError that says which attack it is.
+//
+// The files follow the steps: directory.go, keylog.go and keylog_state.go
+// (the key log check and what it remembers), detect.go, track.go
 // (candidates and handoffs), shape.go (rounds, dummies and the fixed
 // shape), evaluate.go (blinding and proofs), fetch.go (records and views),
 // result.go (the merged answer) and errors.go; subscriptions.go (the

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode"
+
+	"github.com/trackgate/trackgate/gateway/keylog/verify"
 )
 
 // Sentinel errors; compare with errors.Is. Track wraps them with detail.
@@ -40,7 +42,78 @@ var (
 	// ErrGateway: the gateway answered with an error status or a body that
 	// is not what tg1 says. *GatewayError carries the status.
 	ErrGateway = errors.New("gateway error")
+	// ErrKeyLog: what the gateway shows of the couriers' keys does not
+	// verify against its key log (docs/protocol.md §7.8). *KeyLogError
+	// says what failed, and errors.Is finds the sentinel of
+	// gateway/keylog/verify it wraps (verify.ErrFork, ErrRollback, …).
+	ErrKeyLog = errors.New("key log check failed")
+	// ErrNoKeyLog: the directory shows no key log, though the Client
+	// trusts one (configured, or pinned when a directory first showed
+	// it): a gateway that hides its log hides what it shows.
+	ErrNoKeyLog = errors.New("the gateway's directory shows no key log")
 )
+
+// KeyLogError is a check of the key log that failed: of the directory's
+// checkpoint (Courier empty), when the directory is not used at all, or
+// of one courier's statements, when that courier is not used. errors.Is
+// holds for ErrKeyLog and for the sentinel Err wraps.
+type KeyLogError struct {
+	Courier string
+	Err     error
+}
+
+// Unwrap lets errors.Is see ErrKeyLog and Err's sentinels.
+func (e *KeyLogError) Unwrap() []error { return []error{ErrKeyLog, e.Err} }
+
+// Error is a sentence that names the attack first, then the detail.
+func (e *KeyLogError) Error() string {
+	what, sentinel := e.attack()
+	detail := e.Err.Error()
+	if sentinel != nil {
+		detail = strings.Replace(detail, sentinel.Error()+": ", "", 1)
+	}
+	if e.Courier != "" {
+		detail = strings.TrimPrefix(detail, e.Courier+": ")
+	}
+	return what + ": " + detail
+}
+
+// attack names what went wrong, and the sentinel whose text the detail
+// need not repeat.
+func (e *KeyLogError) attack() (string, error) {
+	c := e.Courier
+	for _, a := range []struct {
+		sentinel           error
+		directory, courier string
+	}{
+		{verify.ErrFork, "the gateway's key log forked", ""},
+		{verify.ErrRollback, "the gateway's key log rolled back", ""},
+		{verify.ErrNotWitnessed, "the gateway's key log checkpoint lacks the witness cosignatures required", ""},
+		{ErrNoKeyLog, "the gateway's directory no longer shows its key log", ""},
+		{verify.ErrTooManyLiveKeys, "", "the gateway shows more than two live keys of " + c},
+		{verify.ErrSigningKeyChanged, "", "the key log shows " + c + "'s signing key changed without its previous key's signature"},
+		{verify.ErrWrongCourier, "", "the gateway shows another courier's key statement as " + c + "'s"},
+		{verify.ErrNotIncluded, "", "the gateway shows a key of " + c + " that is not in its key log"},
+		{verify.ErrBadSignature, "the gateway's key log checkpoint is not signed by the log's key", "a key statement of " + c + " is not signed by the key it names"},
+		{verify.ErrMalformed, "the gateway's key log data is malformed", "the gateway's key log data about " + c + " is malformed"},
+	} {
+		if !errors.Is(e.Err, a.sentinel) {
+			continue
+		}
+		what := a.directory
+		if c != "" && a.courier != "" {
+			what = a.courier
+		}
+		if what != "" {
+			return what, a.sentinel
+		}
+		break
+	}
+	if c != "" {
+		return "the key log check of " + c + " failed", nil
+	}
+	return "the key log check failed", nil
+}
 
 // GatewayError is a non-2xx answer of the gateway. errors.Is(err,
 // ErrGateway) holds for it.

@@ -26,6 +26,7 @@ const (
 	OutcomeUnknownCourier = "unknown_courier" // a handoff to a courier not in the directory
 	OutcomeInvalidHandoff = "invalid_handoff" // a handoff whose number has the wrong shape
 	OutcomeNotFollowed    = "not_followed"    // a handoff that did not fit in the lookup's rounds (WithMaxHandoffs)
+	OutcomeKeyLogRefused  = "key_log_refused" // not asked: its keys do not verify against the gateway's key log
 )
 
 // Result is everything Track found for one parcel.
@@ -40,6 +41,36 @@ type Result struct {
 	Timeline []TimelineEvent `json:"timeline"`
 	// Couriers says what became of every courier asked, in order.
 	Couriers []CourierOutcome `json:"couriers"`
+
+	// refused holds why each courier with OutcomeKeyLogRefused was not
+	// asked (a *KeyLogError).
+	refused map[string]error
+}
+
+// refuse reports courier ci, refused by the key log check, as not asked
+// for number tn.
+func (r *Result) refuse(ci *courierInfo, tn string) {
+	r.Couriers = append(r.Couriers, CourierOutcome{Courier: ci.entry.ID, TrackingNumber: tn, Status: OutcomeKeyLogRefused})
+	if r.refused == nil {
+		r.refused = map[string]error{}
+	}
+	r.refused[ci.entry.ID] = ci.refused
+}
+
+// Refused returns why courier was not asked because its keys do not
+// verify against the key log (a *KeyLogError), nil if it was not refused.
+func (r *Result) Refused(courier string) error { return r.refused[courier] }
+
+// KeyLogError returns why the first courier that was not asked because
+// its keys do not verify against the key log was refused (a
+// *KeyLogError), nil when every courier verified.
+func (r *Result) KeyLogError() error {
+	for _, o := range r.Couriers {
+		if o.Status == OutcomeKeyLogRefused {
+			return r.refused[o.Courier]
+		}
+	}
+	return nil
 }
 
 // Leg is one courier's view of the parcel.
@@ -129,11 +160,16 @@ func (r *Result) merge() {
 }
 
 // nothingFound chooses the error for a Track that found no leg. A courier
+// refused by the key log check makes it that courier's *KeyLogError: the
+// gateway shows something it must not. Otherwise a courier
 // that could not be asked for good (a bad proof, …) makes it ErrIncomplete;
 // otherwise one that was only unavailable for the moment makes it
 // ErrUnavailable; otherwise one still loading makes it ErrStillLoading
 // (docs/protocol.md §11); otherwise it is ErrNotFound.
 func (r *Result) nothingFound() error {
+	if err := r.KeyLogError(); err != nil {
+		return err
+	}
 	var transient, broken, needFactor, loading []string
 	for _, o := range r.Couriers {
 		switch o.Status {

@@ -90,6 +90,10 @@ func (c *Client) follow(ctx context.Context, dir *directory, first []query, fact
 			})
 			for _, h := range a.view.Handoffs {
 				q, outcome := handoffQuery(dir, h.Courier, h.TrackingNumber, factor, a.depth+1)
+				if outcome != nil && outcome.Status == OutcomeKeyLogRefused {
+					res.refuse(dir.couriers[h.Courier], outcome.TrackingNumber)
+					continue
+				}
 				if outcome != nil {
 					res.Couriers = append(res.Couriers, *outcome)
 					continue

@@ -81,6 +81,10 @@ func (c *Client) Track(ctx context.Context, number string, opts TrackOptions) (*
 	var queries []query
 	var needFactor []*courierInfo
 	for _, ci := range couriers {
+		if ci.refused != nil {
+			res.refuse(ci, tn)
+			continue
+		}
 		q, ok := newQuery(ci, tn, opts.Factor, 0)
 		if !ok {
 			needFactor = append(needFactor, ci)
@@ -90,6 +94,9 @@ func (c *Client) Track(ctx context.Context, number string, opts TrackOptions) (*
 		queries = append(queries, q)
 	}
 	if len(queries) == 0 {
+		if err := res.KeyLogError(); err != nil {
+			return res, err
+		}
 		return res, fmt.Errorf("%w: %s", ErrFactorRequired, describeFactorNeed(needFactor))
 	}
 	if err := c.follow(ctx, dir, queries, opts.Factor, res); err != nil {
@@ -146,6 +153,9 @@ func handoffQuery(dir *directory, courier, number, factor string, depth int) (qu
 	ci := dir.couriers[courier]
 	if ci == nil {
 		return query{}, &CourierOutcome{Courier: courier, TrackingNumber: tn, Status: OutcomeUnknownCourier}
+	}
+	if ci.refused != nil {
+		return query{}, &CourierOutcome{Courier: courier, TrackingNumber: tn, Status: OutcomeKeyLogRefused}
 	}
 	q, ok := newQuery(ci, tn, factor, depth)
 	if !ok {

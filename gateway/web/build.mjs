@@ -18,6 +18,22 @@ export const entries = [
 ];
 
 /**
+ * voprf-ts requires @noble/curves as CommonJS; our sources import it as
+ * an ES module, which its package maps to another copy of the same code.
+ * Resolving our imports as a require gives both the one CommonJS copy,
+ * so that it is bundled once.
+ * @type {import('esbuild').Plugin}
+ */
+const nobleOnce = {
+  name: 'noble-once',
+  setup(b) {
+    b.onResolve({ filter: /^@noble\/curves\// }, (args) => (args.kind === 'import-statement'
+      ? b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir })
+      : undefined));
+  },
+};
+
+/**
  * @param {{source: string, bundle: string}} entry
  * @returns {Promise<Uint8Array>} the bundle built from the sources
  */
@@ -36,6 +52,7 @@ export async function bundle(entry = entries[0]) {
     write: false,
     outfile: `${here}${entry.bundle}`,
     logLevel: 'warning',
+    plugins: [nobleOnce],
   });
   return result.outputFiles[0].contents;
 }

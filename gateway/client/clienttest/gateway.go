@@ -8,6 +8,12 @@
 // limits, pull-mode fetches) is replaced by a per-courier Behaviour, and
 // every request is counted so tests can assert what went over the wire.
 //
+// It keeps a key log of its couriers' keys (docs/protocol.md §7.8) built
+// with gateway/keylog, shows it in its directory and serves consistency
+// proofs, honestly until a test makes it lie (keylog.go): a substituted
+// key, a forked or rolled-back log, three live keys, a changed signing
+// key.
+//
 // It also serves the subscription routes of docs/protocol.md §10 for the
 // tenant secret keys of Config.SecretKeys, and POSTs signed deliveries to
 // the subscribers' callbacks when a test publishes a new version of a
@@ -16,10 +22,13 @@ package clienttest
 
 import (
 	"cmp"
+	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -87,6 +96,17 @@ type Config struct {
 	// SecretKeys are the tenant secret keys the subscription routes
 	// accept (NewSecretKey), each that of another tenant.
 	SecretKeys []string
+	// Now is the clock the couriers' key windows are set by (default the
+	// time of New): a fixed Now, with the couriers' Keys given, makes the
+	// directory the same in every run.
+	Now time.Time
+	// NoKeyLog serves a directory without "key_log" and the couriers
+	// without "log", as a gateway before issue 12 did. Otherwise the fake
+	// keeps an honest key log (docs/protocol.md §7.8) of every courier's
+	// keys, which a test can turn dishonest (keylog.go).
+	NoKeyLog bool
+	// Witnesses cosign every checkpoint of the key log, by note name.
+	Witnesses map[string]ed25519.PrivateKey
 	// ProductionCallbacks refuses callback URLs over http or on loopback,
 	// private and link-local addresses (422), as a gateway without its
 	// development setting does. Off, it takes them, as the embedded
@@ -104,11 +124,14 @@ type Gateway struct {
 	recordSize int
 	couriers   map[string]*Courier
 	order      []*Courier         // directory order
-	impostor   *crypto.PrivateKey // the key BadProof couriers evaluate with
-	dirBody    []byte
-	dirETag    string
+	impostor   *crypto.PrivateKey // the gateway's own key: BadProof couriers evaluate with it
+	badETag    bool
 
 	mu          sync.Mutex
+	doc         api.Directory // without its key log: publish adds it
+	keyLog      *fakeKeyLog   // nil with Config.NoKeyLog
+	dirBody     []byte
+	dirETag     string
 	records     map[string]crypto.SealedRecord // by b64 locator
 	requests    int
 	seen        []Request
@@ -145,9 +168,12 @@ func New(t testing.TB, cfg Config) *Gateway {
 		productionCallbacks: cfg.ProductionCallbacks,
 		subscriptions:       map[string]*Subscribed{},
 	}
-	g.impostor = mustKey(t)
-	now := time.Now()
-	doc := api.Directory{Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: cfg.BucketBits, RecordSize: g.recordSize, Couriers: []api.CourierEntry{}}
+	g.impostor = DeriveKey(t, "clienttest impostor")
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	g.doc = api.Directory{Protocol: api.Protocol, Revision: api.Revision, Suite: crypto.Suite, BucketBits: cfg.BucketBits, RecordSize: g.recordSize, Couriers: []api.CourierEntry{}}
 	for i := range cfg.Couriers {
 		co := cfg.Couriers[i]
 		if co.Factor == "" {
@@ -170,7 +196,7 @@ func New(t testing.TB, cfg Config) *Gateway {
 		if co.Expired {
 			notBefore, notAfter = now.Add(-90*24*time.Hour), now.Add(-24*time.Hour)
 		}
-		doc.Couriers = append(doc.Couriers, api.CourierEntry{
+		g.doc.Couriers = append(g.doc.Couriers, api.CourierEntry{
 			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode, Patterns: co.Patterns, Loading: co.Loading,
 			Keys: []api.Key{{
 				KeyID: kid, PublicKey: co.Key.Public().Bytes(),
@@ -181,21 +207,21 @@ func New(t testing.TB, cfg Config) *Gateway {
 		g.couriers[co.ID] = &co
 		g.order = append(g.order, &co)
 	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatalf("clienttest: encode directory: %v", err)
+	g.badETag = cfg.BadETag
+	if !cfg.NoKeyLog {
+		g.keyLog = newFakeKeyLog(t, g, cfg.Witnesses)
 	}
-	g.dirBody = body
-	g.dirETag = directoryETag(body)
-	if cfg.BadETag {
-		g.dirETag = directoryETag(append(body, ' '))
-	}
+	g.mu.Lock()
+	g.publish()
+	g.mu.Unlock()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc(RouteCouriers, g.route(RouteCouriers, g.serveDirectory))
 	mux.HandleFunc(RouteEvaluate, g.route(RouteEvaluate, g.serveEvaluate))
 	mux.HandleFunc(RouteBuckets, g.route(RouteBuckets, g.serveBucket))
 	mux.HandleFunc(RouteRecords, g.route(RouteRecords, g.serveRecord))
+	mux.HandleFunc(RouteLogConsistency, g.route(RouteLogConsistency, g.serveConsistency))
+	mux.HandleFunc(RouteLogCheckpoint, g.route(RouteLogCheckpoint, g.serveCheckpoint))
 	g.registerSubscriptionRoutes(mux)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
@@ -208,6 +234,17 @@ func New(t testing.TB, cfg Config) *Gateway {
 	return g
 }
 
+// DeriveKey is a deterministic OPRF key named by label.
+func DeriveKey(t testing.TB, label string) *crypto.PrivateKey {
+	t.Helper()
+	seed := sha256.Sum256([]byte(label))
+	k, err := crypto.DeriveKey(seed[:], []byte("clienttest"))
+	if err != nil {
+		t.Fatalf("clienttest: derive key: %v", err)
+	}
+	return k
+}
+
 func mustKey(t testing.TB) *crypto.PrivateKey {
 	t.Helper()
 	k, err := crypto.GenerateKey(rand.Reader)
@@ -218,7 +255,30 @@ func mustKey(t testing.TB) *crypto.PrivateKey {
 }
 
 // DirectoryETag is the ETag the fake serves with its directory.
-func (g *Gateway) DirectoryETag() string { return g.dirETag }
+func (g *Gateway) DirectoryETag() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.dirETag
+}
+
+// publish encodes the directory, with the key log as it is now. g.mu is
+// held.
+func (g *Gateway) publish() {
+	doc := g.doc
+	doc.Couriers = slices.Clone(g.doc.Couriers)
+	if g.keyLog != nil {
+		g.keyLog.show(&doc)
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		panic("clienttest: encode directory: " + err.Error())
+	}
+	g.dirBody = body
+	g.dirETag = directoryETag(body)
+	if g.badETag {
+		g.dirETag = directoryETag(append(body, ' '))
+	}
+}
 
 // Requests counts every request the fake received, on any path.
 func (g *Gateway) Requests() int {

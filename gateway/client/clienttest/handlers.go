@@ -51,9 +51,12 @@ func (g *Gateway) route(name string, h http.HandlerFunc) http.HandlerFunc {
 }
 
 func (g *Gateway) serveDirectory(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("ETag", g.dirETag)
+	g.mu.Lock()
+	body, etag := g.dirBody, g.dirETag
+	g.mu.Unlock()
+	w.Header().Set("ETag", etag)
 	for _, tag := range strings.Split(r.Header.Get("If-None-Match"), ",") {
-		if strings.TrimPrefix(strings.TrimSpace(tag), "W/") == g.dirETag {
+		if strings.TrimPrefix(strings.TrimSpace(tag), "W/") == etag {
 			g.mu.Lock()
 			g.notModified++
 			g.mu.Unlock()
@@ -62,7 +65,7 @@ func (g *Gateway) serveDirectory(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(g.dirBody)
+	_, _ = w.Write(body)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

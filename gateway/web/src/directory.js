@@ -31,6 +31,7 @@ export const REVISION = 2;
  * @property {DirectoryKey[]} keys
  * @property {DirectoryPattern[]} patterns
  * @property {boolean} [loading] true while the courier's host is still publishing its first records (§7.1)
+ * @property {{signing_keys: unknown[], keys: unknown[]}} [log] its statements in the key log (§7.8)
  */
 /**
  * @typedef {object} DirectoryDoc
@@ -40,6 +41,7 @@ export const REVISION = 2;
  * @property {number} bucket_bits
  * @property {number} record_size
  * @property {DirectoryCourier[]} couriers
+ * @property {{origin: string, key: string, checkpoint: string}} [key_log] the gateway's key log (§7.8)
  */
 /**
  * @typedef {object} CourierKey
@@ -52,6 +54,8 @@ export const REVISION = 2;
  * @typedef {object} CourierInfo
  * @property {DirectoryCourier} entry
  * @property {CourierKey[]} keys
+ * @property {import('./errors.js').TrackgateError} [refused] why its keys did not verify against the
+ *   key log (src/keylog/check.js); such a courier is never asked
  */
 /**
  * @typedef {object} Directory
@@ -159,13 +163,15 @@ async function checkCourier(e, i) {
 
 /**
  * The key valid at now (not_before ≤ now < not_after) with the newest
- * not_before: during a rotation the new one is preferred.
+ * not_before: during a rotation the new one is preferred. A courier
+ * refused by the key log check has none.
  * @param {CourierInfo} info
  * @param {number} now ms since the epoch
  * @returns {CourierKey|undefined}
  */
 export function currentKey(info, now) {
   let best;
+  if (info.refused) return undefined;
   for (const k of info.keys) {
     if (now < k.notBefore || now >= k.notAfter) continue;
     if (!best || k.notBefore > best.notBefore) best = k;

@@ -10,7 +10,7 @@ import { currentKey } from './directory.js';
 import { FACTOR_NONE, normalizeTrackingNumber, oprfInput } from './identifiers.js';
 import { keepRecordKey } from './legs.js';
 import { Blinding } from './oprf.js';
-import { Outcome } from './result.js';
+import { Outcome, refuse } from './result.js';
 import { decodeView } from './view.js';
 
 /** At most this many couriers per POST /v1/evaluate (§7.2). */
@@ -135,6 +135,10 @@ function handoffQuery(dir, h, factor, depth, result) {
   const courier = dir.couriers.get(h.courier);
   if (!courier) {
     result.couriers.push({ courier: String(h.courier ?? ''), trackingNumber: tn, status: Outcome.UNKNOWN_COURIER });
+    return null;
+  }
+  if (courier.refused) {
+    refuse(result, courier, tn);
     return null;
   }
   const q = newQuery(courier, tn, factor, depth);

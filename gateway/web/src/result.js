@@ -24,7 +24,40 @@ export const Outcome = Object.freeze({
   INVALID_HANDOFF: 'invalid_handoff',
   /** A handoff that did not fit in the lookup's rounds. */
   NOT_FOLLOWED: 'not_followed',
+  /** Not asked: its keys do not verify against the gateway's key log (err.code says how). */
+  KEY_LOG_REFUSED: 'key_log_refused',
 });
+
+/**
+ * Why each courier with Outcome.KEY_LOG_REFUSED in a result was refused,
+ * kept apart from the result so that it stays plain data.
+ * @type {WeakMap<TrackResult, Map<string, TrackgateError>>}
+ */
+const refusals = new WeakMap();
+
+/**
+ * Reports courier, refused by the key log check, as not asked for tn.
+ * @param {TrackResult} result
+ * @param {import('./directory.js').CourierInfo} courier
+ * @param {string} tn
+ */
+export function refuse(result, courier, tn) {
+  result.couriers.push({ courier: courier.entry.id, trackingNumber: tn, status: Outcome.KEY_LOG_REFUSED });
+  const m = refusals.get(result) ?? new Map();
+  m.set(courier.entry.id, /** @type {TrackgateError} */ (courier.refused));
+  refusals.set(result, m);
+}
+
+/**
+ * Why the first courier refused by the key log check in result was, or
+ * undefined when none was.
+ * @param {TrackResult} result
+ * @returns {TrackgateError|undefined}
+ */
+export function keyLogRefusal(result) {
+  const o = result.couriers.find((c) => c.status === Outcome.KEY_LOG_REFUSED);
+  return o && refusals.get(result)?.get(o.courier);
+}
 
 const transientStatuses = new Set(['timeout', 'unavailable', 'rate_limited']);
 
@@ -64,7 +97,8 @@ export function mergeTimeline(legs) {
 }
 
 /**
- * The error for a lookup that found no leg: INCOMPLETE when a courier
+ * The error for a lookup that found no leg: a courier's key log failure
+ * when one was refused (the gateway shows what it must not), else INCOMPLETE when a courier
  * could not be asked for good, else UNAVAILABLE when one was only
  * unavailable for the moment, else STILL_LOADING when one is still
  * publishing its first records (§11), else NOT_FOUND.
@@ -72,6 +106,8 @@ export function mergeTimeline(legs) {
  * @returns {TrackgateError}
  */
 export function nothingFound(result) {
+  const refused = keyLogRefusal(result);
+  if (refused) return new TrackgateError(refused.code, refused.message, { courier: refused.courier, result });
   const transient = [];
   const broken = [];
   const needFactor = [];

@@ -16,11 +16,12 @@ import { parseDirectory } from './directory.js';
 import { detect } from './detect.js';
 import { ErrorCode, TrackgateError } from './errors.js';
 import { checkCourierId, checkFactor, normalizeTrackingNumber } from './identifiers.js';
+import { KeyLogCheck } from './keylog/check.js';
 import { follow, newQuery } from './lookup.js';
-import { joinAnd, mergeTimeline, nothingFound, Outcome } from './result.js';
+import { joinAnd, keyLogRefusal, mergeTimeline, nothingFound, Outcome, refuse } from './result.js';
 import * as subs from './subscriptions.js';
 
-export { ErrorCode, TrackgateError } from './errors.js';
+export { ErrorCode, KEY_LOG_CODES, TrackgateError } from './errors.js';
 export { Outcome } from './result.js';
 export { normalizeTrackingNumber, oprfInput, checkFactor, checkCourierId } from './identifiers.js';
 export { derive, bucketOf, formatBucket, recordAAD, openPublic } from './derive.js';
@@ -34,6 +35,10 @@ export {
   SIGNATURE_HEADER, DELIVERY_ID_HEADER, DEFAULT_TOLERANCE,
 } from './webhook.js';
 export { MAX_SUBSCRIPTION_LOCATORS, MAX_SUBSCRIPTION_PAGE, checkWebhookSecret } from './subscriptions.js';
+export { KeyLogVerifier } from './keylog/verifier.js';
+export { parseVerifierKey, verifierKey, openNote } from './keylog/note.js';
+export { checkRecord, checkTree, recordHash } from './keylog/tlog.js';
+export { openKey, openSigningKey, History, checkLive } from './keylog/statement.js';
 
 /** How many onward legs a lookup follows by default: it makes 1 + H rounds, found or not. */
 export const DEFAULT_HANDOFF_DEPTH = 2;
@@ -45,6 +50,9 @@ export const DEFAULT_HANDOFF_DEPTH = 2;
  * @property {number} [handoffDepth] H, the handoffs followed (default 2); every lookup makes 1 + H rounds
  * @property {boolean} [privateFetch] true (default): fetch whole buckets; false: /v1/records/{locator}, faster but the gateway sees the locator
  * @property {() => number} [now] the clock choosing the current key, ms since the epoch
+ * @property {import('./keylog/check.js').KeyLogOptions} [keyLog] how the gateway's key log is checked
+ *   (§7.8): every directory is; by default the log's key and the couriers' signing keys are pinned on
+ *   first sight and what was seen is kept in localStorage under `trackgate:keylog:<gateway origin>`
  */
 
 /**
@@ -68,8 +76,23 @@ export class TrackgateClient {
     if (!Number.isInteger(this.handoffDepth) || this.handoffDepth < 0) throw new TypeError('handoffDepth must be a non-negative integer');
     this.privateFetch = options.privateFetch ?? true;
     this.now = options.now ?? Date.now;
+    this.keyLog = new KeyLogCheck(options.keyLog ?? {}, base.origin);
     /** @type {import('./directory.js').Directory|null} */
     this.dir = null;
+    /** @type {Promise<unknown>} the directory fetch under way: fetches are checked one after the other */
+    this.fetching = Promise.resolve();
+  }
+
+  /**
+   * The couriers of the last directory whose keys did not verify against
+   * the key log, each with why (a TrackgateError with a key log code).
+   * track never asks them.
+   * @returns {Map<string, TrackgateError>}
+   */
+  refusedCouriers() {
+    const out = new Map();
+    for (const [id, info] of this.dir?.couriers ?? []) if (info.refused) out.set(id, info.refused);
+    return out;
   }
 
   /** The ETag of the last directory fetched ("" before the first), for key-consistency checks. */
@@ -83,9 +106,11 @@ export class TrackgateClient {
    * is refused before any request. Other errors: NO_CANDIDATE,
    * FACTOR_REQUIRED, NOT_FOUND (or wrong factor: indistinguishable by
    * design), UNAVAILABLE (try again), INCOMPLETE, INVALID_DIRECTORY,
-   * GATEWAY, or a transport error of fetch. With FACTOR_REQUIRED,
-   * NOT_FOUND, UNAVAILABLE and INCOMPLETE, err.result says what each
-   * courier answered.
+   * GATEWAY, a key log failure (KEY_LOG_FORK, KEY_LOG_ROLLBACK,
+   * KEY_NOT_IN_LOG, …: of the directory, or of the courier err.courier
+   * names, which was not asked), or a transport error of fetch. With
+   * FACTOR_REQUIRED, NOT_FOUND, UNAVAILABLE, INCOMPLETE and a courier's
+   * key log failure, err.result says what each courier answered.
    * @param {string} number as the user typed it
    * @param {TrackOptions} [options]
    * @returns {Promise<import('./result.js').TrackResult>}
@@ -103,6 +128,10 @@ export class TrackgateClient {
     const first = [];
     const needFactor = [];
     for (const c of couriers) {
+      if (c.refused) {
+        refuse(result, c, tn);
+        continue;
+      }
       const q = newQuery(c, tn, factor, 0);
       if (q) {
         first.push(q);
@@ -112,6 +141,8 @@ export class TrackgateClient {
       }
     }
     if (first.length === 0) {
+      const refused = keyLogRefusal(result);
+      if (refused) throw new TrackgateError(refused.code, refused.message, { courier: refused.courier, result });
       const names = needFactor.map((c) => (c.entry.name ? `${c.entry.name} (${c.entry.id})` : c.entry.id));
       const verb = names.length > 1 ? 'need' : 'needs';
       throw new TrackgateError(ErrorCode.FACTOR_REQUIRED, `a second factor is required: ${joinAnd(names)} ${verb} the last 4 digits of a phone number on the parcel`, { result });
@@ -126,11 +157,22 @@ export class TrackgateClient {
   }
 
   /**
-   * The gateway's directory, checked. The first call fetches it; later
-   * calls revalidate with If-None-Match and keep the copy on 304.
+   * The gateway's directory, checked, against the key log too. The first
+   * call fetches it; later calls revalidate with If-None-Match and keep
+   * the copy on 304. A checkpoint that fails the key log check rejects
+   * with its code (KEY_LOG_FORK, …) and the directory is not used; a
+   * courier that fails is marked refused (refusedCouriers).
    * @returns {Promise<import('./directory.js').Directory>}
    */
-  async directory() {
+  directory() {
+    // One fetch at a time, so that answers are checked in the order the
+    // gateway gave them and an older one never looks like a rollback.
+    const next = this.fetching.then(() => this.#fetchDirectory(), () => this.#fetchDirectory());
+    this.fetching = next.catch(() => {});
+    return next;
+  }
+
+  async #fetchDirectory() {
     const op = 'GET /v1/couriers';
     const cached = this.dir;
     const resp = await this.fetchImpl(`${this.base}/v1/couriers`, {
@@ -142,8 +184,18 @@ export class TrackgateClient {
     }
     if (resp.status !== 200) throw await gatewayError(op, resp);
     const body = new Uint8Array(await resp.arrayBuffer());
-    this.dir = await parseDirectory(body, resp.headers.get('ETag'));
-    return this.dir;
+    const dir = await parseDirectory(body, resp.headers.get('ETag'));
+    await this.keyLog.check(dir, (old, size) => this.#consistency(old, size), this.now());
+    this.dir = dir;
+    return dir;
+  }
+
+  /** GET /v1/log/consistency: the proof that the log of old entries is a prefix of the log of size. */
+  async #consistency(/** @type {number} */ old, /** @type {number} */ size) {
+    const op = 'GET /v1/log/consistency';
+    const resp = await this.fetchImpl(`${this.base}/v1/log/consistency?old=${old}&new=${size}`, { headers: this.headers() });
+    if (resp.status !== 200) throw await gatewayError(op, resp);
+    return readJSON(op, resp);
   }
 
   // Subscriptions (docs/protocol.md §10), for a marketplace's server: each

@@ -38,11 +38,25 @@ test('the bundle finalizes and opens a vector', async () => {
   assert.equal(await tg1.openPublic(d.recordKey, c.inputs.courier_id, JSON.parse(c.record.public_json)), c.inputs.view_json);
 });
 
+test('the bundle checks the key log: an honest log passes, a substituted key is refused', async () => {
+  const tg1 = await import('../dist/tg1.js');
+  const keyLog = JSON.parse(await readFile(new URL('../testdata/keylog-vectors.json', import.meta.url), 'utf8'));
+  const run = async (/** @type {string} */ name) => {
+    const step = keyLog.cases.find((/** @type {any} */ c) => c.name === name).steps[0];
+    const fetch = async () => new Response(JSON.stringify(step.directory), { status: 200 });
+    const client = new tg1.TrackgateClient('http://gateway.test', { fetch, now: () => Date.parse(keyLog.now), keyLog: { storage: null } });
+    await client.directory();
+    return Object.fromEntries([...client.refusedCouriers()].map(([id, err]) => [id, err.code]));
+  };
+  assert.deepEqual(await run('an honest log'), {});
+  assert.deepEqual(await run('a statement in the log whose signature does not verify'), { 'sim-swift': tg1.ErrorCode.KEY_LOG_BAD_SIGNATURE });
+});
+
 test('the widget bundle loads without a DOM, carries the client and defines nothing there', async () => {
   const w = await import('../dist/trackgate-tracker.js');
   assert.equal(w.TAG, 'trackgate-tracker');
   assert.equal(typeof w.TrackgateTracker, 'function');
-  assert.deepEqual([...w.TrackgateTracker.observedAttributes].sort(), ['api-key', 'courier', 'factor', 'gateway', 'lang', 'live', 'number', 'refresh', 'theme']);
+  assert.deepEqual([...w.TrackgateTracker.observedAttributes].sort(), ['api-key', 'courier', 'factor', 'gateway', 'lang', 'live', 'log-key', 'number', 'refresh', 'theme', 'witnesses']);
   assert.equal(w.State.NOT_FOUND, 'not-found');
   const text = await readFile(new URL('../dist/trackgate-tracker.js', import.meta.url), 'utf8');
   assert.doesNotMatch(text, /from\s*["']|import\(/, 'self-contained: imports nothing');

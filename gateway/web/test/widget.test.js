@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode, TrackgateError } from '../src/tg1.js';
+import { ErrorCode, KEY_LOG_CODES, TrackgateError } from '../src/tg1.js';
 import { State, stateForError, titleKey } from '../src/widget/states.js';
 import { progressOf, percent } from '../src/widget/progress.js';
 import { formatETA, formatEventTime, formatPlace } from '../src/widget/format.js';
@@ -31,6 +31,8 @@ test('every client error maps to a state, never to the client\'s own text', () =
     [new TrackgateError(ErrorCode.GATEWAY, 'x', { status: 403 }), State.ERROR, undefined, 'state_error'],
     [new TrackgateError(ErrorCode.INVALID_DIRECTORY, 'x'), State.ERROR, undefined, 'state_error'],
     [new TrackgateError(ErrorCode.INVALID_COURIER_ID, 'x'), State.ERROR, undefined, 'state_error'],
+    ...KEY_LOG_CODES.map((code) => [new TrackgateError(code, 'x'), State.KEY_LOG, undefined, 'state_key_log']),
+    [new TrackgateError(ErrorCode.KEY_NOT_IN_LOG, 'x', { courier: 'sim-east' }), State.KEY_LOG, undefined, 'state_key_log'],
     [new TypeError('Failed to fetch'), State.ERROR, undefined, 'state_error'],
     [undefined, State.ERROR, undefined, 'state_error'],
   ];
@@ -45,11 +47,12 @@ test('every client error maps to a state, never to the client\'s own text', () =
   for (const code of Object.values(ErrorCode)) assert.ok(covered.has(code), `${code} has no case`);
   assert.equal(titleKey(State.NOT_FOUND), 'state_not_found_title');
   assert.equal(titleKey(State.STILL_LOADING), 'state_still_loading_title');
+  assert.equal(titleKey(State.KEY_LOG), 'state_key_log_title');
   assert.equal(titleKey(State.INVALID), null);
 });
 
 test('State values are the data-state values, each distinct', () => {
-  assert.deepEqual(Object.values(State).sort(), ['error', 'idle', 'invalid', 'loading', 'not-found', 'rate-limited', 'result', 'still-loading', 'unavailable']);
+  assert.deepEqual(Object.values(State).sort(), ['error', 'idle', 'invalid', 'key-log', 'loading', 'not-found', 'rate-limited', 'result', 'still-loading', 'unavailable']);
 });
 
 test('progress stages follow the headline, and stop short when the parcel is held or turned back', () => {

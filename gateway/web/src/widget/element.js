@@ -41,6 +41,7 @@ const noticeLook = /** @type {Record<string, {tone: string, icon: string, retry:
   [State.STILL_LOADING]: { tone: 'muted', icon: 'clock', retry: true },
   [State.RATE_LIMITED]: { tone: 'warning', icon: 'clock', retry: true },
   [State.ERROR]: { tone: 'danger', icon: 'wifi', retry: true },
+  [State.KEY_LOG]: { tone: 'danger', icon: 'shield', retry: true },
 });
 
 /**
@@ -49,8 +50,26 @@ const noticeLook = /** @type {Record<string, {tone: string, icon: string, retry:
  *   | {kind: 'error', error: import('./states.js').ErrorState}} Shown
  */
 
+/**
+ * The client's key log options from the widget's attributes: log-key,
+ * and witnesses, "name=key" pairs between white space, all required to
+ * have cosigned. A malformed pair is refused when the client checks it.
+ * @param {string} logKey @param {string} witnesses
+ * @returns {import('../keylog/check.js').KeyLogOptions}
+ */
+export function keyLogOptions(logKey, witnesses) {
+  /** @type {Record<string, string>} */
+  const w = {};
+  for (const pair of witnesses.split(/\s+/).filter(Boolean)) {
+    const i = pair.indexOf('=');
+    w[i > 0 ? pair.slice(0, i) : pair] = i > 0 ? pair.slice(i + 1) : '';
+  }
+  const n = Object.keys(w).length;
+  return { ...(logKey ? { key: logKey } : {}), ...(n > 0 ? { witnesses: w, quorum: n } : {}) };
+}
+
 export class TrackgateTracker extends Base {
-  static observedAttributes = ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'api-key', 'live', 'refresh'];
+  static observedAttributes = ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'api-key', 'live', 'refresh', 'log-key', 'witnesses'];
 
   /** @type {import('./render.js').Skeleton} */
   #ui;
@@ -109,7 +128,7 @@ export class TrackgateTracker extends Base {
   connectedCallback() {
     // A property the page set before this element was defined shadows the
     // accessor: move it to the attribute it stands for.
-    for (const prop of ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'apiKey', 'live', 'refresh']) {
+    for (const prop of ['gateway', 'courier', 'number', 'factor', 'lang', 'theme', 'apiKey', 'live', 'refresh', 'logKey', 'witnesses']) {
       if (Object.hasOwn(this, prop)) {
         const value = /** @type {any} */ (this)[prop];
         delete (/** @type {any} */ (this))[prop];
@@ -144,6 +163,8 @@ export class TrackgateTracker extends Base {
         break;
       case 'gateway':
       case 'api-key':
+      case 'log-key':
+      case 'witnesses':
         this.#client = null;
         this.#dir = null;
         this.#dirLoad = null;
@@ -195,6 +216,12 @@ export class TrackgateTracker extends Base {
   /** A tenant's publishable key, sent as TG-Api-Key. */
   get apiKey() { return this.getAttribute('api-key') ?? ''; }
   set apiKey(v) { this.#reflect('api-key', v); }
+  /** The gateway's key log verifier key, "<origin>+<hash>+<base64>" ("": pinned on first sight). */
+  get logKey() { return this.getAttribute('log-key') ?? ''; }
+  set logKey(v) { this.#reflect('log-key', v); }
+  /** Witnesses that must all have cosigned the key log's checkpoint: "name=key …", white space between. */
+  get witnesses() { return this.getAttribute('witnesses') ?? ''; }
+  set witnesses(v) { this.#reflect('witnesses', v); }
   /** Whether a result shown refreshes itself while the page is visible (default true; live="off" stops it). */
   get live() { return liveOn(this.getAttribute('live')); }
   set live(v) {
@@ -235,7 +262,9 @@ export class TrackgateTracker extends Base {
   }
 
   #getClient() {
-    if (!this.#client) this.#client = new TrackgateClient(this.gateway, { apiKey: this.apiKey || undefined });
+    if (!this.#client) {
+      this.#client = new TrackgateClient(this.gateway, { apiKey: this.apiKey || undefined, keyLog: keyLogOptions(this.logKey, this.witnesses) });
+    }
     return this.#client;
   }
 

@@ -1,7 +1,7 @@
 // The widget's states (the host's data-state) and how the client's
 // errors map to them (src/errors.js).
 
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, KEY_LOG_CODES } from '../errors.js';
 
 /** Values of the host's data-state attribute. */
 export const State = Object.freeze({
@@ -19,6 +19,8 @@ export const State = Object.freeze({
   INVALID: 'invalid',
   /** The tracking service could not be reached or answered wrongly. */
   ERROR: 'error',
+  /** The gateway showed courier keys that its key log does not confirm (§7.8): they were not used. */
+  KEY_LOG: 'key-log',
 });
 
 /**
@@ -39,6 +41,11 @@ export const State = Object.freeze({
 export function stateForError(err) {
   const e = /** @type {{code?: unknown, status?: unknown, result?: {couriers?: {status: string}[]}}} */ (err ?? {});
   const code = typeof e.code === 'string' && Object.values(ErrorCode).includes(e.code) ? e.code : 'network';
+  if (KEY_LOG_CODES.includes(code)) {
+    // Not "unreachable": the service answered, and what it showed failed
+    // the check that keeps numbers safe (§7.8).
+    return { state: State.KEY_LOG, code, message: 'state_key_log' };
+  }
   switch (code) {
     case ErrorCode.INVALID_TRACKING_NUMBER:
       return { state: State.INVALID, code, field: 'number', message: 'error_number_invalid' };
@@ -77,6 +84,7 @@ export function titleKey(state) {
     case State.STILL_LOADING: return 'state_still_loading_title';
     case State.RATE_LIMITED: return 'state_rate_limited_title';
     case State.ERROR: return 'state_error_title';
+    case State.KEY_LOG: return 'state_key_log_title';
   }
   return null;
 }
