@@ -13,8 +13,10 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/delivery"
+	"github.com/trackgate/trackgate/gateway/keylog/verify"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/store"
 )
@@ -32,6 +34,9 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 		{"Key", api.Key{}},
 		{"Pattern", api.Pattern{}},
 		{"KeysResponse", api.KeysResponse{}},
+		{"KeyLog", api.KeyLog{}},
+		{"CourierLog", api.CourierLog{}},
+		{"ProvenStatement", api.ProvenStatement{}},
 		{"EvaluateRequest", api.EvaluateRequest{}},
 		{"CourierEvaluation", api.CourierEvaluation{}},
 		{"EvaluateResponse", api.EvaluateResponse{}},
@@ -157,6 +162,11 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 	for _, tt := range tests {
 		if tt.max == nil || *tt.max != uint64(tt.want) {
 			t.Errorf("%s: maxItems %v, want %d", tt.name, tt.max, tt.want)
+		}
+	}
+	for name, want := range map[string]int{"Statement": keystatement.MaxSize, "SignedCheckpoint": verify.MaxCheckpointSize} {
+		if got := schemas[name].Value.MaxLength; got == nil || *got != uint64(want) {
+			t.Errorf("%s: maxLength %v, want %d", name, got, want)
 		}
 	}
 	bits := schemas["Directory"].Value.Properties["bucket_bits"].Value.Max

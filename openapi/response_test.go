@@ -31,6 +31,13 @@ func TestValidateResponse(t *testing.T) {
 		}},
 	}
 	goodDirectory := mustJSON(t, directory)
+	logged := f.keyLog(t)
+	withLog := directory
+	withLog.KeyLog = &logged.info
+	withLog.Couriers = []api.CourierEntry{directory.Couriers[0]}
+	withLog.Couriers[0].Log = &logged.courier
+	hostKeys := mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys, Statements: []string{logged.courier.Keys[0].Statement},
+		SigningKeys: []string{logged.courier.SigningKeys[0].Statement}})
 	var withoutProtocol map[string]any
 	if err := json.Unmarshal([]byte(goodDirectory), &withoutProtocol); err != nil {
 		t.Fatal(err)
@@ -85,8 +92,12 @@ func TestValidateResponse(t *testing.T) {
 		{"a publish answer with an unknown limit", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Refused: 1, Results: []api.ItemResult{
 			{Status: api.ItemRefused, Limit: "patience"}}}), true},
 		{"demo parcels", http.MethodGet, "/v1/demo/parcels", 200, jsonHeader, mustJSON(t, api.DemoParcels{Parcels: []api.DemoParcel{{Courier: "yunda-sim", TrackingNumber: "YD1234567890", Factor: ""}, {Courier: "sf-sim", TrackingNumber: "SF1234567890123", Factor: "1234"}}}), false},
-		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), false},
-		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), true},
+		{"a directory with its key log", http.MethodGet, "/v1/couriers", 200, directoryHeader, mustJSON(t, withLog), false},
+		{"a directory with a hex proof", http.MethodGet, "/v1/couriers", 200, directoryHeader,
+			strings.Replace(mustJSON(t, withLog), `"proof":["`, `"proof":["00`, 1), true},
+		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, hostKeys, false},
+		{"host keys without statements", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, map[string]any{"keys": directory.Couriers[0].Keys}), true},
+		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, hostKeys, true},
 		{"host evaluation", http.MethodPost, "/tg1/evaluate", 200, hostHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated), Proof: f.proof}), false},
 		{"host evaluation without a proof", http.MethodPost, "/tg1/evaluate", 200, hostHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated)}), true},
 		{"health", http.MethodGet, "/healthz", 200, jsonHeader, `{"status":"ok"}`, false},
