@@ -16,6 +16,7 @@ import (
 	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/delivery"
+	"github.com/trackgate/trackgate/gateway/keylog"
 	"github.com/trackgate/trackgate/gateway/keylog/verify"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/store"
@@ -37,6 +38,8 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 		{"KeyLog", api.KeyLog{}},
 		{"CourierLog", api.CourierLog{}},
 		{"ProvenStatement", api.ProvenStatement{}},
+		{"LogProof", api.LogProof{}},
+		{"LogEntries", api.LogEntries{}},
 		{"EvaluateRequest", api.EvaluateRequest{}},
 		{"CourierEvaluation", api.CourierEvaluation{}},
 		{"EvaluateResponse", api.EvaluateResponse{}},
@@ -158,6 +161,7 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 		{"extensions per publish", schemas["PublishRequest"].Value.Properties["extend"].Value.MaxItems, crypto.MaxPublishSize},
 		{"withdrawals per publish", schemas["PublishRequest"].Value.Properties["withdraw"].Value.MaxItems, crypto.MaxPublishSize},
 		{"dead letters per replay", schemas["ReplayRequest"].Value.Properties["ids"].Value.MaxItems, delivery.MaxDeadLetters},
+		{"key log entries per answer", schemas["LogEntries"].Value.Properties["entries"].Value.MaxItems, keylog.MaxEntries},
 	}
 	for _, tt := range tests {
 		if tt.max == nil || *tt.max != uint64(tt.want) {

@@ -38,6 +38,7 @@ func TestValidateResponse(t *testing.T) {
 	withLog.Couriers[0].Log = &logged.courier
 	hostKeys := mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys, Statements: []string{logged.courier.Keys[0].Statement},
 		SigningKeys: []string{logged.courier.SigningKeys[0].Statement}})
+	textHeader := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 	var withoutProtocol map[string]any
 	if err := json.Unmarshal([]byte(goodDirectory), &withoutProtocol); err != nil {
 		t.Fatal(err)
@@ -95,6 +96,16 @@ func TestValidateResponse(t *testing.T) {
 		{"a directory with its key log", http.MethodGet, "/v1/couriers", 200, directoryHeader, mustJSON(t, withLog), false},
 		{"a directory with a hex proof", http.MethodGet, "/v1/couriers", 200, directoryHeader,
 			strings.Replace(mustJSON(t, withLog), `"proof":["`, `"proof":["00`, 1), true},
+		{"a checkpoint", http.MethodGet, "/v1/log/checkpoint", 200, textHeader, logged.info.Checkpoint, false},
+		{"a checkpoint as JSON", http.MethodGet, "/v1/log/checkpoint", 200, jsonHeader, mustJSON(t, logged.info), true},
+		{"no witnessed checkpoint", http.MethodGet, "/v1/log/checkpoint?witnessed=1", 404, problemHeader, problemBody(404), false},
+		{"a consistency proof", http.MethodGet, "/v1/log/consistency?old=1&new=2", 200, jsonHeader, mustJSON(t, api.LogProof{Proof: logged.courier.Keys[0].Proof}), false},
+		{"an empty proof", http.MethodGet, "/v1/log/consistency?old=0&new=2", 200, jsonHeader, `{"proof":[]}`, false},
+		{"a proof of short hashes", http.MethodGet, "/v1/log/inclusion?index=0&size=2", 200, jsonHeader, `{"proof":["AAAA"]}`, true},
+		{"entries", http.MethodGet, "/v1/log/entries?start=0&end=1", 200, jsonHeader,
+			mustJSON(t, api.LogEntries{Entries: []crypto.B64{[]byte(logged.courier.SigningKeys[0].Statement)}}), false},
+		{"a cosignature kept", http.MethodPost, "/v1/log/cosignatures", 204, http.Header{}, "", false},
+		{"a cosignature refused", http.MethodPost, "/v1/log/cosignatures", 422, problemHeader, problemBody(422), false},
 		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, hostKeys, false},
 		{"host keys without statements", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, map[string]any{"keys": directory.Couriers[0].Keys}), true},
 		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, hostKeys, true},

@@ -57,6 +57,18 @@ type ProvenStatement struct {
 	Proof     []crypto.B64 `json:"proof"`
 }
 
+// LogProof is the answer of GET /v1/log/consistency and
+// /v1/log/inclusion: RFC 6962 hashes, in RFC 6962 order.
+type LogProof struct {
+	Proof []crypto.B64 `json:"proof"`
+}
+
+// LogEntries is the answer of GET /v1/log/entries: the bytes of the
+// entries, signed statements, in log order.
+type LogEntries struct {
+	Entries []crypto.B64 `json:"entries"`
+}
+
 // Delivery modes of a courier (§7).
 const (
 	ModePush = "push"
