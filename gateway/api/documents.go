@@ -22,51 +22,11 @@ type Directory struct {
 	BucketBits int    `json:"bucket_bits"`
 	// RecordSize is the exact ciphertext length of every record of the
 	// deployment (docs/protocol.md §5).
-	RecordSize int `json:"record_size"`
-	// KeyLog names the gateway's key log and the checkpoint the couriers'
-	// statements are proven against (docs/protocol.md §7.1, §7.8); nil
-	// from a gateway that keeps none.
-	KeyLog   *KeyLog        `json:"key_log,omitempty"`
-	Couriers []CourierEntry `json:"couriers"`
-}
-
-// KeyLog is the directory's key_log: the log's origin, its checkpoint key
-// as a note verifier key ("<origin>+<hash>+<base64>") and a signed
-// checkpoint, the note's text with its signatures (docs/protocol.md §7.8).
-type KeyLog struct {
-	Origin     string `json:"origin"`
-	Key        string `json:"key"`
-	Checkpoint string `json:"checkpoint"`
-}
-
-// CourierLog is a courier's statements in the key log, each proven
-// against the directory's checkpoint: every signing-key statement of the
-// courier, in log order, and the key statement of each key of the
-// courier's entry, in the order of its keys (docs/protocol.md §7.1).
-type CourierLog struct {
-	SigningKeys []ProvenStatement `json:"signing_keys"`
-	Keys        []ProvenStatement `json:"keys"`
-}
-
-// ProvenStatement is a signed statement (docs/protocol.md §8.1), its
-// index in the key log and its inclusion proof, the RFC 6962 audit path
-// of hashes, against the directory's checkpoint.
-type ProvenStatement struct {
-	Index     int64        `json:"index"`
-	Statement string       `json:"statement"`
-	Proof     []crypto.B64 `json:"proof"`
-}
-
-// LogProof is the answer of GET /v1/log/consistency and
-// /v1/log/inclusion: RFC 6962 hashes, in RFC 6962 order.
-type LogProof struct {
-	Proof []crypto.B64 `json:"proof"`
-}
-
-// LogEntries is the answer of GET /v1/log/entries: the bytes of the
-// entries, signed statements, in log order.
-type LogEntries struct {
-	Entries []crypto.B64 `json:"entries"`
+	RecordSize int            `json:"record_size"`
+	Couriers   []CourierEntry `json:"couriers"`
+	// KeyLog is the gateway's key log and the checkpoint the couriers'
+	// statements are proven against (docs/protocol.md §7.8).
+	KeyLog *KeyLog `json:"key_log,omitempty"`
 }
 
 // Delivery modes of a courier (§7).
@@ -83,13 +43,13 @@ type CourierEntry struct {
 	Mode     string    `json:"mode"`
 	Keys     []Key     `json:"keys"`
 	Patterns []Pattern `json:"patterns"`
-	// Log holds the courier's statements, proven against the directory's
-	// checkpoint; nil when the gateway keeps no key log.
-	Log *CourierLog `json:"log,omitempty"`
 	// Loading is true while the courier's host is still publishing its
 	// first records (docs/protocol.md §7.1): a miss at this courier is
 	// "still loading", not "not found". Omitted when false.
 	Loading bool `json:"loading,omitempty"`
+	// Log is the courier's statements in the key log, proven against the
+	// directory's checkpoint: clients use only keys stated there.
+	Log *CourierLog `json:"log,omitempty"`
 }
 
 // Key is one OPRF public key of a courier with its validity window.
@@ -241,4 +201,10 @@ type DemoParcel struct {
 	Courier        string `json:"courier"`
 	TrackingNumber string `json:"tracking_number"`
 	Factor         string `json:"factor"`
+}
+
+// LogEntries is the answer of GET /v1/log/entries: the bytes of the
+// entries, signed statements, in log order.
+type LogEntries struct {
+	Entries []crypto.B64 `json:"entries"`
 }
