@@ -17,6 +17,7 @@ import (
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/delivery"
+	"github.com/trackgate/trackgate/gateway/keylog"
 	"github.com/trackgate/trackgate/gateway/ratelimit"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/store"
@@ -123,6 +124,13 @@ type Config struct {
 	// retries, limits, and the counting hook of the transparency report.
 	Webhooks delivery.Options
 
+	// KeyLog is the key log (docs/protocol.md §7.8): the gateway appends
+	// the statements courier hosts serve about their keys, lists only keys
+	// whose statements it holds, and serves checkpoints and proofs. Nil:
+	// no key log; the directory lists the hosts' keys as they are, without
+	// key_log, and clients that check keys refuse it.
+	KeyLog *KeyLog
+
 	// Demo lists sample parcels while simulated couriers run; nil makes
 	// GET /v1/demo/parcels answer 404.
 	Demo func() []api.DemoParcel
@@ -145,6 +153,24 @@ type Config struct {
 	// (telemetry.WithRequestIDs wraps it).
 	Logger *slog.Logger
 	Now    func() time.Time
+}
+
+// KeyLog configures the gateway's key log (docs/protocol.md §7.8).
+type KeyLog struct {
+	// Storage keeps the log: keylog.NewRedis on the gateway's Redis,
+	// shared by every gateway of the deployment; nil keeps it in this
+	// process's memory (keylog.NewMemory).
+	Storage keylog.Storage
+	// Origin names the log, such as "trackgate.example/log"; Key signs its
+	// checkpoints. Every gateway sharing Storage has the same two.
+	Origin string
+	Key    ed25519.PrivateKey
+	// Witnesses are the witnesses whose cosignatures the gateway takes,
+	// by note name; Quorum how many must have cosigned the checkpoint the
+	// directory names, and so every key it lists (0: the latest
+	// checkpoint, witnessed or not).
+	Witnesses map[string]ed25519.PublicKey
+	Quorum    int
 }
 
 // DefaultGatewayID is the gateway's id when Config.GatewayID is empty.
@@ -252,7 +278,22 @@ func (c *Config) validate() error {
 		}
 		seen[co.ID] = true
 	}
+	if err := c.validateKeyLog(); err != nil {
+		return err
+	}
 	return c.validateTenants()
+}
+
+func (c *Config) validateKeyLog() error {
+	l := c.KeyLog
+	switch {
+	case l == nil:
+		return nil
+	case l.Quorum < 0 || l.Quorum > len(l.Witnesses):
+		return fmt.Errorf("%w: key_log.quorum %d must be from 0 to the %d witnesses", ErrConfig, l.Quorum, len(l.Witnesses))
+	}
+	// keylog.New checks the origin, the key and the witnesses' keys.
+	return nil
 }
 
 // checkEntry refuses a registered courier's or tenant's id of the wrong

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 )
 
@@ -38,14 +40,25 @@ func (d *directory) hasKey(courier, kid string) bool { return d.kids[courier][ki
 func (d *directory) knowsKey(courier, kid string) bool { return d.allKids[courier][kid] }
 
 // directoryKeeper assembles the directory from the courier hosts' keys and
-// keeps the last good keys of a host that cannot be reached.
+// keeps the last good keys of a host that cannot be reached. With a key
+// log it lists only keys whose statements are in the log (keylog.go).
 type directoryKeeper struct {
-	g *Gateway
+	g   *Gateway
+	log *logKeeper // nil without a key log
+
+	// build serializes refreshes and rebuilds, which read and write the
+	// fields below it.
+	build   sync.Mutex
+	keys    map[string][]api.Key // last keys fetched per courier
+	loading map[string]bool      // what each host said with them
+	// stated holds, with a key log, the statements of each courier's
+	// keys as its host last served them; refused the reason a host's
+	// statements were refused (none of its keys is listed then).
+	stated  map[string][]keystatement.Key
+	refused map[string]error
 
 	mu           sync.RWMutex
 	current      *directory
-	keys         map[string][]api.Key // last keys fetched per courier
-	loading      map[string]bool      // what each host said with them
 	lastOnDemand time.Time
 }
 
@@ -55,7 +68,8 @@ func (k *directoryKeeper) get() *directory {
 	return k.current
 }
 
-// refresh fetches every host's keys in parallel and rebuilds the directory.
+// refresh fetches every host's keys in parallel and rebuilds the
+// directory; with a key log it first appends what each host states.
 func (k *directoryKeeper) refresh(ctx context.Context) error {
 	cfg := &k.g.cfg
 	fetched := make([]api.KeysResponse, len(cfg.Couriers))
@@ -74,13 +88,18 @@ func (k *directoryKeeper) refresh(ctx context.Context) error {
 	}
 	wg.Wait()
 
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	k.build.Lock()
+	defer k.build.Unlock()
 	if k.keys == nil {
 		k.keys, k.loading = map[string][]api.Key{}, map[string]bool{}
+		k.stated, k.refused = map[string][]keystatement.Key{}, map[string]error{}
 	}
 	var firstErr error
-	for i, co := range cfg.Couriers {
+	for i := range cfg.Couriers {
+		co := &cfg.Couriers[i]
+		if failed[i] == nil && k.log != nil {
+			failed[i] = k.admit(ctx, co, fetched[i])
+		}
 		if failed[i] != nil {
 			cfg.Logger.Warn("courier keys not refreshed", "courier", co.ID, "error", failed[i])
 			if firstErr == nil {
@@ -94,12 +113,55 @@ func (k *directoryKeeper) refresh(ctx context.Context) error {
 		}
 		k.loading[co.ID] = fetched[i].Loading
 	}
-	dir, err := k.assemble(cfg.Now())
+	if err := k.rebuild(ctx); err != nil {
+		return err
+	}
+	return firstErr
+}
+
+// admit hands a host's answer to the key log. A host refused for its
+// statements is listed with no key until it serves statements that pass;
+// a key log that cannot be read or written keeps what was listed before,
+// as an unreachable host does.
+func (k *directoryKeeper) admit(ctx context.Context, co *Courier, answer api.KeysResponse) error {
+	keys, err := k.log.admit(ctx, co, k.g.cfg.BucketBits, answer)
+	if errors.Is(err, errHostRefused) {
+		k.g.cfg.Logger.Error("courier host refused: its key statements do not continue its history in the key log; none of its keys is listed",
+			"courier", co.ID, "error", err)
+		k.refused[co.ID], k.stated[co.ID] = err, nil
+		return nil
+	}
 	if err != nil {
 		return err
 	}
+	delete(k.refused, co.ID)
+	k.stated[co.ID] = keys
+	return nil
+}
+
+// rebuild assembles the directory again from what was fetched last, and
+// the key log as it is now; build is held.
+func (k *directoryKeeper) rebuild(ctx context.Context) error {
+	dir, err := k.assemble(ctx, k.g.cfg.Now())
+	if err != nil {
+		return err
+	}
+	k.mu.Lock()
 	k.current = dir
-	return firstErr
+	k.mu.Unlock()
+	return nil
+}
+
+// rebuildNow assembles the directory again, without asking the hosts,
+// once it has been assembled: after a witness's cosignature, which may
+// make new keys listable.
+func (k *directoryKeeper) rebuildNow(ctx context.Context) error {
+	k.build.Lock()
+	defer k.build.Unlock()
+	if k.keys == nil {
+		return nil
+	}
+	return k.rebuild(ctx)
 }
 
 // keysAnswer asks a host for its keys, and whether it is still loading
@@ -128,7 +190,11 @@ func validKeys(keys []api.Key) ([]api.Key, error) {
 	return out, nil
 }
 
-func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
+// assemble builds the directory; build is held. With a key log each
+// courier lists the keys whose statements are in the checkpoint the
+// directory names, in its host's order, with its statements and their
+// proofs (docs/protocol.md §7.1).
+func (k *directoryKeeper) assemble(ctx context.Context, now time.Time) (*directory, error) {
 	cfg := &k.g.cfg
 	doc := api.Directory{
 		Protocol:   api.Protocol,
@@ -137,6 +203,18 @@ func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
 		BucketBits: cfg.BucketBits,
 		RecordSize: cfg.RecordSize,
 		Couriers:   []api.CourierEntry{},
+	}
+	var size int64
+	if k.log != nil {
+		if err := k.log.sync(ctx); err != nil {
+			return nil, fmt.Errorf("read the key log: %w", err)
+		}
+		checkpoint, n, err := k.log.checkpoint(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("key log checkpoint: %w", err)
+		}
+		size = n
+		doc.KeyLog = &api.KeyLog{Origin: k.log.origin, Key: k.log.key, Checkpoint: string(checkpoint)}
 	}
 	dir := &directory{kids: map[string]map[string]bool{}, allKids: map[string]map[string]bool{}, complete: true}
 	for _, co := range cfg.Couriers {
@@ -151,13 +229,24 @@ func (k *directoryKeeper) assemble(now time.Time) (*directory, error) {
 		}
 		loading := k.loading[co.ID]
 		dir.loading = dir.loading || loading
-		doc.Couriers = append(doc.Couriers, api.CourierEntry{
+		entry := api.CourierEntry{
 			ID: co.ID, Name: co.Name, Factor: co.Factor, Mode: co.Mode,
 			Keys: keys, Patterns: patterns, Loading: loading,
-		})
+		}
+		if k.log != nil {
+			shown, listed, err := k.log.show(ctx, co.ID, k.stated[co.ID], size)
+			if err != nil {
+				return nil, fmt.Errorf("key log statements of %s: %w", co.ID, err)
+			}
+			entry.Log, entry.Keys = shown, make([]api.Key, len(listed))
+			for i, s := range listed {
+				entry.Keys[i] = api.Key{KeyID: s.KeyID(), PublicKey: s.PublicKey, NotBefore: s.NotBefore, NotAfter: s.NotAfter}
+			}
+		}
+		doc.Couriers = append(doc.Couriers, entry)
 		dir.kids[co.ID] = map[string]bool{}
 		dir.allKids[co.ID] = map[string]bool{}
-		for _, key := range keys {
+		for _, key := range entry.Keys {
 			dir.allKids[co.ID][key.KeyID] = true
 			if !now.Before(key.NotBefore) && now.Before(key.NotAfter) {
 				dir.kids[co.ID][key.KeyID] = true

@@ -18,6 +18,13 @@
 //   - server.go: the gin engine, its middleware and routes.
 //   - directory.go: GET /v1/couriers, assembled from the hosts' keys, ETag,
 //     and which couriers are still loading their first records (§7.1).
+//   - keylog.go: the key log's side of the directory (§7.8): the
+//     statements each host serves, checked against its courier's history
+//     in the log (package keylog) and appended; a courier lists only keys
+//     whose statements the directory's checkpoint holds, shown with their
+//     inclusion proofs. keylog_routes.go: GET /v1/log/checkpoint,
+//     consistency, inclusion and entries, and witnesses' POST
+//     /v1/log/cosignatures.
 //   - evaluate.go: POST /v1/evaluate and its fan-out.
 //   - fetch.go: GET /v1/buckets/{bucket} and /v1/records/{locator},
 //     merging every courier's records from the store and the pull-mode

@@ -57,6 +57,13 @@ func New(cfg Config) (*Gateway, error) {
 		g.couriers[co.ID] = co
 	}
 	g.dir.g = g
+	if cfg.KeyLog != nil {
+		l, err := newLogKeeper(cfg.KeyLog, g.cfg.Logger)
+		if err != nil {
+			return nil, err
+		}
+		g.dir.log = l
+	}
 	g.tenants = newTenants(g.cfg.Tenants)
 	g.count = transparency.HookFor(g.cfg.Transparency, g.cfg.Now)
 	g.readers = transparency.Readers(g.cfg.ReportReaderKeys)
@@ -185,6 +192,7 @@ func (g *Gateway) newEngine() (*gin.Engine, error) {
 	for _, path := range []string{"/couriers", "/evaluate", "/buckets/:bucket", "/records/:locator", "/demo/parcels"} {
 		v1.OPTIONS(path, checked, g.handlePreflight)
 	}
+	g.registerKeyLog(v1, public, checked)
 	// The transparency report is for a regulator's tools, not pages: a
 	// reader key, no CORS.
 	v1.GET("/transparency", g.requireReader(), checked, g.handleTransparency)

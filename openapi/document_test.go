@@ -93,6 +93,15 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			{http.MethodOptions, "/v1/demo/parcels"},
 			{http.MethodOptions, "/v1/evaluate"},
 			{http.MethodPost, "/v1/evaluate"},
+			{http.MethodGet, "/v1/log/checkpoint"},
+			{http.MethodOptions, "/v1/log/checkpoint"},
+			{http.MethodGet, "/v1/log/consistency"},
+			{http.MethodOptions, "/v1/log/consistency"},
+			{http.MethodPost, "/v1/log/cosignatures"},
+			{http.MethodGet, "/v1/log/entries"},
+			{http.MethodOptions, "/v1/log/entries"},
+			{http.MethodGet, "/v1/log/inclusion"},
+			{http.MethodOptions, "/v1/log/inclusion"},
 			{http.MethodGet, "/v1/records/:locator"},
 			{http.MethodOptions, "/v1/records/:locator"},
 			{http.MethodGet, "/v1/subscriptions"},
@@ -121,8 +130,8 @@ func TestOperationsListsEachTagInGinSyntax(t *testing.T) {
 			}
 		})
 	}
-	if got := len(Operations(doc, "")); got != 32 {
-		t.Errorf("Operations(doc, \"\") lists %d operations, want all 32", got)
+	if got := len(Operations(doc, "")); got != 41 {
+		t.Errorf("Operations(doc, \"\") lists %d operations, want all 41", got)
 	}
 }
 

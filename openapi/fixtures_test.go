@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -15,7 +16,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
+	"github.com/trackgate/trackgate/gateway/keylog"
+	"github.com/trackgate/trackgate/gateway/keylog/keylogtest"
 )
 
 // fixture holds valid tg1 values made with the real crypto, so that what the
@@ -171,4 +175,69 @@ func serve(engine http.Handler, method, path, body string, headers map[string]st
 	rec := httptest.NewRecorder()
 	engine.ServeHTTP(rec, req)
 	return rec
+}
+
+// loggedCourier is the fixture's key in a key log: the directory's
+// key_log and the courier's log, as a gateway serves them.
+type loggedCourier struct {
+	info    api.KeyLog
+	courier api.CourierLog
+}
+
+// keyLog appends the fixture courier's first signing key and the key
+// statement of the fixture's key to a key log, and proves both against
+// its checkpoint.
+func (f *fixture) keyLog(t testing.TB) loggedCourier {
+	t.Helper()
+	ctx := context.Background()
+	logKey := keylogtest.SigningKey("openapi log")
+	l, err := keylog.New(keylog.NewMemory(), keylog.Config{Origin: keylogtest.Origin, Key: logKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signing := keystatement.SigningKey{Courier: "yunda-sim", Key: f.signer.Public().(ed25519.PublicKey)}
+	first, err := keystatement.SignSigningKey(signing, f.signer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := keystatement.SignKey(keystatement.Key{
+		Courier: "yunda-sim", PublicKey: f.key.Public().Bytes(),
+		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		Mode: keystatement.ModePush, Factor: crypto.FactorNone, BucketBits: 12, SigningKey: signing.Key,
+	}, f.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out loggedCourier
+	statements := [][]byte{first, key}
+	for _, statement := range statements {
+		if _, err := l.Append(ctx, statement); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, statement := range statements {
+		proof, err := l.InclusionProof(ctx, int64(i), 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proven := api.ProvenStatement{Index: int64(i), Statement: string(statement), Proof: make([]crypto.B64, len(proof))}
+		for j, h := range proof {
+			proven.Proof[j] = h[:]
+		}
+		if i == 0 {
+			out.courier.SigningKeys = append(out.courier.SigningKeys, proven)
+		} else {
+			out.courier.Keys = append(out.courier.Keys, proven)
+		}
+	}
+	checkpoint, err := l.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vkey, err := keystatement.VerifierKey(keylogtest.Origin, logKey.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.info = api.KeyLog{Origin: keylogtest.Origin, Key: vkey, Checkpoint: string(checkpoint)}
+	return out
 }

@@ -13,8 +13,11 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/delivery"
+	"github.com/trackgate/trackgate/gateway/keylog"
+	"github.com/trackgate/trackgate/gateway/keylog/verify"
 	"github.com/trackgate/trackgate/gateway/problem"
 	"github.com/trackgate/trackgate/gateway/store"
 )
@@ -52,6 +55,7 @@ func TestSchemasMatchTheGoDocuments(t *testing.T) {
 		{"PublicRecord", crypto.PublicRecord{}},
 		{"DemoParcels", api.DemoParcels{}},
 		{"DemoParcel", api.DemoParcel{}},
+		{"LogEntries", api.LogEntries{}},
 		{"SealedRecord", crypto.SealedRecord{}},
 		{"Problem", problem.Details{}},
 		{"TrackingView", adapters.View{}},
@@ -157,10 +161,16 @@ func TestCapsMatchTheCryptoPackage(t *testing.T) {
 		{"extensions per publish", schemas["PublishRequest"].Value.Properties["extend"].Value.MaxItems, crypto.MaxPublishSize},
 		{"withdrawals per publish", schemas["PublishRequest"].Value.Properties["withdraw"].Value.MaxItems, crypto.MaxPublishSize},
 		{"dead letters per replay", schemas["ReplayRequest"].Value.Properties["ids"].Value.MaxItems, delivery.MaxDeadLetters},
+		{"key log entries per answer", schemas["LogEntries"].Value.Properties["entries"].Value.MaxItems, keylog.MaxEntries},
 	}
 	for _, tt := range tests {
 		if tt.max == nil || *tt.max != uint64(tt.want) {
 			t.Errorf("%s: maxItems %v, want %d", tt.name, tt.max, tt.want)
+		}
+	}
+	for name, want := range map[string]int{"Statement": keystatement.MaxSize, "SignedCheckpoint": verify.MaxCheckpointSize} {
+		if got := schemas[name].Value.MaxLength; got == nil || *got != uint64(want) {
+			t.Errorf("%s: maxLength %v, want %d", name, got, want)
 		}
 	}
 	bits := schemas["Directory"].Value.Properties["bucket_bits"].Value.Max

@@ -31,6 +31,14 @@ func TestValidateResponse(t *testing.T) {
 		}},
 	}
 	goodDirectory := mustJSON(t, directory)
+	logged := f.keyLog(t)
+	withLog := directory
+	withLog.KeyLog = &logged.info
+	withLog.Couriers = []api.CourierEntry{directory.Couriers[0]}
+	withLog.Couriers[0].Log = &logged.courier
+	hostKeys := mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys, Statements: []string{logged.courier.Keys[0].Statement},
+		SigningKeys: []string{logged.courier.SigningKeys[0].Statement}})
+	textHeader := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 	var withoutProtocol map[string]any
 	if err := json.Unmarshal([]byte(goodDirectory), &withoutProtocol); err != nil {
 		t.Fatal(err)
@@ -85,8 +93,22 @@ func TestValidateResponse(t *testing.T) {
 		{"a publish answer with an unknown limit", http.MethodPut, "/v1/couriers/yunda-sim/records", 200, jsonHeader, mustJSON(t, api.PublishResponse{Refused: 1, Results: []api.ItemResult{
 			{Status: api.ItemRefused, Limit: "patience"}}}), true},
 		{"demo parcels", http.MethodGet, "/v1/demo/parcels", 200, jsonHeader, mustJSON(t, api.DemoParcels{Parcels: []api.DemoParcel{{Courier: "yunda-sim", TrackingNumber: "YD1234567890", Factor: ""}, {Courier: "sf-sim", TrackingNumber: "SF1234567890123", Factor: "1234"}}}), false},
-		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), false},
-		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, mustJSON(t, api.KeysResponse{Keys: directory.Couriers[0].Keys}), true},
+		{"a directory with its key log", http.MethodGet, "/v1/couriers", 200, directoryHeader, mustJSON(t, withLog), false},
+		{"a directory with a hex proof", http.MethodGet, "/v1/couriers", 200, directoryHeader,
+			strings.Replace(mustJSON(t, withLog), `"proof":["`, `"proof":["00`, 1), true},
+		{"a checkpoint", http.MethodGet, "/v1/log/checkpoint", 200, textHeader, logged.info.Checkpoint, false},
+		{"a checkpoint as JSON", http.MethodGet, "/v1/log/checkpoint", 200, jsonHeader, mustJSON(t, logged.info), true},
+		{"no witnessed checkpoint", http.MethodGet, "/v1/log/checkpoint?witnessed=1", 404, problemHeader, problemBody(404), false},
+		{"a consistency proof", http.MethodGet, "/v1/log/consistency?old=1&new=2", 200, jsonHeader, mustJSON(t, api.LogProof{Proof: logged.courier.Keys[0].Proof}), false},
+		{"an empty proof", http.MethodGet, "/v1/log/consistency?old=0&new=2", 200, jsonHeader, `{"proof":[]}`, false},
+		{"a proof of short hashes", http.MethodGet, "/v1/log/inclusion?index=0&size=2", 200, jsonHeader, `{"proof":["AAAA"]}`, true},
+		{"entries", http.MethodGet, "/v1/log/entries?start=0&end=1", 200, jsonHeader,
+			mustJSON(t, api.LogEntries{Entries: []crypto.B64{[]byte(logged.courier.SigningKeys[0].Statement)}}), false},
+		{"a cosignature kept", http.MethodPost, "/v1/log/cosignatures", 204, http.Header{}, "", false},
+		{"a cosignature refused", http.MethodPost, "/v1/log/cosignatures", 422, problemHeader, problemBody(422), false},
+		{"host keys", http.MethodGet, "/tg1/keys", 200, hostHeader, hostKeys, false},
+		{"host keys without statements", http.MethodGet, "/tg1/keys", 200, hostHeader, mustJSON(t, map[string]any{"keys": directory.Couriers[0].Keys}), true},
+		{"host keys without the answer signature", http.MethodGet, "/tg1/keys", 200, jsonHeader, hostKeys, true},
 		{"host evaluation", http.MethodPost, "/tg1/evaluate", 200, hostHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated), Proof: f.proof}), false},
 		{"host evaluation without a proof", http.MethodPost, "/tg1/evaluate", 200, hostHeader, mustJSON(t, api.HostEvaluateResponse{Evaluated: b64s(f.evaluated)}), true},
 		{"health", http.MethodGet, "/healthz", 200, jsonHeader, `{"status":"ok"}`, false},

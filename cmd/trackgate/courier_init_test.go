@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
 	"maps"
 	"os"
 	"path/filepath"
@@ -39,8 +40,20 @@ func gatewayKeyFor(t *testing.T, dir string) (string, ed25519.PublicKey) {
 // courier init wrote, the way the walkthrough of docs/adapters.md does.
 func gatewayFileWith(t *testing.T, path, listen, signingKey string, bucketBits int, entries ...string) string {
 	t.Helper()
+	// The key log's checkpoint key, beside the file.
+	logKey := filepath.Join(filepath.Dir(path), "keylog.key")
+	if _, err := os.Stat(logKey); err != nil {
+		_, sk, err := ed25519.GenerateKey(rand.Reader)
+		if err == nil {
+			err = keyfile.SaveSigning(logKey, sk)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	var b strings.Builder
-	b.WriteString("listen: " + listen + "\nbucket_bits: " + strconv.Itoa(bucketBits) + "\nsigning_key: " + signingKey + "\ncouriers:\n")
+	b.WriteString("listen: " + listen + "\nbucket_bits: " + strconv.Itoa(bucketBits) + "\nsigning_key: " + signingKey +
+		"\nkey_log: {origin: trackgate.test/log, key: " + strconv.Quote(logKey) + "}\ncouriers:\n")
 	for _, e := range entries {
 		data, err := os.ReadFile(e)
 		if err != nil {

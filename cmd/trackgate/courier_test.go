@@ -131,6 +131,7 @@ func newDeployment(t *testing.T, redisAddr, redisPrefix string, gatewayPort int)
 	d := &deployment{dir: t.TempDir()}
 	for _, args := range [][]string{
 		{"keys", "gen", "--out", filepath.Join(d.dir, "gateway"), "--kind", "signing"},
+		{"keys", "gen", "--out", filepath.Join(d.dir, "keylog"), "--kind", "signing"},
 		{"keys", "gen", "--out", filepath.Join(d.dir, "sim-panda")},
 	} {
 		if got := runCLI(t, nil, args...); got.code != exitOK {
@@ -171,6 +172,7 @@ outbox: state/outbox.db
 listen: 127.0.0.1:%d
 bucket_bits: 8
 signing_key: gateway/signing.key
+key_log: {origin: trackgate.test/log, key: keylog/signing.key}
 redis: {addrs: [%s], key_prefix: %s}
 couriers:
   - id: sim-panda
@@ -262,6 +264,9 @@ func TestConfigMistakesAreOneSentenceNamingTheField(t *testing.T) {
 	if got := runCLI(t, nil, "keys", "gen", "--out", dir); got.code != exitOK {
 		t.Fatal(got.stderr)
 	}
+	if got := runCLI(t, nil, "keys", "gen", "--out", filepath.Join(dir, "keylog"), "--kind", "signing"); got.code != exitOK {
+		t.Fatal(got.stderr)
+	}
 	badCourier := writeFile(t, filepath.Join(dir, "courier.yaml"), `
 courier: sim-panda
 listen: 127.0.0.1:0
@@ -278,6 +283,7 @@ outbox: outbox.db
 listen: 127.0.0.1:0
 bucket_bits: 8
 signing_key: signing.key
+key_log: {origin: trackgate.test/log, key: keylog/signing.key}
 couriers:
   - {id: sim-panda, name: Panda, host: "http://127.0.0.1:1", mode: push, factor: none, public_key: "AAAA"}
 `)
@@ -285,6 +291,7 @@ couriers:
 listen: 127.0.0.1:0
 bucket_bits: 8
 signing_key: signing.key
+key_log: {origin: trackgate.test/log, key: keylog/signing.key}
 couriers:
   - {id: sim-global, name: Global, host: "http://127.0.0.1:1", mode: pull, factor: none, public_key: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
 `)

@@ -41,7 +41,9 @@ read them.
 An OPRF key is valid from not_before to not_after. 'keys rotate' adds a new key
 beside the current one and shortens the old key's window to an overlap, so
 clients holding the old directory keep working while the courier host serves
-both; records sealed under the old key expire with it. 'keys show' prints the
+both; records sealed under the old key expire with it. 'keys rotate --kind
+signing' replaces a courier host's signing key, and keeps beside it the
+statements that prove the change to the gateway's key log. 'keys show' prints the
 public parts and the status of key files. 'keys api-key' prints a new
 publishable API key for a marketplace tenant and the hash the gateway's file
 holds instead of it.`,

@@ -15,14 +15,16 @@ import (
 
 type keysRotateFlags struct {
 	dir, overlap, valid string
+	kind, courier       string
 }
 
 func newKeysRotateCmd(e env) *cobra.Command {
 	var f keysRotateFlags
 	cmd := &cobra.Command{
 		Use:   "rotate --dir DIR",
-		Short: "Add a new OPRF key and retire the current one after an overlap",
-		Long: `Rotate the OPRF key of a courier host whose key files are in DIR.
+		Short: "Add a new OPRF key and retire the current one after an overlap, or change a signing key",
+		Long: `Rotate the OPRF key of a courier host whose key files are in DIR, or, with
+--kind signing, its signing key.
 
 rotate writes a new OPRF key file beside the current one, valid from now for
 --valid, and shortens the window of every key valid now so that it ends after
@@ -35,13 +37,35 @@ under both, and the gateway's directory lists both with their windows, so
 clients that hold the old directory keep working. Records sealed under the old
 key expire with it. A running courier host notices the new files within 10 s,
 or at once on SIGHUP, and serves the new key without a restart; the gateway
-lists it after its next directory refresh.`,
+lists it after its next directory refresh.
+
+With --kind signing, rotate replaces the Ed25519 signing key in DIR/signing.key
+with a new one, and writes beside it, in DIR/signing.key.statements, the
+courier's signing-key statements (docs/protocol.md §8.1): the chain from its
+first signing key to the new one, whose last link is signed by the previous
+key and the new one. The host serves the chain to the gateway's key log, so
+clients see the courier's signing key change with the old key's consent; keep
+the file with the key. Its first rotation needs --courier, the courier's id;
+later ones read it from the chain. Register the new public key as the
+courier's public_key in the gateway's file: until then the gateway cannot
+verify the host's answers.`,
 		Example: `  trackgate keys rotate --dir /etc/trackgate/sim-swift/oprf
-  trackgate keys rotate --dir ./keys --overlap 2d --valid 30d`,
+  trackgate keys rotate --dir ./keys --overlap 2d --valid 30d
+  trackgate keys rotate --kind signing --dir /etc/trackgate/sim-swift --courier sim-swift`,
 		Args: exactArgs(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error { return runKeysRotate(e, f) },
+		RunE: func(*cobra.Command, []string) error {
+			switch f.kind {
+			case "oprf":
+				return runKeysRotate(e, f)
+			case "signing":
+				return runKeysRotateSigning(e, f)
+			}
+			return usageErrorf("--kind %q: want oprf or signing", f.kind)
+		},
 	}
-	cmd.Flags().StringVar(&f.dir, "dir", "", "directory holding the courier's OPRF key files (required)")
+	cmd.Flags().StringVar(&f.dir, "dir", "", "directory holding the courier's OPRF key files, or with --kind signing its signing.key (required)")
+	cmd.Flags().StringVar(&f.kind, "kind", "oprf", "which key to rotate: oprf, or signing (a courier host's signing key)")
+	cmd.Flags().StringVar(&f.courier, "courier", "", "with --kind signing: the courier's id, needed at its first signing key rotation")
 	cmd.Flags().StringVar(&f.overlap, "overlap", "7d", "how long the current key stays valid beside the new one: days (7d) or a Go duration (168h)")
 	cmd.Flags().StringVar(&f.valid, "valid", "90d", "how long the new key is valid from now: days (90d) or a Go duration (2160h)")
 	return cmd

@@ -110,6 +110,9 @@ tg=$run_dir/bin/trackgate
 public_key_of() { awk '$1 == "public_key:" { print $2; exit }' <<<"$1"; }
 
 gateway_pub=$(public_key_of "$("$tg" keys gen --out "$run_dir/keys/gateway" --kind signing)")
+# The key log's checkpoint key: both gateways sign the log's checkpoints
+# with it.
+"$tg" keys gen --out "$run_dir/keys/keylog" --kind signing >/dev/null
 # Both gateways pad bucket answers with the same dummies: they share one
 # padding secret (32 random bytes in hex), handed over in the environment.
 padding_secret=$run_dir/keys/gateway/padding.secret
@@ -204,6 +207,7 @@ redis_list=$(IFS=,; printf '%s' "${redis_addrs[*]}" | sed 's/,/, /g')
 sed_args=(
 	-e "s|^listen: .*|listen: ${GATEWAY_ADDRS[0]}|"
 	-e "s|^signing_key: keys/|signing_key: ../keys/|"
+	-e "s|^  key: keys/keylog/|  key: ../keys/keylog/|"
 	-e "s|^  addrs: \[.*\]|  addrs: [$redis_list]|"
 	-e "s|^  # padding_secret_env: |  padding_secret_env: |"
 )
@@ -261,6 +265,8 @@ for f in "$run_dir"/config/*.yaml; do
 done
 grep -q '^  padding_secret_env: ' -- "$gateway_config" ||
 	die "gateway.example.yaml lost its '# padding_secret_env:' line, which up.sh fills in"
+grep -q '^  key: \.\./keys/keylog/signing\.key$' -- "$gateway_config" ||
+	die "gateway.example.yaml lost its key_log key line, which up.sh points at the key it makes"
 grep -q '^    wall_start: ' -- "$run_dir/config/sim-swift.yaml" ||
 	die "courier.example.yaml lost its '# wall_start:' line, which up.sh fills in"
 if ((replicas > 1)); then

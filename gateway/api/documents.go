@@ -67,11 +67,18 @@ type Key struct {
 type Pattern = detect.Pattern
 
 // KeysResponse is the body of a courier host's GET /tg1/keys: its keys,
-// and whether it is still publishing its first records (docs/protocol.md
-// §8; omitted when false).
+// their statements, the courier's signing-key statements and whether it
+// is still publishing its first records (docs/protocol.md §8; omitted
+// when false).
 type KeysResponse struct {
-	Keys    []Key `json:"keys"`
-	Loading bool  `json:"loading,omitempty"`
+	Keys []Key `json:"keys"`
+	// Statements are the signed key statement of each key, in the order
+	// of Keys (docs/protocol.md §8.1).
+	Statements []string `json:"statements"`
+	// SigningKeys are the courier's signing-key statements from its first
+	// signing key on, in order, the last of the key signing the answer.
+	SigningKeys []string `json:"signing_keys"`
+	Loading     bool     `json:"loading,omitempty"`
 }
 
 // EvaluateRequest is the body of the gateway's POST /v1/evaluate.
@@ -194,4 +201,10 @@ type DemoParcel struct {
 	Courier        string `json:"courier"`
 	TrackingNumber string `json:"tracking_number"`
 	Factor         string `json:"factor"`
+}
+
+// LogEntries is the answer of GET /v1/log/entries: the bytes of the
+// entries, signed statements, in log order.
+type LogEntries struct {
+	Entries []crypto.B64 `json:"entries"`
 }

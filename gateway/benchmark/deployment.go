@@ -91,6 +91,16 @@ func newDeployment(profile Profile, r *redisServer, progress func(string, ...any
 		_ = d.close()
 		return nil, err
 	}
+	// The key log's checkpoint key, a key of its own, shared by the
+	// gateways as the signing key is.
+	_, logKey, err := ed25519.GenerateKey(rand.Reader)
+	if err == nil {
+		err = keyfile.SaveSigning(d.logKeyFile(), logKey)
+	}
+	if err != nil {
+		_ = d.close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -292,3 +302,6 @@ func (d *deployment) sim(id string) *courierHost {
 	}
 	panic("benchmark: no simulated courier " + id)
 }
+
+// logKeyFile is where the key log's checkpoint key is kept.
+func (d *deployment) logKeyFile() string { return filepath.Join(d.dir, "keylog-signing.key") }

@@ -80,6 +80,7 @@ func (d *deployment) writeGatewayConfig(path, prefix, listen string, couriers []
 		"listen":      listen,
 		"bucket_bits": d.profile.BucketBits,
 		"signing_key": d.gatewayKeyFile,
+		"key_log":     map[string]string{"origin": "trackgate.bench/log", "key": d.logKeyFile()},
 		"redis":       map[string]any{"addrs": []string{d.redis.Addr}, "key_prefix": prefix},
 		"limits": map[string]int{
 			"evaluate_rate": clientLimit, "evaluate_burst": clientLimit,

@@ -92,6 +92,8 @@ func startScaleTopology(t *testing.T) *scaleTopology {
 		t.Fatal(err)
 	}
 	must(t, keyfile.SaveSigning(filepath.Join(top.dir, "gateway.key"), gatewayKey))
+	_, logKey, _ := ed25519.GenerateKey(rand.Reader)
+	must(t, keyfile.SaveSigning(filepath.Join(top.dir, "keylog.key"), logKey))
 	must(t, keyfile.SaveSigning(filepath.Join(top.dir, "courier.key"), courierKey))
 	must(t, keyfile.SaveOPRF(filepath.Join(top.dir, "oprf.key"), top.oprf, now.Add(-time.Hour), now.Add(30*24*time.Hour)))
 
@@ -210,6 +212,7 @@ func gatewayFile(listen string, redisAddrs []string, prefix string, replicas []s
 	return map[string]any{
 		"listen": listen, "bucket_bits": scaleBits,
 		"signing_key": "gateway.key",
+		"key_log":     map[string]any{"origin": "trackgate.scale/log", "key": "keylog.key"},
 		"redis":       map[string]any{"addrs": redisAddrs, "key_prefix": prefix},
 		"limits": map[string]int{
 			"evaluate_rate": clientLimit, "evaluate_burst": clientLimit,

@@ -71,9 +71,13 @@ type Courier struct {
 	keys       []loadedKey
 	inProcess  bool // loaded with InProcess
 	signingKey ed25519.PrivateKey
-	gatewayKey ed25519.PublicKey
-	gatewayTLS *tls.Config
-	serverTLS  *tls.Config
+	// signingStatements are the courier's signing-key statements kept
+	// beside the signing key file (keyfile.StatementsPath); none until
+	// its first change of signing key.
+	signingStatements [][]byte
+	gatewayKey        ed25519.PublicKey
+	gatewayTLS        *tls.Config
+	serverTLS         *tls.Config
 }
 
 // Partition is one replica's share of a push courier's publishing.
@@ -343,8 +347,28 @@ func (c *Courier) loadSigningKey(dir string) error {
 	if err != nil {
 		return err
 	}
-	c.signingKey = sk
+	statements, err := c.readSigningStatements(sk)
+	if err != nil {
+		return err
+	}
+	c.signingKey, c.signingStatements = sk, statements
 	return nil
+}
+
+// readSigningStatements loads the signing-key statements kept beside the
+// signing key file, if there are any, and checks that they lead to sk
+// (docs/protocol.md §8.1), as loading at start and a host reloading its
+// keys read them.
+func (c *Courier) readSigningStatements(sk ed25519.PrivateKey) ([][]byte, error) {
+	path := keyfile.StatementsPath(c.SigningKey)
+	statements, err := keyfile.LoadStatements(path)
+	if err != nil {
+		return nil, &FieldError{Field: "signing_key", Problem: err.Error() + "; it is written by 'trackgate keys rotate --kind signing'", Err: err}
+	}
+	if err := courierhost.CheckSigningKeyStatements(c.Courier, sk, statements); err != nil {
+		return nil, &FieldError{Field: "signing_key", Problem: fmt.Sprintf("the signing-key statements in %s do not lead to this signing key: %v; restore the key file and the statements 'trackgate keys rotate --kind signing' wrote together", path, err), Err: err}
+	}
+	return statements, nil
 }
 
 // readSigningKey loads the host's signing key file, as loadSigningKey at

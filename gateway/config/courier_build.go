@@ -73,6 +73,10 @@ func (c *Courier) Build(_ context.Context, logger *slog.Logger, opts ...BuildOpt
 		EvaluateBurst: c.EvaluateBurst,
 		Logger:        logger,
 		Tracing:       o.tracing,
+		// The signing key states the OPRF keys (docs/protocol.md §8.1),
+		// for a host in the gateway's process as for one over HTTP.
+		SigningKey:           c.signingKey,
+		SigningKeyStatements: c.signingStatements,
 	}
 	if o.registry != nil {
 		cfg.Metrics = telemetry.NewHTTPMetrics(o.registry)

@@ -3,7 +3,9 @@ package config
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -30,8 +32,9 @@ func WithKeyCheckInterval(d time.Duration) BuildOption {
 	return func(o *buildOptions) { o.keyCheck = d }
 }
 
-// ReloadKeys reads the host's key files again — its OPRF keys (oprf_keys)
-// and its signing key (signing_key) — and hands the host what changed,
+// ReloadKeys reads the host's key files again — its OPRF keys (oprf_keys),
+// its signing key (signing_key) and the signing-key statements beside it —
+// and hands the host what changed,
 // without a restart: a rotation (trackgate keys rotate) is served at once,
 // the previous key beside the new one until the end of its shortened
 // window. The files are read and checked whole first; on any error the
@@ -71,10 +74,16 @@ func (r *keyReloader) reload() error {
 	if err != nil {
 		return r.refused(err)
 	}
-	if err := r.host.SetKeys(keys); err != nil {
+	statements, err := r.file.readSigningStatements(sk)
+	if err != nil {
 		return r.refused(err)
 	}
-	if err := r.host.SetSigningKey(sk); err != nil {
+	// The signing key first: a change of it needs its statement, which
+	// could fail; the OPRF keys are then left as they were too.
+	if err := r.host.SetSigningKey(sk, statements...); err != nil {
+		return r.refused(err)
+	}
+	if err := r.host.SetKeys(keys); err != nil {
 		return r.refused(err)
 	}
 	if r.publisher != nil {
@@ -123,7 +132,8 @@ func (r *keyReloader) watch(ctx context.Context) {
 
 // keyFilesStamp sums up what a rotation changes of the key files: the
 // names, sizes and modification times of the OPRF key files (every key
-// file of a directory in oprf_keys) and of the signing key file.
+// file of a directory in oprf_keys), of the signing key file and of the
+// signing-key statements beside it.
 func (c *Courier) keyFilesStamp() (string, error) {
 	var b strings.Builder
 	stat := func(path string) error {
@@ -158,6 +168,9 @@ func (c *Courier) keyFilesStamp() (string, error) {
 		}
 	}
 	if err := stat(c.SigningKey); err != nil {
+		return "", err
+	}
+	if err := stat(keyfile.StatementsPath(c.SigningKey)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
 	return b.String(), nil

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/keyfile"
 	"github.com/trackgate/trackgate/gateway/remotehost"
@@ -214,5 +215,98 @@ func assertNoPrivateKey(t *testing.T, logs, path string) {
 		if s, ok := v.(string); ok && strings.Contains(name, "private") && strings.Contains(logs, s) {
 			t.Errorf("the logs hold the key file's %s", name)
 		}
+	}
+}
+
+// signingStatementsServed are the signing-key statements the host at srv
+// serves, its answers checked with answerKey.
+func signingStatementsServed(t *testing.T, f *fixture, srv *httptest.Server, answerKey ed25519.PublicKey) []keystatement.SigningKey {
+	t.Helper()
+	asGateway := &signing.Signer{KeyID: GatewayKeyID, Key: f.gatewayKey, Audience: "sim-global"}
+	answer, err := remotehost.New(srv.URL, asGateway, answerKey, nil).KeysAnswer(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	history := keystatement.NewHistory("sim-global")
+	var out []keystatement.SigningKey
+	for _, msg := range answer.SigningKeys {
+		s, err := keystatement.OpenSigningKey([]byte(msg))
+		if err == nil {
+			err = history.Change(s)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	for _, msg := range answer.Statements {
+		k, err := keystatement.OpenKey([]byte(msg))
+		if err == nil {
+			err = history.Check(k)
+		}
+		if err != nil {
+			t.Fatalf("a key statement: %v", err)
+		}
+	}
+	return out
+}
+
+// TestSigningKeyStatementsBesideTheKeyFile: a change of signing key is
+// proven by the statements kept beside its file, on a reload and after a
+// restart; statements that do not lead to the key change nothing.
+func TestSigningKeyStatementsBesideTheKeyFile(t *testing.T) {
+	f := newFixture(t)
+	keyPath := filepath.Join(f.dir, "pull-signing.key")
+	oldKey, err := keyfile.LoadSigning(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, srv := runningPull(t, f, &syncBuffer{}, WithKeyCheckInterval(-1))
+	if got := signingStatementsServed(t, f, srv, f.pullPub); len(got) != 1 || got[0].Previous != nil {
+		t.Fatalf("before any change: %+v, want the first key's statement alone", got)
+	}
+
+	// What 'trackgate keys rotate --kind signing' leaves: the new key,
+	// and beside it the chain, the change signed by both keys.
+	newPub, newKey := saveSigningOver(t, keyPath)
+	first, err := keystatement.SignSigningKey(keystatement.SigningKey{Courier: "sim-global", Key: f.pullPub}, oldKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change, err := keystatement.SignSigningKey(keystatement.SigningKey{Courier: "sim-global", Key: newPub, Previous: f.pullPub}, newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := keyfile.SaveStatements(keyfile.StatementsPath(keyPath), [][]byte{first, change}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.ReloadKeys(); err != nil {
+		t.Fatal(err)
+	}
+	if got := signingStatementsServed(t, f, srv, newPub); len(got) != 2 || !got[1].Previous.Equal(f.pullPub) {
+		t.Fatalf("after the change: %+v, want the first key's statement and the change from it", got)
+	}
+
+	// A restart reads the same chain.
+	_, restarted := runningPull(t, f, &syncBuffer{}, WithKeyCheckInterval(-1))
+	if got := signingStatementsServed(t, f, restarted, newPub); len(got) != 2 {
+		t.Fatalf("after a restart: %d statements, want the same 2", len(got))
+	}
+
+	// Statements of another chain are refused, naming the field; the
+	// host keeps what it had.
+	if err := keyfile.SaveStatements(keyfile.StatementsPath(keyPath), [][]byte{first}); err != nil {
+		t.Fatal(err)
+	}
+	err = h.ReloadKeys()
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "signing_key" {
+		t.Fatalf("statements that do not lead to the key: %v, want a field error on signing_key", err)
+	}
+	if got := signingStatementsServed(t, f, srv, newPub); len(got) != 2 {
+		t.Errorf("a refused reload changed the statements: %d", len(got))
+	}
+	if _, err := parseCourier(marshal(t, f.pullDoc()), f.dir, f.opts()); !errors.As(err, &fe) || fe.Field != "signing_key" {
+		t.Errorf("loading the file: %v, want a field error on signing_key", err)
 	}
 }

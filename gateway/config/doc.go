@@ -23,7 +23,10 @@
 //     key hashes, origins and quotas (docs/protocol.md §7.6).
 //     transparency.go: its transparency section, the hashes of the keys
 //     that read the transparency report (docs/transparency.md), whose
-//     counts are kept in the gateway's Redis.
+//     counts are kept in the gateway's Redis. keylog.go: its key_log
+//     section, the key log of the couriers' key statements
+//     (docs/protocol.md §7.8): origin, checkpoint key, witnesses and
+//     quorum, kept in the gateway's Redis when it has one.
 //     key hashes, secret key hashes, origins and quotas (docs/protocol.md
 //     §7.6). webhooks.go: its webhooks section, which callback URLs
 //     subscriptions may name and how deliveries are made, kept in Redis

@@ -25,6 +25,7 @@ type fixture struct {
 	dir         string
 	gatewayPub  ed25519.PublicKey
 	gatewayKey  ed25519.PrivateKey
+	logPub      ed25519.PublicKey // the key log's checkpoint key
 	courierPub  ed25519.PublicKey
 	pullPub     ed25519.PublicKey // the pull courier host's signing key
 	oprfDir     string            // two OPRF keys with overlapping windows, and a signing key
@@ -37,6 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{dir: t.TempDir()}
 	f.gatewayPub, f.gatewayKey = saveSigning(t, filepath.Join(f.dir, "gateway-signing.key"))
+	f.logPub, _ = saveSigning(t, filepath.Join(f.dir, "log-signing.key"))
 	f.courierPub, _ = saveSigning(t, filepath.Join(f.dir, "courier-signing.key"))
 	f.pullPub, _ = saveSigning(t, filepath.Join(f.dir, "pull-signing.key"))
 	f.oprfDir = filepath.Join(f.dir, "oprf")
@@ -90,6 +92,7 @@ func (f *fixture) gatewayDoc() map[string]any {
 		"listen":      "127.0.0.1:8081",
 		"bucket_bits": 8,
 		"signing_key": "gateway-signing.key",
+		"key_log":     map[string]any{"origin": "trackgate.example/log", "key": "log-signing.key"},
 		"redis": map[string]any{
 			"addrs":        []any{"127.0.0.1:6379"},
 			"password_env": "TEST_REDIS_PASSWORD",

@@ -63,6 +63,9 @@ type Gateway struct {
 	Transparency Transparency `yaml:"transparency"`
 	// Webhooks is how subscriptions' deliveries are made (docs/protocol.md §10).
 	Webhooks Webhooks `yaml:"webhooks"`
+	// KeyLog is the key log of the couriers' key statements
+	// (docs/protocol.md §7.8). Required.
+	KeyLog *KeyLog `yaml:"key_log"`
 
 	signingKey    ed25519.PrivateKey
 	courierKeys   []ed25519.PublicKey // by index of Couriers
@@ -307,7 +310,10 @@ func (g *Gateway) check(dir string, o loadOptions) error {
 	if err := g.checkTenants(); err != nil {
 		return err
 	}
-	return g.checkTransparency()
+	if err := g.checkTransparency(); err != nil {
+		return err
+	}
+	return g.checkKeyLog(dir)
 }
 
 func (g *Gateway) checkRedis(dir string, o loadOptions) error {

@@ -128,6 +128,7 @@ func (g *Gateway) Build(ctx context.Context, logger *slog.Logger, opts ...BuildO
 		prefix = g.Redis.KeyPrefix
 	}
 	cfg.Webhooks = g.Webhooks.options(shared, prefix)
+	cfg.KeyLog = g.keyLog(shared, logger)
 	logger.Info("webhook callbacks allowed", "callbacks", g.Webhooks.summary())
 	tenants, err := g.tenants(shared)
 	if err != nil {

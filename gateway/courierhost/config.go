@@ -1,6 +1,7 @@
 package courierhost
 
 import (
+	"crypto/ed25519"
 	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
@@ -38,6 +39,17 @@ type Config struct {
 	// Keys are the courier's OPRF keys with their validity windows; at
 	// least one. Records are sealed under every key valid at the time.
 	Keys []KeyConfig
+	// SigningKey is the courier's Ed25519 signing key: it signs the
+	// host's key statements (docs/protocol.md §8.1) and its answers over
+	// HTTP (Handler, which takes it too). Optional here; a host without
+	// one states nothing until Handler or SetSigningKey gives it one.
+	SigningKey ed25519.PrivateKey
+	// SigningKeyStatements are the courier's signing-key statements from
+	// its first signing key on, up to SigningKey, as 'trackgate keys
+	// rotate --kind signing' keeps them beside the key file. None: the
+	// courier's history starts with SigningKey, whose first statement
+	// ("previous none") the host makes.
+	SigningKeyStatements [][]byte
 	// Source is the courier's adapter. It must also be an adapters.Lister
 	// or an adapters.Watcher (or both): the host indexes parcels ahead of
 	// time and never looks a number up on a client's behalf. The host does
@@ -142,6 +154,9 @@ func (c *Config) validate() error {
 	if err := validateKeys(c.Keys); err != nil {
 		return err
 	}
+	if c.SigningKey == nil && len(c.SigningKeyStatements) > 0 {
+		return fmt.Errorf("%w: SigningKeyStatements without the SigningKey they lead to", ErrConfig)
+	}
 	if c.Source == nil {
 		return fmt.Errorf("%w: Source: an adapter is required", ErrConfig)
 	}
@@ -174,8 +189,10 @@ func validateKeys(keys []KeyConfig) error {
 			return fmt.Errorf("%w: Keys[%d].Key is missing", ErrConfig, i)
 		case k.NotBefore.IsZero() || k.NotAfter.IsZero():
 			return fmt.Errorf("%w: Keys[%d]: NotBefore and NotAfter are required", ErrConfig, i)
-		case !k.NotBefore.Before(k.NotAfter):
-			return fmt.Errorf("%w: Keys[%d]: NotBefore must be before NotAfter", ErrConfig, i)
+		case !wholeSeconds(k.NotBefore).Before(wholeSeconds(k.NotAfter)):
+			return fmt.Errorf("%w: Keys[%d]: NotBefore must be before NotAfter, by a second at least", ErrConfig, i)
+		case k.NotBefore.Year() < 1970 || k.NotAfter.Year() > 9999:
+			return fmt.Errorf("%w: Keys[%d]: the window must lie between 1970 and 9999", ErrConfig, i)
 		}
 		kid := k.Key.Public().KeyID()
 		if seen[kid] {

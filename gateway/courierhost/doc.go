@@ -9,6 +9,10 @@
 //   - host.go: Host, its keys, Ready and the pull-mode Bucket and Record.
 //   - rotation.go: SetKeys and SetSigningKey, which replace the keys of a
 //     running host (a key rotation without a restart).
+//   - statements.go: the signed statements of the host's keys and the
+//     courier's signing-key statements (docs/protocol.md §8.1), served
+//     with the keys for the gateway's key log; a change of signing key is
+//     stated by the old key and the new one.
 //   - loading.go: Loading, whether the host is still publishing its
 //     first records (docs/protocol.md §7.1), told to the gateway with its
 //     keys (KeysAnswer).

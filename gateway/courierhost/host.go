@@ -2,8 +2,8 @@ package courierhost
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,8 +30,12 @@ type Host struct {
 	load    loadState
 	// rekeyed holds a signal after SetKeys, for Run to seal the parcels
 	// under the new keys at once.
-	rekeyed   chan struct{}
-	answerKey atomic.Pointer[ed25519.PrivateKey] // set by Handler and SetSigningKey
+	rekeyed chan struct{}
+	// signer signs answers and key statements: set by New (Config's
+	// SigningKey), Handler and SetSigningKey, under signerMu.
+	signer     atomic.Pointer[signer]
+	signerMu   sync.Mutex
+	statements statements
 }
 
 var (
@@ -66,6 +70,13 @@ func New(cfg Config) (*Host, error) {
 	h.lister, _ = cfg.Source.(adapters.Lister)
 	h.watcher, _ = cfg.Source.(adapters.Watcher)
 	h.keys.Store(hostKeys(cfg.Keys))
+	if cfg.SigningKey != nil {
+		s, err := newSigner(cfg.Courier, cfg.SigningKey, cfg.SigningKeyStatements)
+		if err != nil {
+			return nil, err
+		}
+		h.signer.Store(s)
+	}
 	h.rekeyed = make(chan struct{}, 1)
 	h.index.init(cfg.BucketBits)
 	if cfg.Mode == api.ModePush {
@@ -88,12 +99,16 @@ func hostKeys(keys []KeyConfig) *[]hostKey {
 			key:       k.Key,
 			kid:       crypto.KeyID(raw),
 			kidBytes:  crypto.KeyIDBytes(raw),
-			notBefore: k.NotBefore,
-			notAfter:  k.NotAfter,
+			notBefore: wholeSeconds(k.NotBefore),
+			notAfter:  wholeSeconds(k.NotAfter),
 		})
 	}
 	return &out
 }
+
+// wholeSeconds is t as key statements write it: UTC, to the second
+// (docs/protocol.md §8.1). The host serves and uses its keys' windows so.
+func wholeSeconds(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // keySet returns the keys now: a slice nobody changes.
 func (h *Host) keySet() []hostKey { return *h.keys.Load() }
@@ -101,7 +116,11 @@ func (h *Host) keySet() []hostKey { return *h.keys.Load() }
 // Keys lists every configured key with its validity window, for the
 // gateway's directory.
 func (h *Host) Keys(context.Context) ([]api.Key, error) {
-	keys := h.keySet()
+	return listKeys(h.keySet()), nil
+}
+
+// listKeys is keys as the gateway's directory lists them.
+func listKeys(keys []hostKey) []api.Key {
 	out := make([]api.Key, len(keys))
 	for i, k := range keys {
 		out[i] = api.Key{
@@ -111,7 +130,7 @@ func (h *Host) Keys(context.Context) ([]api.Key, error) {
 			NotAfter:  k.notAfter,
 		}
 	}
-	return out, nil
+	return out
 }
 
 // validKeys returns the keys valid at now.

@@ -28,8 +28,9 @@ const MaxBodyBytes = 64 << 10
 // verifier that knows only the gateway's key, under the id "gateway".
 // Every answer, whatever its status, is signed with answerKey, the
 // courier's Ed25519 signing key, bound to the request's TG-Nonce; it
-// becomes the host's signing key, which SetSigningKey replaces while the
-// handler serves.
+// becomes the host's signing key (as SetSigningKey makes it, so give the
+// same key as Config's SigningKey, whose statements then stay), which
+// SetSigningKey replaces while the handler serves.
 // GET /healthz is unsigned. Every request is checked against the OpenAPI
 // document after its signature.
 func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.Handler {
@@ -39,7 +40,9 @@ func (h *Host) Handler(v *signing.Verifier, answerKey ed25519.PrivateKey) http.H
 	if len(answerKey) != ed25519.PrivateKeySize {
 		panic("courierhost: Handler needs the courier's signing key to sign its answers")
 	}
-	h.answerKey.Store(&answerKey)
+	if err := h.SetSigningKey(answerKey); err != nil {
+		panic("courierhost: Handler's signing key: " + err.Error())
+	}
 	own := *v
 	switch own.Audience {
 	case "":

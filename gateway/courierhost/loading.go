@@ -85,12 +85,14 @@ func (h *Host) Loading() bool {
 	return false
 }
 
-// KeysAnswer is the answer of GET /tg1/keys: the keys, and whether the
-// host is still loading (api.KeysAnswerer).
-func (h *Host) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
-	keys, err := h.Keys(ctx)
+// KeysAnswer is the answer of GET /tg1/keys: the keys, their statements
+// and the courier's signing-key statements (KeyStatements), and whether
+// the host is still loading (api.KeysAnswerer).
+func (h *Host) KeysAnswer(context.Context) (api.KeysResponse, error) {
+	ks := h.keys.Load()
+	statements, signingKeys, err := h.statementsOf(ks)
 	if err != nil {
 		return api.KeysResponse{}, err
 	}
-	return api.KeysResponse{Keys: keys, Loading: h.Loading()}, nil
+	return api.KeysResponse{Keys: listKeys(*ks), Statements: statements, SigningKeys: signingKeys, Loading: h.Loading()}, nil
 }

@@ -1,8 +1,8 @@
 package courierhost
 
 import (
+	"bytes"
 	"crypto/ed25519"
-	"fmt"
 	"slices"
 
 	"github.com/trackgate/trackgate/crypto"
@@ -74,23 +74,52 @@ func keyChanges(prev, next []hostKey) (added, removed, changed []string) {
 	return added, removed, changed
 }
 
-// SetSigningKey replaces the Ed25519 key the host signs its answers with
-// (docs/protocol.md §8), for every answer after this call. The gateway
-// verifies answers with the courier's registered public key, so it must
-// be given the new one (its file's public_key) as well: the host logs it,
-// and logs nothing when the key is the one it already had.
-func (h *Host) SetSigningKey(key ed25519.PrivateKey) error {
-	if len(key) != ed25519.PrivateKeySize {
-		return fmt.Errorf("%w: the signing key must be an Ed25519 private key", ErrConfig)
+// SetSigningKey replaces the Ed25519 key the host signs its answers
+// (docs/protocol.md §8) and its key statements (§8.1) with, for every
+// answer after this call. statements, when given, are the courier's
+// signing-key statements up to key, as 'trackgate keys rotate --kind
+// signing' keeps them beside the key file, checked as Config's are.
+// Without them the host states a change of key itself, signed by the key
+// it had and by key, the two signatures the change needs; but that
+// statement lives only in this process, and a host restarted with key and
+// no statements cannot prove it again: keep the statements file. The
+// gateway verifies answers with the courier's registered public key, so
+// it must be given the new one (its file's public_key) as well: the host
+// logs it, and logs nothing when the key is the one it already had.
+func (h *Host) SetSigningKey(key ed25519.PrivateKey, statements ...[]byte) error {
+	h.signerMu.Lock()
+	defer h.signerMu.Unlock()
+	prev := h.signer.Load()
+	var next *signer
+	var err error
+	switch {
+	case len(statements) > 0 || prev == nil:
+		next, err = newSigner(h.cfg.Courier, key, statements)
+	default:
+		next, err = prev.next(h.cfg.Courier, key)
 	}
-	prev := h.answerKey.Swap(&key)
-	if prev != nil && prev.Equal(key) {
+	if err != nil {
+		return err
+	}
+	if prev != nil && prev.key.Equal(key) && sameChain(prev.chain, next.chain) {
+		return nil
+	}
+	h.signer.Store(next)
+	if prev != nil && prev.key.Equal(key) {
+		h.cfg.Logger.Info("signing-key statements changed", "statements", len(next.chain))
 		return nil
 	}
 	h.cfg.Logger.Info("signing key changed; the gateway must register its public key for this courier",
-		"public_key", crypto.EncodeB64(key.Public().(ed25519.PublicKey)))
+		"public_key", crypto.EncodeB64(next.public()), "statements", len(next.chain))
+	if len(statements) == 0 && prev != nil {
+		h.cfg.Logger.Warn("the change of signing key is stated by this process only; keep its statements beside the key file ('trackgate keys rotate --kind signing' does), or after a restart the host cannot prove its key and the gateway refuses its statements")
+	}
 	return nil
 }
 
+func sameChain(a, b [][]byte) bool {
+	return slices.EqualFunc(a, b, bytes.Equal)
+}
+
 // signingKey is the key answers are signed with now.
-func (h *Host) signingKey() ed25519.PrivateKey { return *h.answerKey.Load() }
+func (h *Host) signingKey() ed25519.PrivateKey { return h.signer.Load().key }

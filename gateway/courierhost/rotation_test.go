@@ -39,7 +39,7 @@ func TestSetKeysRotatesWhileTheHostRuns(t *testing.T) {
 		synctest.Wait() // the parcels are sealed under the new key at once, not at the next sweep
 
 		keys, _ := h.Keys(t.Context())
-		if len(keys) != 2 || keys[0].NotAfter != old.NotAfter || keys[1].KeyID != next.Key.Public().KeyID() {
+		if len(keys) != 2 || !keys[0].NotAfter.Equal(old.NotAfter) || keys[1].KeyID != next.Key.Public().KeyID() {
 			t.Fatalf("keys after the rotation: %+v", keys)
 		}
 		d := clientLookup(t, h, next.Key, tn, "") // evaluated under the new kid

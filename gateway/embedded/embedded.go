@@ -1,7 +1,8 @@
 // Package embedded assembles the embedded default deployment that
-// `trackgate serve` runs with no configuration: an in-memory store, the
-// three simulated couriers of adapters/simulator, each behind its own
-// courier host in the gateway's process, and the gateway, with a demo
+// `trackgate serve` runs with no configuration: an in-memory store and
+// key log, the three simulated couriers of adapters/simulator, each
+// behind its own courier host in the gateway's process, stating its keys
+// with a signing key made at start, and the gateway, with a demo
 // tenant whose secret key, made at start, manages webhook subscriptions
 // kept in memory. Being for one machine, it delivers webhooks to http://
 // and loopback callbacks too, which production refuses.
@@ -64,6 +65,10 @@ type Deployment struct {
 	DemoSecretKey string
 }
 
+// KeyLogOrigin names the embedded default's key log (docs/protocol.md
+// §7.8), kept in memory under a key made at start.
+const KeyLogOrigin = "trackgate.local/keylog"
+
 // DemoTenant is the id of the tenant whose secret key serve prints.
 const DemoTenant = "demo"
 
@@ -108,8 +113,15 @@ func Build(cfg Config) (*Deployment, error) {
 		return nil, err
 	}
 	d.DemoSecretKey = secret
+	_, logKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
 	gwCfg := gateway.Config{
 		BucketBits: cfg.BucketBits,
+		// The key log, in memory, under a key made at start: a client
+		// pins it on first sight, and a restart is a new log.
+		KeyLog:     &gateway.KeyLog{Origin: KeyLogOrigin, Key: logKey},
 		RecordSize: crypto.DefaultRecordSize,
 		Logger:     cfg.Logger,
 		Demo:       func() []api.DemoParcel { return demoParcels(world) },
@@ -130,7 +142,7 @@ func Build(cfg Config) (*Deployment, error) {
 		if err != nil {
 			return nil, err
 		}
-		signPub, _, err := ed25519.GenerateKey(rand.Reader)
+		signPub, signKey, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			return nil, err
 		}
@@ -143,6 +155,8 @@ func Build(cfg Config) (*Deployment, error) {
 			Keys: []courierhost.KeyConfig{{
 				Key: key, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(90 * 24 * time.Hour),
 			}},
+			// It states its keys for the gateway's key log.
+			SigningKey:    signKey,
 			Source:        src,
 			EvaluateRate:  rate.Limit(200),
 			EvaluateBurst: 400,

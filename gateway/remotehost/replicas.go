@@ -99,6 +99,7 @@ func (rs *Replicas) Keys(ctx context.Context) ([]api.Key, error) {
 func (rs *Replicas) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
 	rs.keysMu.Lock()
 	defer rs.keysMu.Unlock()
+	answers := make([]api.KeysResponse, len(rs.replicas))
 	fetched := make([][]api.Key, len(rs.replicas))
 	loading := make([]bool, len(rs.replicas))
 	failed := make([]error, len(rs.replicas))
@@ -106,14 +107,16 @@ func (rs *Replicas) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
 	for i, r := range rs.replicas {
 		wg.Go(func() {
 			res, err := r.client.KeysAnswer(ctx)
-			fetched[i], loading[i], failed[i] = sortedKeys(res.Keys), res.Loading, err
+			answers[i], fetched[i], loading[i], failed[i] = res, sortedKeys(res.Keys), res.Loading, err
 		})
 	}
 	wg.Wait()
 
 	// The reference is the list most answering replicas serve; a tie goes
-	// to the earliest in the configuration.
+	// to the earliest in the configuration, whose statements are served
+	// (replicas with the same keys and signing key state them alike).
 	var reference []api.Key
+	var referenceAnswer api.KeysResponse
 	votes := -1
 	var firstErr error
 	for i := range rs.replicas {
@@ -128,7 +131,7 @@ func (rs *Replicas) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
 			}
 		}
 		if n > votes {
-			reference, votes = fetched[i], n
+			reference, referenceAnswer, votes = fetched[i], answers[i], n
 		}
 	}
 	if votes < 0 {
@@ -150,7 +153,8 @@ func (rs *Replicas) KeysAnswer(ctx context.Context) (api.KeysResponse, error) {
 		r.usable.Store(agrees)
 		anyLoading = anyLoading || (agrees && failed[i] == nil && loading[i])
 	}
-	return api.KeysResponse{Keys: slices.Clone(reference), Loading: anyLoading}, nil
+	return api.KeysResponse{Keys: slices.Clone(referenceAnswer.Keys), Statements: slices.Clone(referenceAnswer.Statements),
+		SigningKeys: slices.Clone(referenceAnswer.SigningKeys), Loading: anyLoading}, nil
 }
 
 // Evaluate asks the least-loaded usable replica, and another once if it

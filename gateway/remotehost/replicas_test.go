@@ -16,6 +16,7 @@ import (
 	"github.com/sony/gobreaker/v2"
 
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/signing"
 	"github.com/trackgate/trackgate/gateway/telemetry"
@@ -396,9 +397,17 @@ func TestReplicasRefuseAReplicaWithOtherKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			rs := replicasOf(t, &logs, tt.servers...)
-			keys, err := rs.Keys(t.Context())
+			answer, err := rs.KeysAnswer(t.Context())
+			keys := answer.Keys
 			if err != nil || len(keys) != 1 || keys[0].KeyID != f.key.Public().KeyID() {
 				t.Fatalf("the courier's keys: %v, %v; want f's key alone", keys, err)
+			}
+			// The statements served are those of the replicas agreed on.
+			if len(answer.Statements) != 1 || len(answer.SigningKeys) != 1 {
+				t.Fatalf("%d statements and %d signing-key statements, want f's one and one", len(answer.Statements), len(answer.SigningKeys))
+			}
+			if k, err := keystatement.OpenKey([]byte(answer.Statements[0])); err != nil || k.KeyID() != f.key.Public().KeyID() {
+				t.Errorf("the statement served: %v, %v; want f's key's", k.KeyID(), err)
 			}
 			oddBefore := odd.count("/tg1/evaluate")
 			for range 20 {
