@@ -29,7 +29,17 @@ func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
 		main()
 	}
-	os.Exit(m.Run())
+	// trackgate started as a process keeps what it keeps in the user's
+	// cache dir (serve's identity): a scratch one, never the real one.
+	cache, err := os.MkdirTemp("", "trackgate-test-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
 }
 
 // process is trackgate running as a child process.

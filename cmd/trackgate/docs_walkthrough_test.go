@@ -191,7 +191,7 @@ func (s *docShell) command(ctx context.Context, code string) *exec.Cmd {
 	// when the machine has none. What track keeps of a gateway's key log
 	// stays in the script's directory, hidden.
 	cmd.Env = append(os.Environ(), "PATH="+s.path+string(os.PathListSeparator)+os.Getenv("PATH"), "TZ=Asia/Shanghai",
-		"XDG_CONFIG_HOME="+filepath.Join(s.dir, ".config"))
+		"XDG_CONFIG_HOME="+filepath.Join(s.dir, ".config"), "XDG_CACHE_HOME="+filepath.Join(s.dir, ".cache"))
 	if zones := filepath.Join(runtime.GOROOT(), "lib", "time", "zoneinfo.zip"); fileExists(zones) {
 		cmd.Env = append(cmd.Env, "ZONEINFO="+zones)
 	}

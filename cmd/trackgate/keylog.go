@@ -106,7 +106,7 @@ func withStateHint(err error, path string) error {
 	if !errors.Is(err, verify.ErrFork) && !errors.Is(err, verify.ErrRollback) && !errors.Is(err, verify.ErrBadSignature) && !errors.Is(err, client.ErrNoKeyLog) {
 		return err // not what a reset looks like
 	}
-	return fmt.Errorf("%w; if the gateway's log was reset on purpose (an embedded gateway restarted), remove %s to trust it anew", err, path)
+	return fmt.Errorf("%w; if the gateway's log was reset on purpose (an embedded gateway started with a new identity), remove %s to trust it anew", err, path)
 }
 
 // statePath is the state file for gateway: --keylog-state, else

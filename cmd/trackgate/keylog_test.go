@@ -92,7 +92,7 @@ func TestTrackNamesEveryAttackInOneSentence(t *testing.T) {
 		{name: "a rollback",
 			before: func(t *testing.T, g *clienttest.Gateway) { g.GrowKeyLog(t) },
 			attack: func(t *testing.T, g *clienttest.Gateway) { g.RollBackKeyLog(t) },
-			says:   "The gateway's key log rolled back: a checkpoint of 4 entries after one of 5; if the gateway's log was reset on purpose (an embedded gateway restarted), remove "},
+			says:   "The gateway's key log rolled back: a checkpoint of 4 entries after one of 5; if the gateway's log was reset on purpose (an embedded gateway started with a new identity), remove "},
 		{name: "another log key than --log-key",
 			attack: func(*testing.T, *clienttest.Gateway) {},
 			flags: func(*clienttest.Gateway) []string {

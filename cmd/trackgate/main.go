@@ -58,6 +58,11 @@ type env struct {
 	// the key log state of each gateway is kept under it. nil keeps that
 	// state in memory, for tests that give no --keylog-state.
 	configDir func() (string, error)
+	// cacheDir is where data that can be made again goes
+	// (os.UserCacheDir): serve keeps the embedded default's identity
+	// under it. nil keeps that in memory, for tests that give no
+	// --state-dir.
+	cacheDir func() (string, error)
 }
 
 // wait returns a channel that receives once d has passed.
@@ -71,7 +76,7 @@ func (e env) wait(d time.Duration) <-chan time.Time {
 func main() {
 	os.Exit(run(os.Args[1:], env{
 		stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, location: time.Local,
-		configDir: os.UserConfigDir,
+		configDir: os.UserConfigDir, cacheDir: os.UserCacheDir,
 	}))
 }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ type serveFlags struct {
 	logLevel   string
 	shop       string
 	couriers   []string
+	stateDir   string
 	admin      adminFlags
 }
 
@@ -64,6 +66,12 @@ parcels every simulated world holds (fixed numbers, the same every day, each at
 a known stage when serve starts: on its way with an ETA, at a pickup point,
 held by customs on an onward leg, refused and returning, on an international
 flight) and a few sample parcels of the day's world.
+
+Its identity — the key log's key and entries and the simulated couriers' OPRF
+and signing keys, which clients pin on first sight — is kept in --state-dir
+(default: <user cache dir>/trackgate/serve, e.g. ~/.cache/trackgate/serve), so a
+restarted serve presents the same key log; a courier key that expired is renewed
+and its statement appended to the log.
 
 With --courier FILE (repeatable) it also runs the courier host a courier host's
 file describes — as 'trackgate courier init' writes it — inside this process
@@ -119,6 +127,7 @@ SIGINT or SIGTERM.`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.admin.register(fl)
 	fl.StringArrayVar(&f.couriers, "courier", nil, "also run the courier host this file describes (as 'courier init' writes it) in the embedded default, to try its adapter (repeatable)")
+	fl.StringVar(&f.stateDir, "state-dir", "", "directory that keeps the embedded default's identity (its key log and the simulated couriers' keys), so clients trust it after a restart (default: <user cache dir>/trackgate/serve)")
 	fl.StringVar(&f.shop, "shop", "", "also serve a demo marketplace page on this host:port (e.g. localhost:8081), a tenant of the gateway embedding the widget with its own key")
 	return cmd
 }
@@ -150,8 +159,13 @@ func serve(cmd *cobra.Command, e env, f serveFlags) error {
 		return err
 	}
 	defer closePluggedCouriers(plugged, logger)
+	stateDir, err := f.identityDir(e)
+	if err != nil {
+		return err
+	}
 	cfg := embedded.Config{
 		Seed: f.seed, Speed: f.speed, ParcelsPerCourier: f.parcels, BucketBits: bucketBits, Logger: logger,
+		StateDir: stateDir,
 	}
 	var shop *demoShop
 	if f.shop != "" {
@@ -200,6 +214,20 @@ func serve(cmd *cobra.Command, e env, f serveFlags) error {
 		work = append(work, func(ctx context.Context) error { return shop.run(ctx, logger, url) })
 	}
 	return runService(ctx, logger, listener, srv, work...)
+}
+
+// identityDir is where the embedded default keeps its identity:
+// --state-dir, else <cache dir>/trackgate/serve; "" (in memory) when the
+// env has no cache dir.
+func (f serveFlags) identityDir(e env) (string, error) {
+	if f.stateDir != "" || e.cacheDir == nil {
+		return f.stateDir, nil
+	}
+	dir, err := e.cacheDir()
+	if err != nil {
+		return "", usageErrorf("no place to keep the embedded default's identity (%v); give --state-dir", err)
+	}
+	return filepath.Join(dir, "trackgate", "serve"), nil
 }
 
 // printWelcome says where the gateway listens and what to track: the

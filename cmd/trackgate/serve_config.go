@@ -17,7 +17,7 @@ import (
 
 // embeddedOnlyFlags shape the embedded default; a configuration file
 // describes everything they would.
-var embeddedOnlyFlags = []string{"seed", "speed", "parcels", "bucket-bits", "courier"}
+var embeddedOnlyFlags = []string{"seed", "speed", "parcels", "bucket-bits", "courier", "state-dir"}
 
 // serveConfigured runs the gateway described by the file f.config.
 func serveConfigured(cmd *cobra.Command, e env, f serveFlags) error {

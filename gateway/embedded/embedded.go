@@ -2,10 +2,15 @@
 // `trackgate serve` runs with no configuration: an in-memory store and
 // key log, the three simulated couriers of adapters/simulator, each
 // behind its own courier host in the gateway's process, stating its keys
-// with a signing key made at start, and the gateway, with a demo
+// with a signing key of its own, and the gateway, with a demo
 // tenant whose secret key, made at start, manages webhook subscriptions
 // kept in memory. Being for one machine, it delivers webhooks to http://
 // and loopback callbacks too, which production refuses.
+//
+// The key log's key and entries and the couriers' keys are the
+// deployment's identity: made at start, or kept in a state directory
+// (identity.go) so that clients, which pin the log and the couriers'
+// signing keys on first sight, trust a restarted deployment.
 //
 // The in-process hosts sit behind the same api.CourierHost interface as
 // remote ones, and push-mode hosts publish through the same
@@ -47,6 +52,12 @@ type Config struct {
 	Start      time.Time
 	BucketBits int // default 8
 	Logger     *slog.Logger
+	// StateDir keeps the deployment's identity (IdentityFile in it), so
+	// that a restart presents the same key log; "" makes one at start.
+	StateDir string
+	// Now is the clock the gateway, the hosts and the making and renewing
+	// of keys go by (default time.Now).
+	Now func() time.Time
 	// Gateway is applied to the gateway's configuration last, for tests
 	// and operators that tune limits and timeouts.
 	Gateway func(*gateway.Config)
@@ -66,7 +77,7 @@ type Deployment struct {
 }
 
 // KeyLogOrigin names the embedded default's key log (docs/protocol.md
-// §7.8), kept in memory under a key made at start.
+// §7.8), kept in memory, under the key of the deployment's identity.
 const KeyLogOrigin = "trackgate.local/keylog"
 
 // DemoTenant is the id of the tenant whose secret key serve prints.
@@ -100,6 +111,17 @@ func Build(cfg Config) (*Deployment, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	id, err := loadIdentity(cfg.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	logStorage, err := newKeptLog(context.Background(), id)
+	if err != nil {
+		return nil, err
+	}
 	world := simulator.NewWorld(simulator.Config{
 		Seed: cfg.Seed, ParcelsPerCourier: cfg.ParcelsPerCourier, Start: cfg.Start, Speed: cfg.Speed,
 	})
@@ -113,17 +135,18 @@ func Build(cfg Config) (*Deployment, error) {
 		return nil, err
 	}
 	d.DemoSecretKey = secret
-	_, logKey, err := ed25519.GenerateKey(rand.Reader)
+	logKey, err := id.logKey()
 	if err != nil {
 		return nil, err
 	}
 	gwCfg := gateway.Config{
 		BucketBits: cfg.BucketBits,
-		// The key log, in memory, under a key made at start: a client
-		// pins it on first sight, and a restart is a new log.
-		KeyLog:     &gateway.KeyLog{Origin: KeyLogOrigin, Key: logKey},
+		// A client pins the key log on first sight: with a state dir, a
+		// restart is the same log, else a new one.
+		KeyLog:     &gateway.KeyLog{Origin: KeyLogOrigin, Key: logKey, Storage: logStorage},
 		RecordSize: crypto.DefaultRecordSize,
 		Logger:     cfg.Logger,
+		Now:        cfg.Now,
 		Demo:       func() []api.DemoParcel { return demoParcels(world) },
 		Tenants: []gateway.Tenant{{
 			ID: DemoTenant, Name: "Demo marketplace", SecretKeyHashes: []tenant.Hash{secretHash},
@@ -132,19 +155,23 @@ func Build(cfg Config) (*Deployment, error) {
 		Webhooks: delivery.Options{Policy: webhook.Policy{AllowHTTP: true, AllowPrivate: true}},
 	}
 	publishers := map[string]*gateway.LocalPublisher{}
-	now := time.Now()
+	now := cfg.Now()
 	for _, p := range simulator.Profiles() {
 		src, err := world.Source(p.ID)
 		if err != nil {
 			return nil, fmt.Errorf("simulated courier %s: %w", p.ID, err)
 		}
-		key, err := crypto.GenerateKey(rand.Reader)
+		signKey, stored, err := id.courier(p.ID, now)
 		if err != nil {
 			return nil, err
 		}
-		signPub, signKey, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, err
+		keys := make([]courierhost.KeyConfig, len(stored))
+		for i, k := range stored {
+			key, err := crypto.ParsePrivateKey(k.Key)
+			if err != nil {
+				return nil, id.unusable(err) // checked when loaded
+			}
+			keys[i] = courierhost.KeyConfig{Key: key, NotBefore: k.NotBefore, NotAfter: k.NotAfter}
 		}
 		hostCfg := courierhost.Config{
 			Courier:    p.ID,
@@ -152,15 +179,14 @@ func Build(cfg Config) (*Deployment, error) {
 			RecordSize: gwCfg.RecordSize,
 			Mode:       p.Mode,
 			Factor:     p.Factor,
-			Keys: []courierhost.KeyConfig{{
-				Key: key, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(90 * 24 * time.Hour),
-			}},
+			Keys:       keys,
 			// It states its keys for the gateway's key log.
 			SigningKey:    signKey,
 			Source:        src,
 			EvaluateRate:  rate.Limit(200),
 			EvaluateBurst: 400,
 			Logger:        cfg.Logger.With("courier_host", p.ID),
+			Now:           cfg.Now,
 		}
 		if p.Mode == api.ModePush {
 			pub := &gateway.LocalPublisher{Courier: p.ID}
@@ -178,8 +204,12 @@ func Build(cfg Config) (*Deployment, error) {
 		}
 		gwCfg.Couriers = append(gwCfg.Couriers, gateway.Courier{
 			ID: p.ID, Name: p.Name, Factor: p.Factor, Mode: p.Mode, Patterns: patterns,
-			Host: host, SigningKey: signPub, WatchInterval: DemoWatchInterval,
+			Host: host, SigningKey: signKey.Public().(ed25519.PublicKey), WatchInterval: DemoWatchInterval,
 		})
+	}
+	// Keys made or renewed are kept before any client can see them.
+	if err := id.save(); err != nil {
+		return nil, err
 	}
 	reportKey, err := transparency.NewReaderKey(rand.Reader)
 	if err != nil {

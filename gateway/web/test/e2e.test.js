@@ -6,6 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
@@ -21,6 +24,8 @@ const startTimeoutMs = 180_000; // go run compiles first on a cold cache
 let gateway;
 let gatewayURL = '';
 let output = '';
+// serve keeps its identity here, not in the user's cache dir.
+const stateDir = mkdtempSync(join(tmpdir(), 'trackgate-e2e-'));
 
 /** @returns {Promise<number>} a free loopback port */
 function freePort() {
@@ -37,7 +42,8 @@ function freePort() {
 before(async () => {
   const addr = `127.0.0.1:${await freePort()}`;
   const bin = process.env.TRACKGATE_BIN;
-  const [cmd, args] = bin ? [bin, ['serve', '--addr', addr]] : ['go', ['run', './cmd/trackgate', 'serve', '--addr', addr]];
+  const serveArgs = ['serve', '--addr', addr, '--state-dir', stateDir];
+  const [cmd, args] = bin ? [bin, serveArgs] : ['go', ['run', './cmd/trackgate', ...serveArgs]];
   // Its own process group, so that stopping it also stops the binary go run started.
   gateway = spawn(cmd, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   gateway.stdout?.on('data', (d) => { output += d; });
@@ -60,12 +66,21 @@ before(async () => {
 }, { timeout: startTimeoutMs + 10_000 });
 
 after(async () => {
+  try {
+    await stopGateway();
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
+/** Stops the gateway: SIGTERM to its process group, SIGKILL after 10 s. */
+async function stopGateway() {
   if (!gateway || gateway.exitCode !== null || gateway.pid === undefined) return;
   const exited = new Promise((resolve) => gateway.once('exit', resolve));
   process.kill(-gateway.pid, 'SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   if (gateway.exitCode === null && gateway.signalCode === null) process.kill(-gateway.pid, 'SIGKILL');
-});
+}
 
 /** A client whose fetch counts the requests it makes. */
 function countingClient() {
