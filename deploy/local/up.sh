@@ -333,6 +333,12 @@ track_args() { # NUMBER FACTOR
 	[[ -z $2 ]] || printf -- '--factor\n%s\n' "$2"
 }
 
+# A client of this deployment keeps what it saw of the key log in
+# RUN_DIR/client (the deployment's log key is new with every up.sh; a
+# client's default state, per gateway URL, would hold an older one).
+client_state=$run_dir/client/keylog-state.json
+mkdir -p -- "$run_dir/client"
+
 # Ready means usable: the first sample of each courier is tracked through
 # gateway 1 (push records have gone through the outbox, the pull host
 # answers), retried until the deadline.
@@ -340,7 +346,7 @@ say "Tracking one parcel of each courier …"
 for c in "${couriers[@]}"; do
 	read -r _ number factor < <(grep "^$c " <<<"$samples" | head -n 1) || die "samples.json lists no parcel of $c"
 	mapfile -t args < <(track_args "$number" "$factor")
-	until out=$("$tg" track "${args[@]}" --gateway "http://${GATEWAY_ADDRS[0]}" --timeout 5s 2>&1 >/dev/null); do
+	until out=$("$tg" track "${args[@]}" --gateway "http://${GATEWAY_ADDRS[0]}" --keylog-state "$client_state" --timeout 5s 2>&1 >/dev/null); do
 		((SECONDS < deadline)) || die "a parcel of $c could not be tracked through gateway 1 within ${READY_TIMEOUT} s: $out"
 		sleep 0.5
 	done
@@ -364,7 +370,7 @@ say "Sample parcels to track (all in $run_dir/samples.json):"
 while read -r c number factor; do
 	line="  $tg track $number"
 	[[ -z $factor ]] || line+=" --factor $factor"
-	say "$line --gateway http://${GATEWAY_ADDRS[1]}"
+	say "$line --gateway http://${GATEWAY_ADDRS[1]} --keylog-state $client_state"
 done < <(awk '!seen[$1]++' <<<"$samples")
 say ""
 say "Topology for tools: $run_dir/topology.json; logs: $run_dir/logs"

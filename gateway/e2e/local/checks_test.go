@@ -32,7 +32,7 @@ func (top *topology) checkTrackThroughEitherGateway(t *testing.T) {
 	if p.Factor == "" {
 		t.Fatalf("sample %s of sim-panda has no factor", p.TrackingNumber)
 	}
-	cmd := exec.Command(top.bin(), "track", p.TrackingNumber, "--gateway", top.gateways[1])
+	cmd := exec.Command(top.bin(), "track", p.TrackingNumber, "--gateway", top.gateways[1], "--keylog-state", top.clientState())
 	if err := cmd.Run(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 2 {
 		t.Errorf("tracking a sim-panda parcel without --factor: %v, want exit status 2", err)
 	}

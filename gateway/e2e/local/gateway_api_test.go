@@ -223,7 +223,7 @@ var errNotTracked = errors.New("not tracked")
 func (top *topology) track(t *testing.T, gw, number, factor string) (trackOutput, error) {
 	t.Helper()
 	top.seen.add(number, factor)
-	args := []string{"track", number, "--gateway", gw, "--json", "--timeout", "10s"}
+	args := []string{"track", number, "--gateway", gw, "--json", "--timeout", "10s", "--keylog-state", top.clientState()}
 	if factor != "" {
 		args = append(args, "--factor", factor)
 	}

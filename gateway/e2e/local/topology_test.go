@@ -311,6 +311,13 @@ func (top *topology) waitReady(t *testing.T) {
 // bin is the trackgate binary up.sh built.
 func (top *topology) bin() string { return filepath.Join(top.dir, "bin", "trackgate") }
 
+// clientState is where the tests' trackgate track keeps what it saw of
+// the deployment's key log: the one file up.sh's own client uses, so
+// both gateways must show that client one log.
+func (top *topology) clientState() string {
+	return filepath.Join(top.dir, "client", "keylog-state.json")
+}
+
 // configPath is the configuration file up.sh wrote for name.
 func (top *topology) configPath(name string) string {
 	return filepath.Join(top.dir, "config", name+".yaml")
