@@ -136,7 +136,7 @@ when track found nothing because a courier was unavailable (try again).`,
 		return usageErrorf("%v; see '%s --help'", err, cmd.CommandPath())
 	})
 	root.AddCommand(newServeCmd(e), newCourierCmd(e), newTrackCmd(e), newDetectCmd(e), newWebhookCmd(e), newKeysCmd(e),
-		newSimulatorCmd(e), newReportCmd(e), newBenchCmd(e), newDoctorCmd(e))
+		newSimulatorCmd(e), newReportCmd(e), newBenchCmd(e), newDoctorCmd(e), newWitnessCmd(e))
 	return root
 }
 
