@@ -83,9 +83,11 @@ func runWitness(ctx context.Context, e env, f witnessFlags, out io.Writer) error
 		return err
 	}
 	fmt.Fprintf(out, "witness %s (verifier key %s) following %s\n", f.name, vkey, w.gateway)
-	for {
+	for ctx.Err() == nil {
 		line, err := w.round(ctx)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil // stopped mid-round, not a failure
 		case errors.Is(err, verify.ErrFork), errors.Is(err, verify.ErrRollback), errors.Is(err, verify.ErrBadSignature), errors.Is(err, verify.ErrMalformed):
 			return fmt.Errorf("the gateway's key log cannot be cosigned, the witness stops: %w", err)
 		case err != nil && f.once:
@@ -104,6 +106,7 @@ func runWitness(ctx context.Context, e env, f witnessFlags, out io.Writer) error
 		case <-e.wait(f.interval):
 		}
 	}
+	return nil
 }
 
 func newWitness(f witnessFlags) (*witness, string, error) {

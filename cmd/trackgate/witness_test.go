@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -161,42 +163,120 @@ func TestWitnessCosignsAndTheGatewayListsTheKeys(t *testing.T) {
 	}
 }
 
-func TestWitnessRefusesAForkAndPostsNothing(t *testing.T) {
+// TestWitnessRefusesAForkOrRollbackAndPostsNothing: a state holding a
+// checkpoint, signed by the log's key, that the gateway's log does not
+// extend stops the witness with one line naming what the log did.
+func TestWitnessRefusesAForkOrRollbackAndPostsNothing(t *testing.T) {
 	d, witnessKey, logVKey, logSK := witnessedDeployment(t)
-	// A checkpoint of the gateway's size signed by the log's key, but of
-	// another history: what a log showing two histories would sign.
-	var other tlog.Hash
-	if _, err := rand.Read(other[:]); err != nil {
-		t.Fatal(err)
-	}
 	signer, err := keystatement.NewSigner(witnessTestLog, logSK)
 	if err != nil {
 		t.Fatal(err)
 	}
-	forked, err := note.Sign(&note.Note{Text: verify.Checkpoint{Origin: witnessTestLog, Size: logSize(t, d.gwURL), Hash: other}.Text()}, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stateData, err := json.Marshal(verify.State{Checkpoint: forked})
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := writeFile(t, filepath.Join(t.TempDir(), "witness.json"), string(stateData))
+	size := logSize(t, d.gwURL)
+	for _, tc := range []struct {
+		name string
+		size int64 // of the checkpoint kept, of a random root
+		says string
+	}{
+		{"a fork: the gateway's size, another root", size, "forked"},
+		{"a rollback: a larger log than the gateway's", size + 5, "rolled back"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var other tlog.Hash
+			if _, err := rand.Read(other[:]); err != nil {
+				t.Fatal(err)
+			}
+			kept, err := note.Sign(&note.Note{Text: verify.Checkpoint{Origin: witnessTestLog, Size: tc.size, Hash: other}.Text()}, signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stateData, err := json.Marshal(verify.State{Checkpoint: kept})
+			if err != nil {
+				t.Fatal(err)
+			}
+			state := writeFile(t, filepath.Join(t.TempDir(), "witness.json"), string(stateData))
 
-	got := runCLI(t, nil, witnessArgs(d.gwURL, witnessKey, logVKey, state)...)
-	if got.code != exitFailure || !strings.Contains(got.stderr, "forked") || strings.Count(strings.TrimSpace(got.stderr), "\n") != 0 {
-		t.Errorf("exit %d, stderr %q; want exit 1 and one line saying the log forked", got.code, got.stderr)
+			got := runCLI(t, nil, witnessArgs(d.gwURL, witnessKey, logVKey, state)...)
+			if got.code != exitFailure || !strings.Contains(got.stderr, tc.says) || strings.Count(strings.TrimSpace(got.stderr), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want exit 1 and one line saying the log %s", got.code, got.stderr, tc.says)
+			}
+			if strings.Contains(got.stdout, "cosigned") {
+				t.Errorf("stdout %q: a cosignature reported", got.stdout)
+			}
+			if status, _ := httpGet(t, d.gwURL+"/v1/log/checkpoint?witnessed=1"); status != http.StatusNotFound {
+				t.Errorf("the witnessed checkpoint after a refusal: %d, want 404 (nothing posted)", status)
+			}
+			if n := listedKeys(t, d.gwURL); n != 0 {
+				t.Errorf("%d keys listed after a refusal, want none", n)
+			}
+			if data, _ := os.ReadFile(state); string(data) != string(stateData) {
+				t.Errorf("the state changed: %s", data)
+			}
+		})
 	}
-	if strings.Contains(got.stdout, "cosigned") {
-		t.Errorf("stdout %q: a cosignature reported", got.stdout)
+}
+
+// TestWitnessKeepsGoingUntilStopped: without --once, a round, then a wait
+// of --interval, until the context ends.
+func TestWitnessKeepsGoingUntilStopped(t *testing.T) {
+	d, witnessKey, logVKey, _ := witnessedDeployment(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var waited []time.Duration
+	var stdout, stderr bytes.Buffer
+	args := witnessArgs(d.gwURL, witnessKey, logVKey, filepath.Join(t.TempDir(), "witness.json"))[2:] // no --once
+	code := runContext(ctx, append([]string{"witness", "--interval", "3s"}, args...), env{
+		stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, now: time.Now,
+		after: func(d time.Duration) <-chan time.Time {
+			waited = append(waited, d)
+			if len(waited) == 2 {
+				cancel()
+			}
+			ch := make(chan time.Time, 1)
+			ch <- time.Now()
+			return ch
+		},
+	})
+	if code != exitOK || strings.Count(stdout.String(), "cosigned") != 2 || len(waited) != 2 || waited[0] != 3*time.Second {
+		t.Errorf("exit %d, waited %v, stdout %q, stderr %q; want two rounds cosigned, 3s apart", code, waited, stdout.String(), stderr.String())
 	}
-	if status, _ := httpGet(t, d.gwURL+"/v1/log/checkpoint?witnessed=1"); status != http.StatusNotFound {
-		t.Errorf("the witnessed checkpoint after a refused fork: %d, want 404 (nothing posted)", status)
+}
+
+func TestWitnessFlagsAreChecked(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "w.key")
+	_, sk, _ := ed25519.GenerateKey(rand.Reader)
+	if err := keyfile.SaveSigning(key, sk); err != nil {
+		t.Fatal(err)
 	}
-	if n := listedKeys(t, d.gwURL); n != 0 {
-		t.Errorf("%d keys listed after a refused fork, want none", n)
+	logVKey, _ := keystatement.VerifierKey(witnessTestLog, sk.Public().(ed25519.PublicKey))
+	state := filepath.Join(t.TempDir(), "s.json")
+	full := witnessArgs("http://127.0.0.1:1", key, logVKey, state)
+	without := func(flag string) []string {
+		for i, a := range full {
+			if a == flag {
+				return append(append([]string{}, full[:i]...), full[i+2:]...)
+			}
+		}
+		t.Fatalf("no %s", flag)
+		return nil
 	}
-	if data, _ := os.ReadFile(state); string(data) != string(stateData) {
-		t.Errorf("the state changed: %s", data)
+	for name, tc := range map[string]struct {
+		args []string
+		says string
+	}{
+		"no log key":         {without("--log-key"), "--log-key is required"},
+		"no key":             {without("--key"), "--key is required"},
+		"no name":            {without("--name"), "--name is required"},
+		"no state":           {without("--state"), "--state is required"},
+		"a bad log key":      {append(without("--log-key"), "--log-key", "nope"), "--log-key"},
+		"the log's own name": {append(without("--name"), "--name", witnessTestLog), "log's own name"},
+		"a zero interval":    {append(full, "--interval", "0s"), "--interval"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := runCLI(t, nil, tc.args...)
+			if got.code == exitOK || !strings.Contains(got.stderr, tc.says) {
+				t.Errorf("exit %d, stderr %q; want a refusal naming %q", got.code, got.stderr, tc.says)
+			}
+		})
 	}
 }
