@@ -9,53 +9,77 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/crypto/keystatement"
+	"github.com/trackgate/trackgate/gateway"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/keyfile"
 	"github.com/trackgate/trackgate/gateway/keylog"
 	"github.com/trackgate/trackgate/gateway/keylog/keylogtest"
+	"github.com/trackgate/trackgate/gateway/store"
+	"github.com/trackgate/trackgate/gateway/store/memory"
 )
 
 // monitorLogKey signs the checkpoints of the monitor tests' logs.
 var monitorLogKey = keylogtest.SigningKey("monitor log")
 
-// monitoredLog is a key log served over HTTP by the routes of
-// docs/protocol.md §7.8, whose log a test may swap for another (a fork).
+// monitoredLog is a key log served by a real gateway on loopback, its
+// storage at hand, which a test may swap for another under the same key
+// (a fork, a rollback).
 type monitoredLog struct {
-	URL string
-	log atomic.Pointer[keylog.Log]
-	mem atomic.Pointer[keylog.Memory]
+	URL     string
+	mem     atomic.Pointer[keylog.Memory]
+	log     atomic.Pointer[keylog.Log]
+	handler atomic.Pointer[http.Handler]
 }
 
 func newMonitoredLog(t *testing.T) *monitoredLog {
 	t.Helper()
 	m := &monitoredLog{}
 	m.reset(t)
-	srv := httptest.NewServer(http.HandlerFunc(m.serve))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		(*m.handler.Load()).ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	m.URL = srv.URL
 	return m
 }
 
-// reset starts another log under the same key, empty.
+// unusedHost is a courier host the monitor never makes the gateway ask.
+type unusedHost struct{ api.CourierHost }
+
+// reset starts another gateway, its log empty, under the same key.
 func (m *monitoredLog) reset(t *testing.T) {
 	t.Helper()
 	mem := keylog.NewMemory()
+	gin.SetMode(gin.ReleaseMode)
+	gw, err := gateway.New(gateway.Config{
+		BucketBits: 8,
+		Couriers: []gateway.Courier{{ID: "acme", Name: "Acme", Factor: crypto.FactorNone, Mode: api.ModePush,
+			Host: unusedHost{}, SigningKey: keylogtest.Public(keylogtest.SigningKey("acme"))}},
+		Store:  memory.New(store.Limits{BucketBits: 8}),
+		KeyLog: &gateway.KeyLog{Storage: mem, Origin: keylogtest.Origin, Key: monitorLogKey},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same storage through keylog.Log, to append as the gateway does.
 	l, err := keylog.New(mem, keylog.Config{Origin: keylogtest.Origin, Key: monitorLogKey})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := gw.Handler()
 	m.mem.Store(mem)
 	m.log.Store(l)
+	m.handler.Store(&h)
 }
 
 // append adds statements through keylog.Append, which takes any that open.
@@ -74,52 +98,6 @@ func (m *monitoredLog) appendRaw(t *testing.T, entry []byte) {
 	if _, _, err := m.mem.Load().Append(context.Background(), entry); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func (m *monitoredLog) serve(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l := m.log.Load()
-	number := func(name string) int64 {
-		n, _ := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
-		return n
-	}
-	var answer any
-	switch r.URL.Path {
-	case "/v1/log/checkpoint":
-		signed, err := l.Checkpoint(ctx)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Write(signed)
-		return
-	case "/v1/log/consistency":
-		proof, err := l.ConsistencyProof(ctx, number("old"), number("new"))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		p := api.LogProof{Proof: []crypto.B64{}}
-		for _, h := range proof {
-			p.Proof = append(p.Proof, h[:])
-		}
-		answer = p
-	case "/v1/log/entries":
-		entries, err := l.Entries(ctx, number("start"), number("end"))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		e := api.LogEntries{Entries: []crypto.B64{}}
-		for _, entry := range entries {
-			e.Entries = append(e.Entries, entry)
-		}
-		answer = e
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	json.NewEncoder(w).Encode(answer)
 }
 
 // honestMonitoredLog holds acme's first key and two OPRF keys, and
@@ -288,5 +266,24 @@ func TestMonitorKeepsWatchingAndAlerting(t *testing.T) {
 	if strings.Count(stdout.String(), "\n") != 2 || !strings.HasPrefix(stderr.String(), "ALERT: entry 5: more than two keys of acme live at once: ") ||
 		strings.Count(stderr.String(), "\n") != 1 {
 		t.Errorf("stdout %q, stderr %q; want the honest first and third rounds and the second's alert", stdout.String(), stderr.String())
+	}
+}
+
+func TestMonitorReadsTheLogPageByPage(t *testing.T) {
+	m, acme := honestMonitoredLog(t)
+	other := keylogtest.NewCourier(t, "busy")
+	m.append(t, other.First())
+	k := other.Statement("b", 0, time.Hour)
+	for i := range monitorPage {
+		k.NotAfter = k.NotAfter.Add(time.Second) // another statement each time
+		if i == monitorPage/2 {
+			m.append(t, acme.Key("k3", 48*time.Hour, 96*time.Hour))
+		}
+		m.append(t, keylogtest.SignKey(t, k, other.Signing))
+	}
+	state := filepath.Join(t.TempDir(), "monitor.json")
+	got := runCLI(t, nil, monitorArgs(m, state, keylogtest.Public(acme.Signing))...)
+	if got.code != exitOK || !strings.Contains(got.stdout, "1007 entries checked, 1007 new, 4 statements of acme") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want every entry of both pages read", got.code, got.stdout, got.stderr)
 	}
 }
