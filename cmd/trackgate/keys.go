@@ -55,7 +55,7 @@ holds instead of it.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newKeysGenCmd(e), newKeysRotateCmd(e), newKeysShowCmd(e), newKeysAPIKeyCmd(e))
+	cmd.AddCommand(newKeysGenCmd(e), newKeysRotateCmd(e), newKeysShowCmd(e), newKeysAPIKeyCmd(e), newKeysMonitorCmd(e))
 	return cmd
 }
 
