@@ -46,12 +46,15 @@ signing' replaces a courier host's signing key, and keeps beside it the
 statements that prove the change to the gateway's key log. 'keys show' prints the
 public parts and the status of key files. 'keys api-key' prints a new
 publishable API key for a marketplace tenant and the hash the gateway's file
-holds instead of it.`,
+holds instead of it. 'keys monitor' is a courier's watch over a gateway's key
+log: it alerts on any statement in the courier's name that its own signing key
+did not make.`,
 		Example: `  trackgate keys gen --out /etc/trackgate
   trackgate keys gen --out ./keys --kind oprf --valid 30d
   trackgate keys rotate --dir /etc/trackgate --overlap 7d --valid 90d
   trackgate keys show /etc/trackgate
-  trackgate keys api-key`,
+  trackgate keys api-key
+  trackgate keys monitor --gateway https://gw.example --courier sim-swift --signing-key /etc/trackgate/signing.key --log-key KEY --once`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
