@@ -198,21 +198,19 @@ func (d *Description) placeInTime(events []event, fallback adapters.Location) {
 		slices.Reverse(events) // listed newest first: same-time events keep their order
 	}
 	slices.SortStableFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
-	zones := make([]*time.Location, len(events))
+	own := make([]*time.Location, len(events))
 	for i := range events {
-		zones[i], _ = places.Zone(&events[i].loc)
+		own[i], _ = places.Zone(&events[i].loc)
 	}
+	zones := places.EarlierZones(own)
 	fallbackZone, _ := places.Zone(&fallback)
 	for i := range events {
 		if events[i].hasOffset {
 			continue
 		}
 		zone := d.spec.Zone.fixed
-		for j := i; zone == nil && j >= 0; j-- {
-			zone = zones[j]
-		}
-		for j := i + 1; zone == nil && j < len(events); j++ {
-			zone = zones[j]
+		if zone == nil {
+			zone = zones[i]
 		}
 		if zone == nil {
 			zone = fallbackZone

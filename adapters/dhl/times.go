@@ -1,6 +1,7 @@
 package dhl
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -47,17 +48,11 @@ func (c clock) read(s string, place *adapters.Location) (time.Time, bool) {
 func eventZones(events []event) []*time.Location {
 	own := make([]*time.Location, len(events))
 	for i, e := range events {
-		own[i], _ = places.Zone(locationOf(e.Location))
+		// Oldest first, as places.EarlierZones wants them.
+		own[len(events)-1-i], _ = places.Zone(locationOf(e.Location))
 	}
-	zones := make([]*time.Location, len(events))
-	for i := range events {
-		for j := i; zones[i] == nil && j < len(events); j++ {
-			zones[i] = own[j]
-		}
-		for j := i - 1; zones[i] == nil && j >= 0; j-- {
-			zones[i] = own[j]
-		}
-	}
+	zones := places.EarlierZones(own)
+	slices.Reverse(zones)
 	return zones
 }
 

@@ -48,6 +48,13 @@ func scans(r *trackResult) []scan {
 			events = append(events, read{at, hasOffset, e})
 		}
 	}
+	offsets := make([]*time.Location, len(events)) // of the scans that have one
+	for i, ev := range events {
+		if ev.hasOffset {
+			offsets[i] = ev.at.Location()
+		}
+	}
+	nearest := places.NearestZones(offsets)
 	out := make([]scan, len(events))
 	for i, ev := range events {
 		out[i] = scan{ev.at, ev.e}
@@ -55,14 +62,10 @@ func scans(r *trackResult) []scan {
 			continue
 		}
 		zone, found := places.Zone(locationOf(ev.e.ScanLocation))
-		for d := 1; d < len(events) && !found; d++ {
-			for _, j := range []int{i - d, i + d} {
-				if j >= 0 && j < len(events) && events[j].hasOffset && !found {
-					zone, found = events[j].at.Location(), true
-				}
-			}
-		}
 		if !found {
+			zone = nearest[i]
+		}
+		if zone == nil {
 			zone = time.UTC
 		}
 		out[i].at = inZone(ev.at, zone)

@@ -23,17 +23,7 @@ func activityZones(activities []activity) []*time.Location {
 			own[i] = z
 		}
 	}
-	zones := make([]*time.Location, len(activities))
-	for i := range activities {
-		for d := 0; d < len(activities) && zones[i] == nil; d++ {
-			for _, j := range []int{i - d, i + d} {
-				if j >= 0 && j < len(own) && own[j] != nil && zones[i] == nil {
-					zones[i] = own[j]
-				}
-			}
-		}
-	}
-	return zones
+	return places.NearestZones(own)
 }
 
 // activityTime is when an activity happened: the instant from gmtDate and
