@@ -218,7 +218,7 @@ func (d *Description) placeInTime(events []event, fallback adapters.Location) {
 		if zone == nil {
 			zone = time.UTC
 		}
-		events[i].at, events[i].hasOffset = wallClockIn(events[i].at, zone), true
+		events[i].at, events[i].hasOffset = places.WallClockIn(events[i].at, zone), true
 	}
 	slices.SortStableFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
 }
@@ -272,10 +272,10 @@ func (d *Description) eta(etas []any, fallback adapters.Location) *adapters.ETA 
 			zone = time.UTC
 		}
 		if !fromOffset {
-			from = wallClockIn(from, zone)
+			from = places.WallClockIn(from, zone)
 		}
 		if !toOffset {
-			to = wallClockIn(to, zone)
+			to = places.WallClockIn(to, zone)
 		}
 		if !to.Before(from) {
 			return &adapters.ETA{From: from, To: to}

@@ -78,7 +78,7 @@ func jqLocalTime(v any, args []any) any {
 	if !ok {
 		return v
 	}
-	return wallClockIn(at, zone).Format(time.RFC3339Nano)
+	return places.WallClockIn(at, zone).Format(time.RFC3339Nano)
 }
 
 func jqPhraseStatus(v any, _ []any) any {

@@ -60,11 +60,3 @@ func parseTime(v any) (at time.Time, hasOffset, ok bool) {
 	}
 	return time.Unix(int64(n), 0).UTC(), true, true
 }
-
-// wallClockIn reads the wall clock of at (a time without an offset,
-// parsed as UTC) as a time in zone.
-func wallClockIn(at time.Time, zone *time.Location) time.Time {
-	y, mo, d := at.Date()
-	h, mi, s := at.Clock()
-	return time.Date(y, mo, d, h, mi, s, at.Nanosecond(), zone)
-}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters"
 	"github.com/trackgate/trackgate/adapters/phrases"
+	"github.com/trackgate/trackgate/adapters/places"
 )
 
 // showsETA reports whether a delivery window means anything for v: not
@@ -65,7 +66,7 @@ func window(tw *timeWindow, latest time.Time) *adapters.ETA {
 func readAt(s string, latest time.Time) (time.Time, bool) {
 	at, hasOffset, ok := parseTime(s)
 	if ok && !hasOffset {
-		at = inZone(at, latest.Location())
+		at = places.WallClockIn(at, latest.Location())
 	}
 	return at, ok
 }

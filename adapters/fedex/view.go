@@ -68,17 +68,12 @@ func scans(r *trackResult) []scan {
 		if zone == nil {
 			zone = time.UTC
 		}
-		out[i].at = inZone(ev.at, zone)
+		out[i].at = places.WallClockIn(ev.at, zone)
 	}
 	// FedEx lists scans newest first.
 	slices.Reverse(out)
 	slices.SortStableFunc(out, func(a, b scan) int { return a.at.Compare(b.at) })
 	return out
-}
-
-// inZone reads t's wall clock at zone.
-func inZone(t time.Time, zone *time.Location) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone)
 }
 
 // Layouts of FedEx's times: RFC 3339 as the Track API sends them, the

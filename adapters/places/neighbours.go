@@ -42,3 +42,11 @@ func EarlierZones(zones []*time.Location) []*time.Location {
 	}
 	return out
 }
+
+// WallClockIn is the time whose wall clock in zone reads as t's does:
+// a time read without an offset, placed in the zone it happened in.
+func WallClockIn(t time.Time, zone *time.Location) time.Time {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, mo, d, h, mi, s, t.Nanosecond(), zone)
+}
