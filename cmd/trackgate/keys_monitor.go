@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -213,7 +212,11 @@ func (m *monitor) round(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if root := rootOf(entries); root != cp.Hash {
+	root, err := rootOf(entries)
+	if err != nil {
+		return "", fmt.Errorf("the root of the gateway's entries: %w", err)
+	}
+	if root != cp.Hash {
 		m.alertf("entries 0 to %d: their root is not the checkpoint's: the entries served are not the log signed", cp.Size-1)
 		return "", nil
 	}
@@ -289,27 +292,25 @@ func statementCourier(entry []byte) string {
 	return ""
 }
 
-// rootOf is the RFC 6962 root hash of entries.
-func rootOf(entries [][]byte) tlog.Hash {
-	hashes := make([]tlog.Hash, len(entries))
+// rootOf is the RFC 6962 root hash of entries, as tlog computes it from
+// the hashes it would store for them.
+func rootOf(entries [][]byte) (tlog.Hash, error) {
+	var stored []tlog.Hash
+	read := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(indexes))
+		for i, x := range indexes {
+			out[i] = stored[x]
+		}
+		return out, nil
+	})
 	for i, e := range entries {
-		hashes[i] = tlog.RecordHash(e)
+		hashes, err := tlog.StoredHashes(int64(i), e, read)
+		if err != nil {
+			return tlog.Hash{}, err
+		}
+		stored = append(stored, hashes...)
 	}
-	return merkleRoot(hashes)
-}
-
-func merkleRoot(leaves []tlog.Hash) tlog.Hash {
-	switch len(leaves) {
-	case 0:
-		return tlog.Hash{} // tlog's root of the empty tree
-	case 1:
-		return leaves[0]
-	}
-	split := 1
-	for split*2 < len(leaves) {
-		split *= 2
-	}
-	return tlog.NodeHash(merkleRoot(leaves[:split]), merkleRoot(leaves[split:]))
+	return tlog.TreeHash(int64(len(entries)), read)
 }
 
 func (m *monitor) entries(ctx context.Context, size int64) ([][]byte, error) {
@@ -380,20 +381,7 @@ func (m *monitor) save() error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(m.state)
-	tmp, err := os.CreateTemp(dir, ".monitor-*.json") // mode 0600
-	if err != nil {
-		return fmt.Errorf("save --state: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save --state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save --state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), m.state); err != nil {
+	if err := keyfile.ReplaceFile(m.state, append(b, '\n')); err != nil {
 		return fmt.Errorf("save --state: %w", err)
 	}
 	return nil

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -264,24 +263,7 @@ func saveWitnessState(path string, st verify.State) error {
 	if err != nil {
 		return fmt.Errorf("save the witness state: %w", err)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".witness-*.json") // mode 0600
-	if err != nil {
-		return fmt.Errorf("save the witness state: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save the witness state: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save the witness state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save the witness state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := keyfile.ReplaceFile(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("save the witness state: %w", err)
 	}
 	return nil

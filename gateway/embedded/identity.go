@@ -15,6 +15,7 @@ import (
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/crypto/keystatement"
+	"github.com/trackgate/trackgate/gateway/keyfile"
 	"github.com/trackgate/trackgate/gateway/keylog"
 )
 
@@ -201,22 +202,7 @@ func (s *identityStore) saveLocked() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("keep the embedded default's identity: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, IdentityFile+".*") // mode 0600
-	if err != nil {
-		return fmt.Errorf("keep the embedded default's identity: %w", err)
-	}
-	_, err = tmp.Write(append(data, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
+	if err := keyfile.ReplaceFile(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("keep the embedded default's identity in %s: %w", s.path, err)
 	}
 	return nil

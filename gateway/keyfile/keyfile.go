@@ -83,6 +83,14 @@ func write(path string, data []byte, opts []SaveOption) error {
 	return nil
 }
 
+// ReplaceFile writes data to path with mode 0600, beside it first and
+// then renamed over it, so that a crash leaves the old file or the new,
+// never half of one: for the state that goes with keys (what a client or
+// a witness saw of a key log, the embedded default's identity).
+func ReplaceFile(path string, data []byte) error {
+	return write(path, data, []SaveOption{Overwrite()})
+}
+
 // finish writes data, forces mode 0600 whatever the umask did, syncs and
 // closes f.
 func finish(f *os.File, data []byte) error {
