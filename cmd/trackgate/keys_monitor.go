@@ -345,12 +345,9 @@ func (m *monitor) consistency(ctx context.Context, old, size int64) (tlog.TreePr
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("the gateway's consistency proof: %w", err)
 	}
-	proof := make(tlog.TreeProof, len(p.Proof))
-	for i, h := range p.Proof {
-		if len(h) != len(tlog.Hash{}) {
-			return nil, fmt.Errorf("the gateway's consistency proof holds a hash of %d bytes", len(h))
-		}
-		copy(proof[i][:], h)
+	proof, err := verify.Hashes(p.Proof)
+	if err != nil {
+		return nil, fmt.Errorf("the gateway's consistency proof: %w", err)
 	}
 	return proof, nil
 }

@@ -193,12 +193,9 @@ func (w *witness) consistency(ctx context.Context, old, size int64) (tlog.TreePr
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, fmt.Errorf("%w: consistency proof: %v", verify.ErrMalformed, err)
 	}
-	proof := make(tlog.TreeProof, len(p.Proof))
-	for i, h := range p.Proof {
-		if len(h) != tlog.HashSize {
-			return nil, fmt.Errorf("%w: consistency proof hash of %d bytes", verify.ErrMalformed, len(h))
-		}
-		copy(proof[i][:], h)
+	proof, err := verify.Hashes(p.Proof)
+	if err != nil {
+		return nil, fmt.Errorf("consistency proof: %w", err)
 	}
 	return proof, nil
 }

@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/crypto/keystatement"
 	"github.com/trackgate/trackgate/gateway/api"
 	"github.com/trackgate/trackgate/gateway/keylog/verify"
@@ -266,23 +265,11 @@ func differs(key api.Key, st keystatement.Key, e *api.CourierEntry, bucketBits i
 
 // provenOf decodes a statement as the directory shows it.
 func provenOf(p api.ProvenStatement) (verify.Proven, error) {
-	proof, err := hashes(p.Proof)
+	proof, err := verify.Hashes(p.Proof)
 	if err != nil {
 		return verify.Proven{}, fmt.Errorf("entry %d: %w", p.Index, err)
 	}
 	return verify.Proven{Index: p.Index, Entry: []byte(p.Statement), Proof: proof}, nil
-}
-
-// hashes decodes the hashes of a proof, each 32 bytes.
-func hashes(in []crypto.B64) ([]tlog.Hash, error) {
-	out := make([]tlog.Hash, len(in))
-	for i, h := range in {
-		if len(h) != tlog.HashSize {
-			return nil, fmt.Errorf("%w: a proof hash of %d bytes, want %d", verify.ErrMalformed, len(h), tlog.HashSize)
-		}
-		copy(out[i][:], h)
-	}
-	return out, nil
 }
 
 // consistencyProof fetches the proof that the log of size old is a
@@ -296,7 +283,7 @@ func (c *Client) consistencyProof(ctx context.Context, old, next int64) (tlog.Tr
 	if _, err := c.getJSON(ctx, op, target, maxProofBytes, false, &answer); err != nil {
 		return nil, err
 	}
-	proof, err := hashes(answer.Proof)
+	proof, err := verify.Hashes(answer.Proof)
 	if err != nil {
 		return nil, &KeyLogError{Err: fmt.Errorf("%s: %w", op, err)}
 	}

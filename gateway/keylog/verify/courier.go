@@ -158,3 +158,17 @@ func (v *Verifier) checkAndPin(courier string, h *keystatement.History) error {
 	}
 	return nil
 }
+
+// Hashes reads proof hashes as a gateway sends them (docs/protocol.md
+// §7.8: the protocol's b64, 32 bytes each); a hash of another length is
+// ErrMalformed.
+func Hashes(in []crypto.B64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(in))
+	for i, h := range in {
+		if len(h) != tlog.HashSize {
+			return nil, fmt.Errorf("%w: a proof hash of %d bytes, want %d", ErrMalformed, len(h), tlog.HashSize)
+		}
+		copy(out[i][:], h)
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/trackgate/trackgate/crypto"
 	"github.com/trackgate/trackgate/crypto/keystatement"
@@ -137,4 +138,16 @@ func corrupt(t *testing.T, msg []byte) []byte {
 	}
 	raw[8] ^= 1
 	return append(msg[:len(msg)-len(line):len(msg)-len(line)], []byte(line[:i+1]+base64.StdEncoding.EncodeToString(raw)+"\n")...)
+}
+
+func TestHashesAreThirtyTwoBytesEach(t *testing.T) {
+	good := make(crypto.B64, tlog.HashSize)
+	good[0] = 7
+	got, err := verify.Hashes([]crypto.B64{good})
+	if err != nil || len(got) != 1 || got[0][0] != 7 {
+		t.Fatalf("Hashes(one good hash) = %v, %v", got, err)
+	}
+	if _, err := verify.Hashes([]crypto.B64{good, good[:31]}); !errors.Is(err, verify.ErrMalformed) {
+		t.Errorf("a 31-byte hash: %v, want ErrMalformed", err)
+	}
 }
