@@ -9,6 +9,7 @@ import (
 
 	"github.com/trackgate/trackgate/adapters/simulator"
 	"github.com/trackgate/trackgate/crypto"
+	"github.com/trackgate/trackgate/gateway/api"
 )
 
 // The checks both topologies run, each a subtest of its test function.
@@ -52,8 +53,20 @@ func (top *topology) checkTrackThroughEitherGateway(t *testing.T) {
 // byte, the rest by number.
 func (top *topology) checkGatewaysAgree(t *testing.T) {
 	gw1, gw2 := top.gateways[0], top.gateways[1]
-	body1, etag1, dir := top.directory(t, gw1)
-	body2, etag2, _ := top.directory(t, gw2)
+	// Each gateway refreshes its directory on its own clock (every 5 s
+	// while a host is still loading, §7.1), so a courier's "loading" may
+	// clear on one a moment before the other: read both again until they
+	// agree, for a little longer than one refresh.
+	var body1, body2 []byte
+	var etag1, etag2 string
+	var dir api.Directory
+	for deadline := time.Now().Add(12 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		body1, etag1, dir = top.directory(t, gw1)
+		body2, etag2, _ = top.directory(t, gw2)
+		if bytes.Equal(body1, body2) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if !bytes.Equal(body1, body2) || etag1 != etag2 || etag1 == "" {
 		t.Errorf("directories differ: ETag %s and %s\n%s\n%s", etag1, etag2, body1, body2)
 	}
